@@ -1,0 +1,454 @@
+#include "Client.h"
+
+#include "policy/HeartbeatMonitor.h"
+#include "protocol/CloseCode.h"
+
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
+
+namespace wslab {
+
+Client::Client(const QString &name, QObject *parent)
+    : QObject(parent)
+    , m_name(name)
+    , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
+    , m_log(new EventLog(this))
+    , m_random([] { return QRandomGenerator::global()->generateDouble(); })
+{
+    m_heartbeat = new HeartbeatMonitor(m_socket, this);
+    m_connectTimer.setSingleShot(true);
+    m_backoffTimer.setSingleShot(true);
+    m_stableTimer.setSingleShot(true);
+    m_closeTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, &Client::onConnectTimeout);
+    connect(&m_backoffTimer, &QTimer::timeout, this, &Client::startAttempt);
+    connect(&m_stableTimer, &QTimer::timeout, this, [this] { m_attempt = 0; });
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] {
+        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+        e.detail = QStringLiteral("close handshake not answered within %1 ms; aborting").arg(m_config.closeTimeout.count());
+        logEvent(std::move(e));
+        m_socket->abort();
+    });
+    connectSocketSignals();
+    setConfig(m_config);
+}
+
+Client::~Client()
+{
+    // Leaving without a word would look like a crash to the peer.
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_userClosing = true;
+        m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("client going away"));
+    }
+    m_socket->disconnect(this);
+}
+
+void Client::connectSocketSignals()
+{
+    connect(m_socket, &QWebSocket::connected, this, &Client::onConnected);
+    connect(m_socket, &QWebSocket::disconnected, this, &Client::onDisconnected);
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, &Client::onSocketError);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &Client::onTextMessage);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Client::onBinaryMessage);
+    // Frames arrive before whole messages: a long message in progress is proof of life too.
+    connect(m_socket, &QWebSocket::textFrameReceived, m_heartbeat, [this] { m_heartbeat->noteInbound(); });
+    connect(m_socket, &QWebSocket::binaryFrameReceived, m_heartbeat, [this] { m_heartbeat->noteInbound(); });
+    // Qt sends (or answers) a close frame just before this; a dropped TCP connection never gets here
+    // except through our own abort(), which we flag ourselves.
+    connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
+    connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, &Client::onHeartbeatTimeout);
+    connect(m_heartbeat, &HeartbeatMonitor::pingSent, this, [this](const QByteArray &payload) {
+        ++m_counters.pingsOut;
+        logEvent(LogEvent::make(EventKind::Ping, Direction::Out, payload));
+    });
+    connect(m_heartbeat, &HeartbeatMonitor::pongReceived, this,
+            [this](std::chrono::microseconds rtt, const QByteArray &payload, bool matched) {
+                ++m_counters.pongsIn;
+                m_counters.rtt = m_heartbeat->rtt();
+                LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
+                e.code = matched ? int(rtt.count()) : -1;
+                logEvent(std::move(e));
+                Q_EMIT countersChanged();
+            });
+}
+
+void Client::setConfig(const ClientConfig &config)
+{
+    m_config = config;
+    m_outbox.setLimits(config.outbox);
+    m_heartbeat->setPolicy(config.heartbeat);
+    if (config.maxIncomingMessageSize > 0) {
+        m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxIncomingMessageSize));
+        m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxIncomingMessageSize));
+    }
+}
+
+QString Client::stateName(State state)
+{
+    switch (state) {
+    case State::Idle: return QStringLiteral("idle");
+    case State::Connecting: return QStringLiteral("connecting");
+    case State::Open: return QStringLiteral("open");
+    case State::Closing: return QStringLiteral("closing");
+    case State::Backoff: return QStringLiteral("backoff");
+    }
+    return {};
+}
+
+bool Client::open()
+{
+    const QString problem = m_config.validate();
+    if (!problem.isEmpty()) {
+        fail(problem);
+        return false;
+    }
+    if (m_state == State::Connecting || m_state == State::Open || m_state == State::Closing) {
+        fail(QStringLiteral("already %1").arg(stateName(m_state)));
+        return false;
+    }
+    m_backoffTimer.stop();
+    m_attempt = 0;
+    startAttempt();
+    return true;
+}
+
+void Client::startAttempt()
+{
+    m_userClosing = false;
+    m_heartbeatTimedOut = false;
+    m_closeFrameSeen = false;
+    m_downHandled = false;
+    setState(State::Connecting);
+
+    QNetworkRequest request(m_config.url);
+    for (const auto &[name, value] : m_config.headers)
+        request.setRawHeader(name, value);
+    // QWebSocket fixes its origin at construction; a raw Origin header reaches the handshake the same way.
+    if (!m_config.origin.isEmpty())
+        request.setRawHeader("Origin", m_config.origin.toUtf8());
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols(m_config.subprotocols);
+
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::Out);
+    e.detail = m_config.url.toString(QUrl::RemoveUserInfo);
+    if (!m_config.subprotocols.isEmpty())
+        e.detail += QStringLiteral(" subprotocols: ") + m_config.subprotocols.join(QStringLiteral(", "));
+    logEvent(std::move(e));
+
+    m_connectTimer.start(m_config.connectTimeout);
+    m_socket->open(request, options);
+}
+
+void Client::onConnected()
+{
+    m_connectTimer.stop();
+    if (m_everOpened)
+        ++m_counters.reconnects;
+    m_everOpened = true;
+    m_errorString.clear();
+    LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
+    e.detail = subprotocol().isEmpty() ? QString() : QStringLiteral("subprotocol ") + subprotocol();
+    logEvent(std::move(e));
+    setState(State::Open);
+    m_stableTimer.start(m_config.reconnect.stableAfter);
+    m_heartbeat->start();
+    flushOutbox();
+    Q_EMIT opened();
+    Q_EMIT countersChanged();
+}
+
+void Client::onDisconnected()
+{
+    m_closeTimer.stop();
+    DisconnectCause cause;
+    int code = m_socket->closeCode();
+    QString reason = m_socket->closeReason();
+    if (m_userClosing) {
+        cause.kind = DisconnectCause::Kind::UserClose;
+    } else if (m_heartbeatTimedOut) {
+        cause.kind = DisconnectCause::Kind::HeartbeatTimeout;
+        code = CloseCode::AbnormalClosure;
+        reason = QStringLiteral("heartbeat timeout");
+    } else if (m_closeFrameSeen) {
+        cause.kind = DisconnectCause::Kind::PeerClose;
+    } else {
+        cause.kind = DisconnectCause::Kind::Abnormal;
+        code = CloseCode::AbnormalClosure;
+        reason = QStringLiteral("connection dropped without a close frame");
+    }
+    cause.closeCode = code;
+    handleDown(cause, code, reason);
+}
+
+void Client::onSocketError(QAbstractSocket::SocketError error)
+{
+    const QString text = m_socket->errorString();
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = text;
+    e.code = int(error);
+    logEvent(std::move(e));
+    if (m_state != State::Connecting)
+        return; // an open connection reports its end through disconnected()
+    m_errorString = text;
+    DisconnectCause cause;
+    const int status = httpStatusFromHandshakeError(text);
+    if (status > 0) {
+        cause.kind = DisconnectCause::Kind::HandshakeRefused;
+        cause.httpStatus = status;
+    } else {
+        cause.kind = DisconnectCause::Kind::NetworkError;
+    }
+    // Qt 6.4 may not emit disconnected() after a refused handshake: decide now, then drop the socket.
+    handleDown(cause, 0, text);
+    m_socket->abort();
+}
+
+void Client::onConnectTimeout()
+{
+    if (m_state != State::Connecting)
+        return;
+    m_errorString = QStringLiteral("connect timeout after %1 ms").arg(m_config.connectTimeout.count());
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = m_errorString;
+    logEvent(std::move(e));
+    handleDown({DisconnectCause::Kind::ConnectTimeout, 0, 0}, 0, m_errorString);
+    m_socket->abort();
+}
+
+void Client::onHeartbeatTimeout()
+{
+    LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
+    e.detail = QStringLiteral("no pong within %1 ms").arg(m_config.heartbeat.pongTimeout.count());
+    logEvent(std::move(e));
+    m_heartbeatTimedOut = true;
+    m_socket->abort(); // the peer is gone: a close handshake would only wait for it
+}
+
+void Client::handleDown(const DisconnectCause &cause, int closeCode, const QString &reason)
+{
+    if (m_downHandled)
+        return;
+    m_downHandled = true;
+    m_connectTimer.stop();
+    m_stableTimer.stop();
+    m_heartbeat->stop();
+    m_lastCause = cause;
+
+    const bool wasUp = closeCode != 0;
+    if (wasUp) {
+        m_lastCloseCode = closeCode;
+        m_lastCloseReason = reason;
+        LogEvent e = LogEvent::make(EventKind::Close, cause.kind == DisconnectCause::Kind::UserClose
+                                                         ? Direction::Out
+                                                         : (cause.kind == DisconnectCause::Kind::PeerClose ? Direction::In
+                                                                                                          : Direction::Local));
+        e.code = closeCode;
+        e.detail = reason;
+        logEvent(std::move(e));
+        Q_EMIT closed(closeCode, reason);
+    }
+
+    const bool retry = ReconnectPolicy::isRetryable(cause) && m_config.reconnect.allowsAttempt(m_attempt + 1);
+    if (!retry) {
+        if (cause.kind == DisconnectCause::Kind::UserClose && !m_outbox.isEmpty()) {
+            LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+            e.detail = QStringLiteral("%1 queued messages stay in the outbox until the next connect").arg(m_outbox.size());
+            logEvent(std::move(e));
+        } else if (cause.kind != DisconnectCause::Kind::UserClose) {
+            LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+            e.detail = ReconnectPolicy::isRetryable(cause) ? QStringLiteral("giving up after %1 retries").arg(m_attempt)
+                                                           : QStringLiteral("not retrying: this ending is not transient");
+            logEvent(std::move(e));
+        }
+        setState(State::Idle);
+        return;
+    }
+    ++m_attempt;
+    m_backoffDelay = m_config.reconnect.delayFor(m_attempt, m_random());
+    LogEvent e = LogEvent::make(EventKind::RetryScheduled, Direction::Local);
+    e.code = m_attempt;
+    e.size = m_backoffDelay.count();
+    e.detail = QStringLiteral("retry %1 in %2 ms").arg(m_attempt).arg(m_backoffDelay.count());
+    logEvent(std::move(e));
+    m_backoffTimer.start(m_backoffDelay);
+    setState(State::Backoff);
+    Q_EMIT retryScheduled(m_attempt, m_backoffDelay);
+}
+
+bool Client::close(int code, const QString &reason)
+{
+    QString why;
+    if (!CloseCode::isSendable(code, &why)) {
+        fail(why);
+        return false;
+    }
+    if (reason.toUtf8().size() > 123) {
+        fail(QStringLiteral("close reason is %1 bytes; at most 123 fit in a close frame").arg(reason.toUtf8().size()));
+        return false;
+    }
+    switch (m_state) {
+    case State::Idle:
+    case State::Closing:
+        return true;
+    case State::Backoff:
+        m_backoffTimer.stop();
+        setState(State::Idle);
+        return true;
+    case State::Connecting:
+        m_userClosing = true;
+        handleDown({DisconnectCause::Kind::UserClose, 0, 0}, 0, {});
+        m_socket->abort();
+        return true;
+    case State::Open:
+        m_userClosing = true;
+        setState(State::Closing);
+        m_closeTimer.start(m_config.closeTimeout);
+        m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+        return true;
+    }
+    return true;
+}
+
+void Client::retryNow()
+{
+    if (m_state != State::Backoff)
+        return;
+    m_backoffTimer.stop();
+    startAttempt();
+}
+
+std::chrono::milliseconds Client::backoffRemaining() const
+{
+    if (m_state != State::Backoff)
+        return std::chrono::milliseconds(0);
+    return std::max(std::chrono::milliseconds(0), m_backoffTimer.remainingTimeAsDuration());
+}
+
+QString Client::subprotocol() const
+{
+    return m_socket->subprotocol();
+}
+
+bool Client::sendText(const QString &text)
+{
+    return enqueue({false, text.toUtf8()});
+}
+
+bool Client::sendBinary(const QByteArray &data)
+{
+    return enqueue({true, data});
+}
+
+bool Client::enqueue(Outbox::Message message)
+{
+    // A socket that already got the peer's close is not open, whatever our state says yet.
+    if (m_state == State::Open && m_socket->state() == QAbstractSocket::ConnectedState && m_outbox.isEmpty()) {
+        transmit(message);
+        return true;
+    }
+    QString error;
+    const qint64 size = message.data.size();
+    if (!m_outbox.push(std::move(message), &error)) {
+        fail(error);
+        return false;
+    }
+    LogEvent e = LogEvent::make(EventKind::OutboxQueued, Direction::Local);
+    e.code = int(m_outbox.size());
+    e.size = size;
+    logEvent(std::move(e));
+    Q_EMIT outboxChanged(m_outbox.size());
+    return true;
+}
+
+void Client::flushOutbox()
+{
+    const qsizetype count = m_outbox.size();
+    if (count == 0)
+        return;
+    while (!m_outbox.isEmpty())
+        transmit(m_outbox.takeFirst());
+    LogEvent e = LogEvent::make(EventKind::OutboxFlushed, Direction::Local);
+    e.code = int(count);
+    logEvent(std::move(e));
+    Q_EMIT outboxChanged(0);
+}
+
+void Client::transmit(const Outbox::Message &message)
+{
+    if (message.binary)
+        m_socket->sendBinaryMessage(message.data);
+    else
+        m_socket->sendTextMessage(QString::fromUtf8(message.data));
+    ++m_counters.messagesOut;
+    m_counters.bytesOut += quint64(message.data.size());
+    logEvent(LogEvent::make(message.binary ? EventKind::Binary : EventKind::Text, Direction::Out, message.data));
+    Q_EMIT countersChanged();
+}
+
+bool Client::ping(const QByteArray &payload)
+{
+    if (m_state != State::Open) {
+        fail(QStringLiteral("cannot ping: the connection is %1").arg(stateName(m_state)));
+        return false;
+    }
+    m_heartbeat->sendPing(payload);
+    return true;
+}
+
+void Client::onTextMessage(const QString &text)
+{
+    m_heartbeat->noteInbound();
+    QByteArray utf8 = text.toUtf8();
+    ++m_counters.messagesIn;
+    m_counters.bytesIn += quint64(utf8.size());
+    logEvent(LogEvent::make(EventKind::Text, Direction::In, std::move(utf8)));
+    Q_EMIT textReceived(text);
+    Q_EMIT countersChanged();
+}
+
+void Client::onBinaryMessage(const QByteArray &data)
+{
+    m_heartbeat->noteInbound();
+    ++m_counters.messagesIn;
+    m_counters.bytesIn += quint64(data.size());
+    logEvent(LogEvent::make(EventKind::Binary, Direction::In, data));
+    Q_EMIT binaryReceived(data);
+    Q_EMIT countersChanged();
+}
+
+void Client::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    LogEvent e = LogEvent::make(EventKind::State, Direction::Local);
+    e.detail = stateName(state);
+    logEvent(std::move(e));
+    Q_EMIT stateChanged(state);
+}
+
+void Client::logEvent(LogEvent event)
+{
+    event.endpoint = m_name;
+    m_log->append(std::move(event));
+}
+
+void Client::fail(const QString &error)
+{
+    m_errorString = error;
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = error;
+    logEvent(std::move(e));
+}
+
+int httpStatusFromHandshakeError(const QString &errorString)
+{
+    static const QRegularExpression pattern(QStringLiteral("status code: (\\d{3})"));
+    const QRegularExpressionMatch m = pattern.match(errorString);
+    return m.hasMatch() ? m.captured(1).toInt() : 0;
+}
+
+} // namespace wslab

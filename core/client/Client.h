@@ -1,0 +1,135 @@
+#pragma once
+
+#include "client/ClientConfig.h"
+#include "client/Outbox.h"
+#include "log/EventLog.h"
+#include "policy/ReconnectPolicy.h"
+#include "stats/TrafficCounters.h"
+
+#include <QAbstractSocket>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+
+class QWebSocket;
+
+namespace wslab {
+
+class HeartbeatMonitor;
+
+// One WebSocket client: a QWebSocket with a state machine, reconnect and heartbeat policies, an Outbox
+// for sends while the link is down, counters, and an EventLog of everything that happens.
+class Client : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Client)
+public:
+    enum class State { Idle, Connecting, Open, Closing, Backoff };
+    Q_ENUM(State)
+
+    explicit Client(const QString &name, QObject *parent = nullptr);
+    ~Client() override;
+
+    QString name() const { return m_name; }
+    void setConfig(const ClientConfig &config);
+    const ClientConfig &config() const { return m_config; }
+    // A uniform random number in [0, 1) for backoff jitter; tests inject a fixed one.
+    void setRandomSource(std::function<double()> source) { m_random = std::move(source); }
+
+    // Starts connecting with the current config; false (with errorString) when the config is invalid.
+    bool open();
+    // Closes with a validated code, cancels any pending retry. False when the code may not be sent.
+    bool close(int code = 1000, const QString &reason = {});
+    // In Backoff: retry at once instead of waiting out the delay.
+    void retryNow();
+
+    // Sends now when open, otherwise queues in the Outbox. False when the Outbox refuses (see errorString).
+    bool sendText(const QString &text);
+    bool sendBinary(const QByteArray &data);
+    // Only when open; false otherwise.
+    bool ping(const QByteArray &payload = {});
+
+    State state() const { return m_state; }
+    static QString stateName(State state);
+    QString errorString() const { return m_errorString; }
+    // Retry number of the pending or last retry (1-based); 0 before the first.
+    int attempt() const { return m_attempt; }
+    std::chrono::milliseconds backoffRemaining() const;
+    std::chrono::milliseconds backoffDelay() const { return m_backoffDelay; }
+    qsizetype outboxSize() const { return m_outbox.size(); }
+    qint64 outboxBytes() const { return m_outbox.bytes(); }
+    const TrafficCounters &counters() const { return m_counters; }
+    // The subprotocol the server chose, empty when none.
+    QString subprotocol() const;
+    int lastCloseCode() const { return m_lastCloseCode; }
+    QString lastCloseReason() const { return m_lastCloseReason; }
+    DisconnectCause lastCause() const { return m_lastCause; }
+    EventLog *log() const { return m_log; }
+    QWebSocket *socket() const { return m_socket; }
+
+Q_SIGNALS:
+    void stateChanged(wslab::Client::State state);
+    void opened();
+    // Full messages as received (the log keeps a bounded copy).
+    void textReceived(const QString &text);
+    void binaryReceived(const QByteArray &data);
+    void closed(int code, const QString &reason);
+    void retryScheduled(int attempt, std::chrono::milliseconds delay);
+    void countersChanged();
+    void outboxChanged(qsizetype waiting);
+
+private:
+    void connectSocketSignals();
+    void startAttempt();
+    void onConnected();
+    void onDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onTextMessage(const QString &text);
+    void onBinaryMessage(const QByteArray &data);
+    void onHeartbeatTimeout();
+    void onConnectTimeout();
+    // The connection is gone or never came up; decides between Backoff and Idle. Idempotent per attempt.
+    void handleDown(const DisconnectCause &cause, int closeCode, const QString &reason);
+    void setState(State state);
+    bool enqueue(Outbox::Message message);
+    void flushOutbox();
+    void transmit(const Outbox::Message &message);
+    void logEvent(LogEvent event);
+    void fail(const QString &error);
+
+    QString m_name;
+    ClientConfig m_config;
+    QWebSocket *m_socket = nullptr;
+    HeartbeatMonitor *m_heartbeat = nullptr;
+    EventLog *m_log = nullptr;
+    std::function<double()> m_random;
+    State m_state = State::Idle;
+    QString m_errorString;
+    Outbox m_outbox;
+    TrafficCounters m_counters;
+
+    QTimer m_connectTimer;
+    QTimer m_backoffTimer;
+    QTimer m_stableTimer;
+    QTimer m_closeTimer;
+    int m_attempt = 0;
+    std::chrono::milliseconds m_backoffDelay{0};
+    bool m_everOpened = false;
+
+    // Per attempt: what we learned before the socket reported it was gone.
+    bool m_userClosing = false;
+    bool m_heartbeatTimedOut = false;
+    bool m_closeFrameSeen = false;
+    bool m_downHandled = false;
+    int m_lastCloseCode = 0;
+    QString m_lastCloseReason;
+    DisconnectCause m_lastCause;
+};
+
+// The HTTP status inside Qt 6.4's handshake error text ("... Unhandled http status code: 401 (Unauthorized)."),
+// or 0 when there is none.
+int httpStatusFromHandshakeError(const QString &errorString);
+
+} // namespace wslab

@@ -1,0 +1,107 @@
+#include "EventFormat.h"
+
+#include "protocol/CloseCode.h"
+
+#include <QDateTime>
+
+namespace wslab::EventFormat {
+
+QString timeOfDay(const LogEvent &event)
+{
+    return QDateTime::fromMSecsSinceEpoch(event.wallMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+}
+
+QString arrow(Direction direction)
+{
+    switch (direction) {
+    case Direction::In: return QStringLiteral("←");
+    case Direction::Out: return QStringLiteral("→");
+    case Direction::Local: return QStringLiteral("·");
+    }
+    return {};
+}
+
+QString hexPreview(const QByteArray &data, int maxBytes)
+{
+    QString out = QString::fromLatin1(data.left(maxBytes).toHex(' '));
+    if (data.size() > maxBytes)
+        out += QStringLiteral(" …");
+    return out;
+}
+
+namespace {
+
+QString textPreview(const QByteArray &payload, int previewChars)
+{
+    QString text = QString::fromUtf8(payload.left(previewChars * 4));
+    bool cut = payload.size() > previewChars * 4;
+    if (text.size() > previewChars) {
+        text.truncate(previewChars);
+        cut = true;
+    }
+    text.replace(u'\n', QStringLiteral("⏎")).replace(u'\r', QStringLiteral("␍")).replace(u'\t', u' ');
+    return cut ? text + QStringLiteral("…") : text;
+}
+
+QString bytes(qint64 n)
+{
+    return n == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(n);
+}
+
+} // namespace
+
+QString summary(const LogEvent &e, int previewChars)
+{
+    switch (e.kind) {
+    case EventKind::Text:
+        return QStringLiteral("text (%1) %2").arg(bytes(e.size), textPreview(e.payload, previewChars));
+    case EventKind::Binary:
+        return QStringLiteral("binary (%1) %2").arg(bytes(e.size), hexPreview(e.payload, previewChars / 3));
+    case EventKind::Ping:
+        return e.payload.isEmpty() ? QStringLiteral("ping") : QStringLiteral("ping ") + textPreview(e.payload, previewChars);
+    case EventKind::Pong:
+        return e.code >= 0 ? QStringLiteral("pong, RTT %1 ms").arg(double(e.code) / 1000.0, 0, 'f', 3)
+                           : QStringLiteral("pong (unsolicited)");
+    case EventKind::Close: {
+        QString s = QStringLiteral("close %1").arg(CloseCode::describe(e.code));
+        if (!e.detail.isEmpty())
+            s += QStringLiteral(": ") + e.detail;
+        return s;
+    }
+    case EventKind::Refused:
+        return QStringLiteral("refused: ") + e.detail;
+    case EventKind::Handshake:
+        return QStringLiteral("handshake ") + e.detail;
+    case EventKind::Open:
+        return e.detail.isEmpty() ? QStringLiteral("open") : QStringLiteral("open ") + e.detail;
+    case EventKind::Listening:
+        return QStringLiteral("listening on ") + e.detail;
+    case EventKind::Stopped:
+        return QStringLiteral("stopped: ") + e.detail;
+    case EventKind::Error:
+        return QStringLiteral("error: ") + e.detail;
+    case EventKind::State:
+        return QStringLiteral("state ") + e.detail;
+    case EventKind::RetryScheduled:
+        return e.detail;
+    case EventKind::HeartbeatTimeout:
+        return QStringLiteral("heartbeat timeout: ") + e.detail;
+    case EventKind::OutboxQueued:
+        return QStringLiteral("queued (%1), %2 waiting in the outbox").arg(bytes(e.size)).arg(e.code);
+    case EventKind::OutboxFlushed:
+        return QStringLiteral("outbox flushed: %1 messages sent").arg(e.code);
+    case EventKind::Info:
+        return e.detail;
+    }
+    return e.detail;
+}
+
+QString line(const LogEvent &e)
+{
+    QString who = e.endpoint;
+    if (e.peer >= 0)
+        who += QStringLiteral(" #") + QString::number(e.peer);
+    return timeOfDay(e) % u' ' % who % u' ' % arrow(e.direction) % u' ' % summary(e);
+}
+
+} // namespace wslab::EventFormat

@@ -1,0 +1,142 @@
+#include "HttpRequest.h"
+
+namespace wslab {
+
+QByteArray HttpRequest::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool HttpRequest::hasHeader(QByteArrayView name) const
+{
+    for (const auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool HttpRequest::headerHasToken(QByteArrayView name, QByteArrayView token) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &part : value.split(',')) {
+            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+QByteArray HttpRequest::path() const
+{
+    const qsizetype q = target.indexOf('?');
+    return q < 0 ? target : target.left(q);
+}
+
+QByteArray HttpRequest::query() const
+{
+    const qsizetype q = target.indexOf('?');
+    return q < 0 ? QByteArray() : target.mid(q + 1);
+}
+
+bool HttpRequest::isWebSocketUpgrade() const
+{
+    return headerHasToken("Upgrade", "websocket") && headerHasToken("Connection", "upgrade");
+}
+
+HttpRequestParse HttpRequestParse::parse(QByteArrayView received, const HttpLimits &limits)
+{
+    HttpRequestParse result;
+    auto fail = [&result](int status, const char *why) {
+        result.status = Status::Error;
+        result.errorStatus = status;
+        result.errorText = why;
+        return result;
+    };
+
+    qsizetype pos = 0;
+    bool firstLine = true;
+    while (true) {
+        const qsizetype eol = received.indexOf('\n', pos);
+        if (eol < 0) {
+            // A line still being received may already be over the limit: refuse it without waiting.
+            if (received.size() - pos > limits.maxLineBytes)
+                return fail(firstLine ? 414 : 431, firstLine ? "request line too long" : "header line too long");
+            return result;
+        }
+        QByteArrayView line = received.sliced(pos, eol - pos);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.size() > limits.maxLineBytes)
+            return fail(firstLine ? 414 : 431, firstLine ? "request line too long" : "header line too long");
+        pos = eol + 1;
+
+        if (firstLine) {
+            firstLine = false;
+            const QList<QByteArray> parts = line.toByteArray().split(' ');
+            if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !parts[2].startsWith("HTTP/"))
+                return fail(400, "malformed request line");
+            result.request.method = parts[0];
+            result.request.target = parts[1];
+            result.request.version = parts[2];
+            continue;
+        }
+        if (line.isEmpty()) {
+            result.status = Status::Complete;
+            result.headBytes = int(pos);
+            return result;
+        }
+        if (line.front() == ' ' || line.front() == '\t')
+            return fail(400, "obsolete header line folding");
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return fail(400, "malformed header line");
+        if (result.request.headers.size() >= limits.maxHeaders)
+            return fail(431, "too many header fields");
+        const QByteArray name = line.first(colon).toByteArray();
+        if (name.contains(' ') || name.contains('\t'))
+            return fail(400, "white space in a header name");
+        result.request.headers.append({name, line.sliced(colon + 1).toByteArray().trimmed()});
+    }
+}
+
+QByteArray httpReasonPhrase(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 414: return "URI Too Long";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+    }
+}
+
+QByteArray httpRefusal(int status, QByteArrayView body, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
+    out += "Content-Type: text/plain; charset=utf-8\r\n";
+    out += "Content-Length: " + QByteArray::number(body.size() + 1) + "\r\n";
+    out += "Connection: close\r\n";
+    for (const auto &[name, value] : extraHeaders)
+        out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    out += body;
+    out += '\n';
+    return out;
+}
+
+} // namespace wslab

@@ -1,0 +1,210 @@
+#include "Peer.h"
+
+#include "log/EventLog.h"
+#include "policy/HeartbeatMonitor.h"
+#include "protocol/CloseCode.h"
+
+#include <QWebSocket>
+
+namespace wslab {
+
+Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
+           EventLog *eventLog, QObject *parent)
+    : QObject(parent)
+    , m_id(id)
+    , m_socket(socket)
+    , m_request(request)
+    , m_endpoint(endpoint)
+    , m_log(eventLog)
+    , m_heartbeat(new HeartbeatMonitor(socket, this))
+    , m_address(socket->peerAddress())
+    , m_port(socket->peerPort())
+    , m_connectedAt(QDateTime::currentDateTime())
+    , m_idleTimeout(config.idleTimeout)
+{
+    m_socket->setParent(this);
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
+    m_heartbeat->setPolicy(config.heartbeat);
+    m_closeTimer.setSingleShot(true);
+    m_closeTimer.setInterval(config.closeTimeout);
+    m_idleTimer.setSingleShot(true);
+
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Peer::onBinary);
+    connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { noteActivity(); });
+    connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { noteActivity(); });
+    connect(m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
+    connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError error) {
+                if (error == QAbstractSocket::RemoteHostClosedError)
+                    return; // reported as the close that follows
+                LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+                e.detail = m_socket->errorString();
+                e.code = int(error);
+                log(std::move(e));
+            });
+    connect(&m_closeTimer, &QTimer::timeout, this,
+            [this] { abort(QStringLiteral("close handshake not answered in time")); });
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
+    });
+    connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
+        LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
+        e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
+        log(std::move(e));
+        abort(QStringLiteral("heartbeat timeout"));
+    });
+    connect(m_heartbeat, &HeartbeatMonitor::pingSent, this, [this](const QByteArray &payload) {
+        ++m_counters.pingsOut;
+        log(LogEvent::make(EventKind::Ping, Direction::Out, payload));
+    });
+    connect(m_heartbeat, &HeartbeatMonitor::pongReceived, this,
+            [this](std::chrono::microseconds rtt, const QByteArray &payload, bool matched) {
+                ++m_counters.pongsIn;
+                m_counters.rtt = m_heartbeat->rtt();
+                LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
+                e.code = matched ? int(rtt.count()) : -1;
+                log(std::move(e));
+                Q_EMIT countersChanged(this);
+            });
+
+    m_heartbeat->start();
+    if (m_idleTimeout.count() > 0)
+        m_idleTimer.start(m_idleTimeout);
+}
+
+Peer::~Peer()
+{
+    m_socket->disconnect(this);
+}
+
+QString Peer::path() const
+{
+    return QString::fromUtf8(m_request.path());
+}
+
+QString Peer::subprotocol() const
+{
+    return m_socket->subprotocol();
+}
+
+bool Peer::isOpen() const
+{
+    return !m_finished && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void Peer::sendText(const QString &text)
+{
+    if (!isOpen())
+        return;
+    QByteArray utf8 = text.toUtf8();
+    m_socket->sendTextMessage(text);
+    ++m_counters.messagesOut;
+    m_counters.bytesOut += quint64(utf8.size());
+    log(LogEvent::make(EventKind::Text, Direction::Out, std::move(utf8)));
+    Q_EMIT countersChanged(this);
+}
+
+void Peer::sendBinary(const QByteArray &data)
+{
+    if (!isOpen())
+        return;
+    m_socket->sendBinaryMessage(data);
+    ++m_counters.messagesOut;
+    m_counters.bytesOut += quint64(data.size());
+    log(LogEvent::make(EventKind::Binary, Direction::Out, data));
+    Q_EMIT countersChanged(this);
+}
+
+bool Peer::ping(const QByteArray &payload)
+{
+    if (!isOpen())
+        return false;
+    m_heartbeat->sendPing(payload);
+    return true;
+}
+
+void Peer::close(int code, const QString &reason)
+{
+    if (!isOpen() || m_serverClosing)
+        return;
+    m_serverClosing = true;
+    m_closeTimer.start();
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void Peer::abort(const QString &why)
+{
+    if (m_finished)
+        return;
+    m_aborted = true;
+    m_abortReason = why;
+    m_socket->abort();
+}
+
+void Peer::noteActivity()
+{
+    m_heartbeat->noteInbound();
+    if (m_idleTimeout.count() > 0)
+        m_idleTimer.start(m_idleTimeout);
+}
+
+void Peer::onText(const QString &text)
+{
+    noteActivity();
+    QByteArray utf8 = text.toUtf8();
+    ++m_counters.messagesIn;
+    m_counters.bytesIn += quint64(utf8.size());
+    log(LogEvent::make(EventKind::Text, Direction::In, std::move(utf8)));
+    Q_EMIT textReceived(this, text);
+    Q_EMIT countersChanged(this);
+}
+
+void Peer::onBinary(const QByteArray &data)
+{
+    noteActivity();
+    ++m_counters.messagesIn;
+    m_counters.bytesIn += quint64(data.size());
+    log(LogEvent::make(EventKind::Binary, Direction::In, data));
+    Q_EMIT binaryReceived(this, data);
+    Q_EMIT countersChanged(this);
+}
+
+void Peer::onDisconnected()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_heartbeat->stop();
+    m_idleTimer.stop();
+    m_closeTimer.stop();
+    LogEvent e = LogEvent::make(EventKind::Close, Direction::Local);
+    if (m_aborted) {
+        e.code = CloseCode::AbnormalClosure;
+        e.detail = m_abortReason;
+    } else if (m_serverClosing) {
+        e.direction = Direction::Out;
+        e.code = m_socket->closeCode();
+        e.detail = m_socket->closeReason();
+    } else if (m_closeFrameSeen) {
+        e.direction = Direction::In;
+        e.code = m_socket->closeCode();
+        e.detail = m_socket->closeReason();
+    } else {
+        e.code = CloseCode::AbnormalClosure;
+        e.detail = QStringLiteral("connection dropped without a close frame");
+    }
+    log(std::move(e));
+    Q_EMIT finished(this);
+}
+
+void Peer::log(LogEvent event)
+{
+    event.endpoint = m_endpoint;
+    event.peer = m_id;
+    m_log->append(std::move(event));
+}
+
+} // namespace wslab

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "protocol/HttpRequest.h"
+#include "server/ServerConfig.h"
+#include "stats/TrafficCounters.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+
+class QWebSocket;
+
+namespace wslab {
+
+class EventLog;
+class HeartbeatMonitor;
+struct LogEvent;
+
+// One connected session on the server side: its socket, what it asked for in the upgrade request,
+// its heartbeat and its counters. It logs its own events into the server's EventLog.
+class Peer : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Peer)
+public:
+    Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
+         EventLog *eventLog, QObject *parent = nullptr);
+    ~Peer() override;
+
+    int id() const { return m_id; }
+    QHostAddress address() const { return m_address; }
+    quint16 port() const { return m_port; }
+    QString path() const;
+    const HttpRequest &request() const { return m_request; }
+    QString subprotocol() const;
+    QDateTime connectedAt() const { return m_connectedAt; }
+    const TrafficCounters &counters() const { return m_counters; }
+    bool isOpen() const;
+
+    void sendText(const QString &text);
+    void sendBinary(const QByteArray &data);
+    bool ping(const QByteArray &payload = {});
+    // A close code the server chose (validated by the caller); the peer is aborted if it does not answer.
+    void close(int code, const QString &reason);
+    // Drops the connection without a close handshake.
+    void abort(const QString &why);
+
+Q_SIGNALS:
+    void textReceived(wslab::Peer *peer, const QString &text);
+    void binaryReceived(wslab::Peer *peer, const QByteArray &data);
+    void countersChanged(wslab::Peer *peer);
+    // The connection is gone; the Server removes and deletes the peer.
+    void finished(wslab::Peer *peer);
+
+private:
+    void onDisconnected();
+    void onText(const QString &text);
+    void onBinary(const QByteArray &data);
+    void noteActivity();
+    void log(LogEvent event);
+
+    int m_id;
+    QWebSocket *m_socket;
+    HttpRequest m_request;
+    QString m_endpoint;
+    EventLog *m_log;
+    HeartbeatMonitor *m_heartbeat;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    QDateTime m_connectedAt;
+    TrafficCounters m_counters;
+    QTimer m_idleTimer;
+    QTimer m_closeTimer;
+    std::chrono::milliseconds m_idleTimeout{0};
+    bool m_closeFrameSeen = false;
+    bool m_serverClosing = false;
+    bool m_aborted = false;
+    QString m_abortReason;
+    bool m_finished = false;
+};
+
+} // namespace wslab

@@ -1,0 +1,289 @@
+#include "Server.h"
+
+#include "protocol/CloseCode.h"
+#include "server/Gate.h"
+#include "server/Peer.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace wslab {
+
+namespace {
+
+QString endpointKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() % u'|' % QString::number(port);
+}
+
+} // namespace
+
+Server::Server(const QString &name, QObject *parent)
+    : QObject(parent)
+    , m_name(name)
+    , m_tcpServer(new QTcpServer(this))
+    , m_wsServer(new QWebSocketServer(QStringLiteral("WsLab/" WSLAB_VERSION), QWebSocketServer::NonSecureMode, this))
+    , m_gate(new Gate(this))
+    , m_log(new EventLog(this))
+{
+    // The Gate already bounds how many sockets wait; Qt's own default of 30 would refuse a burst.
+    m_wsServer->setMaxPendingConnections(1 << 20);
+    m_tcpServer->setMaxPendingConnections(1 << 20);
+    connect(m_tcpServer, &QTcpServer::newConnection, this, &Server::onNewTcpConnection);
+    connect(m_wsServer, &QWebSocketServer::newConnection, this, &Server::onNewWebSocket);
+    connect(m_wsServer, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
+        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+        e.code = int(code);
+        e.detail = QStringLiteral("upgrade failed: ") + m_wsServer->errorString();
+        logEvent(std::move(e));
+    });
+    connect(m_gate, &Gate::admitted, this, &Server::onAdmitted);
+    connect(m_gate, &Gate::refused, this,
+            [this](const QHostAddress &address, quint16 port, int status, const QString &why, const QByteArray &head) {
+                LogEvent e = LogEvent::make(EventKind::Refused, Direction::Out, head);
+                e.code = status;
+                e.detail = QStringLiteral("%1:%2 refused with HTTP %3: %4").arg(address.toString()).arg(port).arg(status).arg(why);
+                logEvent(std::move(e));
+            });
+    m_gate->setOpenConnectionCount([this] { return int(m_peers.size() + m_upgrading.size()); });
+}
+
+Server::~Server()
+{
+    // Peers are told the server is going away rather than seeing the connection drop.
+    for (Peer *peer : std::as_const(m_peers)) {
+        peer->disconnect(this);
+        peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
+    }
+}
+
+void Server::setConfig(const ServerConfig &config)
+{
+    m_config = config;
+    m_wsServer->setSupportedSubprotocols(config.subprotocols);
+    m_wsServer->setHandshakeTimeout(config.handshakeTimeout);
+    m_gate->setSettings({config.httpLimits, config.handshakeTimeout, config.maxConnections});
+}
+
+bool Server::start()
+{
+    if (m_state == State::Listening)
+        return fail(QStringLiteral("already listening on %1").arg(url().toString()));
+    const QString problem = m_config.validate();
+    if (!problem.isEmpty())
+        return fail(problem);
+    const QHostAddress address = m_config.host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(m_config.host);
+    if (!m_tcpServer->listen(address, m_config.port))
+        return fail(QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.host).arg(m_config.port).arg(m_tcpServer->errorString()));
+    m_errorString.clear();
+    LogEvent e = LogEvent::make(EventKind::Listening, Direction::Local);
+    e.detail = url().toString();
+    logEvent(std::move(e));
+    setState(State::Listening);
+    return true;
+}
+
+void Server::stop()
+{
+    if (m_state == State::Stopped)
+        return;
+    m_tcpServer->close();
+    m_gate->abortAll();
+    for (Peer *peer : std::as_const(m_peers))
+        peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
+    LogEvent e = LogEvent::make(EventKind::Stopped, Direction::Local);
+    e.detail = QStringLiteral("stopped listening; %1 peers asked to leave").arg(m_peers.size());
+    logEvent(std::move(e));
+    setState(State::Stopped);
+}
+
+QUrl Server::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    QHostAddress address = m_tcpServer->serverAddress();
+    url.setHost(address.isNull() ? m_config.host : address.toString());
+    url.setPort(port());
+    return url;
+}
+
+quint16 Server::port() const
+{
+    return m_tcpServer->isListening() ? m_tcpServer->serverPort() : m_config.port;
+}
+
+void Server::onNewTcpConnection()
+{
+    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection())
+        m_gate->admit(socket);
+}
+
+void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request)
+{
+    const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
+    m_upgrading.insert(key, request);
+    // A socket that dies during Qt's part of the handshake must not hold a slot forever.
+    connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, request.method + ' ' + request.target);
+    QByteArray head = request.method + ' ' + request.target + ' ' + request.version + "\r\n";
+    for (const auto &[name, value] : request.headers)
+        head += name + ": " + value + "\r\n";
+    e.payload = head;
+    e.size = head.size();
+    e.detail = QStringLiteral("%1:%2 GET %3").arg(socket->peerAddress().toString()).arg(socket->peerPort()).arg(QString::fromUtf8(request.target));
+    logEvent(std::move(e));
+    m_wsServer->handleConnection(socket);
+}
+
+void Server::onNewWebSocket()
+{
+    // Drain them all: Qt signals once for a burst of pending connections.
+    while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
+        const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
+        const HttpRequest request = m_upgrading.take(key);
+        const int id = m_nextPeerId++;
+        auto *peer = new Peer(id, socket, request, m_config, m_name, m_log, this);
+        m_peers.insert(id, peer);
+        connect(peer, &Peer::textReceived, this, &Server::onPeerText);
+        connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);
+        connect(peer, &Peer::finished, this, &Server::onPeerFinished);
+        connect(peer, &Peer::countersChanged, this, [this](Peer *p) { Q_EMIT peerCountersChanged(p->id()); });
+        LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
+        e.peer = id;
+        e.detail = QStringLiteral("peer %1 from %2:%3 path %4%5")
+                       .arg(id)
+                       .arg(peer->address().toString())
+                       .arg(peer->port())
+                       .arg(peer->path().isEmpty() ? QStringLiteral("/") : peer->path())
+                       .arg(peer->subprotocol().isEmpty() ? QString() : QStringLiteral(" subprotocol ") + peer->subprotocol());
+        logEvent(std::move(e));
+        Q_EMIT peerConnected(id);
+    }
+}
+
+void Server::onPeerText(Peer *peer, const QString &text)
+{
+    switch (m_config.mode) {
+    case ServerMode::Echo:
+        peer->sendText(text);
+        break;
+    case ServerMode::Broadcast:
+        for (Peer *other : std::as_const(m_peers)) {
+            if (other != peer)
+                other->sendText(text);
+        }
+        break;
+    case ServerMode::Silent:
+        break;
+    }
+    Q_EMIT textReceived(peer->id(), text);
+}
+
+void Server::onPeerBinary(Peer *peer, const QByteArray &data)
+{
+    switch (m_config.mode) {
+    case ServerMode::Echo:
+        peer->sendBinary(data);
+        break;
+    case ServerMode::Broadcast:
+        for (Peer *other : std::as_const(m_peers)) {
+            if (other != peer)
+                other->sendBinary(data);
+        }
+        break;
+    case ServerMode::Silent:
+        break;
+    }
+    Q_EMIT binaryReceived(peer->id(), data);
+}
+
+void Server::onPeerFinished(Peer *peer)
+{
+    const int id = peer->id();
+    m_peers.remove(id);
+    peer->deleteLater();
+    Q_EMIT peerDisconnected(id);
+}
+
+bool Server::sendText(int peerId, const QString &text)
+{
+    Peer *p = m_peers.value(peerId);
+    if (!p || !p->isOpen())
+        return fail(QStringLiteral("no open peer %1").arg(peerId));
+    p->sendText(text);
+    return true;
+}
+
+bool Server::sendBinary(int peerId, const QByteArray &data)
+{
+    Peer *p = m_peers.value(peerId);
+    if (!p || !p->isOpen())
+        return fail(QStringLiteral("no open peer %1").arg(peerId));
+    p->sendBinary(data);
+    return true;
+}
+
+int Server::sendTextToAll(const QString &text)
+{
+    int sent = 0;
+    for (Peer *p : std::as_const(m_peers)) {
+        if (p->isOpen()) {
+            p->sendText(text);
+            ++sent;
+        }
+    }
+    return sent;
+}
+
+int Server::sendBinaryToAll(const QByteArray &data)
+{
+    int sent = 0;
+    for (Peer *p : std::as_const(m_peers)) {
+        if (p->isOpen()) {
+            p->sendBinary(data);
+            ++sent;
+        }
+    }
+    return sent;
+}
+
+bool Server::kick(int peerId, int code, const QString &reason)
+{
+    QString why;
+    if (!CloseCode::isSendable(code, &why))
+        return fail(why);
+    if (reason.toUtf8().size() > 123)
+        return fail(QStringLiteral("close reason is %1 bytes; at most 123 fit in a close frame").arg(reason.toUtf8().size()));
+    Peer *p = m_peers.value(peerId);
+    if (!p || !p->isOpen())
+        return fail(QStringLiteral("no open peer %1").arg(peerId));
+    p->close(code, reason);
+    return true;
+}
+
+void Server::logEvent(LogEvent event)
+{
+    event.endpoint = m_name;
+    m_log->append(std::move(event));
+}
+
+void Server::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+bool Server::fail(const QString &error)
+{
+    m_errorString = error;
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = error;
+    logEvent(std::move(e));
+    return false;
+}
+
+} // namespace wslab

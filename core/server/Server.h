@@ -1,0 +1,96 @@
+#pragma once
+
+#include "log/EventLog.h"
+#include "server/ServerConfig.h"
+
+#include <QHash>
+#include <QMap>
+#include <QObject>
+#include <QUrl>
+
+class QTcpServer;
+class QTcpSocket;
+class QWebSocketServer;
+
+namespace wslab {
+
+class Gate;
+class Peer;
+struct HttpRequest;
+
+// A WebSocket server for the lab: accepts TCP itself, lets the Gate answer bad requests with real HTTP
+// statuses, then hands good ones to QWebSocketServer for the upgrade. Peers are echoed, broadcast to
+// or left alone according to the mode; everything lands in its EventLog.
+class Server : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Server)
+public:
+    enum class State { Stopped, Listening };
+    Q_ENUM(State)
+
+    explicit Server(const QString &name = QStringLiteral("server"), QObject *parent = nullptr);
+    ~Server() override;
+
+    QString name() const { return m_name; }
+    void setConfig(const ServerConfig &config);
+    const ServerConfig &config() const { return m_config; }
+
+    // Binds and listens; false with errorString when the config is invalid or the port is taken.
+    bool start();
+    // Stops listening and closes every peer with 1001 (aborting those that do not answer in time).
+    void stop();
+    State state() const { return m_state; }
+    QString errorString() const { return m_errorString; }
+    // ws://host:port as bound (the real port when the config asked for 0).
+    QUrl url() const;
+    quint16 port() const;
+
+    QList<Peer *> peers() const { return m_peers.values(); }
+    Peer *peer(int id) const { return m_peers.value(id); }
+    int peerCount() const { return int(m_peers.size()); }
+
+    bool sendText(int peerId, const QString &text);
+    bool sendBinary(int peerId, const QByteArray &data);
+    // Returns the number of peers it was sent to.
+    int sendTextToAll(const QString &text);
+    int sendBinaryToAll(const QByteArray &data);
+    // Closes one peer with a validated code; false (with errorString) for an unknown peer or bad code.
+    bool kick(int peerId, int code, const QString &reason);
+
+    EventLog *log() const { return m_log; }
+
+Q_SIGNALS:
+    void stateChanged(wslab::Server::State state);
+    void peerConnected(int peerId);
+    void peerDisconnected(int peerId);
+    void peerCountersChanged(int peerId);
+    void textReceived(int peerId, const QString &text);
+    void binaryReceived(int peerId, const QByteArray &data);
+
+private:
+    void onNewTcpConnection();
+    void onAdmitted(QTcpSocket *socket, const HttpRequest &request);
+    void onNewWebSocket();
+    void onPeerText(Peer *peer, const QString &text);
+    void onPeerBinary(Peer *peer, const QByteArray &data);
+    void onPeerFinished(Peer *peer);
+    void logEvent(LogEvent event);
+    void setState(State state);
+    bool fail(const QString &error);
+
+    QString m_name;
+    ServerConfig m_config;
+    QTcpServer *m_tcpServer;
+    QWebSocketServer *m_wsServer;
+    Gate *m_gate;
+    EventLog *m_log;
+    State m_state = State::Stopped;
+    QString m_errorString;
+    QMap<int, Peer *> m_peers; // ordered by id, so "all peers" has a stable order
+    // Admitted by the Gate, upgrade in progress: keyed by "address:port" to meet the QWebSocket again.
+    QHash<QString, HttpRequest> m_upgrading;
+    int m_nextPeerId = 1;
+};
+
+} // namespace wslab
