@@ -71,6 +71,7 @@ void Client::connectSocketSignals()
                 LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
                 e.code = matched ? int(rtt.count()) : -1;
                 logEvent(std::move(e));
+                Q_EMIT pongReceived(payload, matched);
                 Q_EMIT countersChanged();
             });
 }

@@ -76,6 +76,8 @@ Q_SIGNALS:
     void textReceived(const QString &text);
     void binaryReceived(const QByteArray &data);
     void closed(int code, const QString &reason);
+    // Any pong; matched says it answered a ping we sent.
+    void pongReceived(const QByteArray &payload, bool matched);
     void retryScheduled(int attempt, std::chrono::milliseconds delay);
     void countersChanged();
     void outboxChanged(qsizetype waiting);

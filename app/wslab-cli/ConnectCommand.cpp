@@ -1,0 +1,265 @@
+#include "ConnectCommand.h"
+
+#include "CliArgs.h"
+#include "EventSink.h"
+#include "SignalWatcher.h"
+#include "client/Client.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cerrno>
+#include <cstdio>
+#include <deque>
+#include <unistd.h>
+
+namespace wslab::cli {
+
+namespace {
+
+using O = QCommandLineOption;
+
+ClientConfig configFrom(const CliArgs &args)
+{
+    const QStringList positional = args.positional();
+    if (positional.size() != 1)
+        throw UsageError(positional.isEmpty() ? QStringLiteral("connect: missing URL (e.g. ws://127.0.0.1:8080/)")
+                                              : QStringLiteral("connect: one URL expected, got %1 arguments").arg(positional.size()));
+    ClientConfig c;
+    c.url = QUrl(positional.first(), QUrl::StrictMode);
+    for (const QString &h : args.values(QStringLiteral("header"))) {
+        const qsizetype colon = h.indexOf(u':');
+        if (colon <= 0)
+            throw UsageError(QStringLiteral("connect: --header expects 'Name: value', got \"%1\"").arg(h));
+        c.headers.append({h.left(colon).trimmed().toLatin1(), h.mid(colon + 1).trimmed().toUtf8()});
+    }
+    c.subprotocols = args.values(QStringLiteral("subprotocol"));
+    c.origin = args.value(QStringLiteral("origin"));
+    c.reconnect.enabled = !args.isSet(QStringLiteral("no-reconnect"));
+    c.reconnect.baseDelay = args.millis(QStringLiteral("reconnect-base"), c.reconnect.baseDelay, 1);
+    c.reconnect.maxDelay = args.millis(QStringLiteral("reconnect-cap"), c.reconnect.maxDelay, 1);
+    if (c.reconnect.minDelay > c.reconnect.baseDelay)
+        c.reconnect.minDelay = c.reconnect.baseDelay; // a script asking for 10 ms retries gets them
+    c.reconnect.maxAttempts = int(args.integer(QStringLiteral("max-attempts"), 0, 0, 1000000));
+    c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
+    c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
+    c.connectTimeout = args.millis(QStringLiteral("connect-timeout"), c.connectTimeout, 1);
+    const QString problem = c.validate();
+    if (!problem.isEmpty())
+        throw UsageError(QStringLiteral("connect: ") + problem);
+    return c;
+}
+
+// Feeds stdin lines to the client. When the Outbox is full it stops reading stdin until the
+// connection opens again, so a long paste or a pipe is slowed down, never cut.
+class Session : public QObject
+{
+public:
+    Session(Client *client, bool binary)
+        : m_client(client)
+        , m_binary(binary)
+        , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
+    {
+        connect(m_stdin, &QSocketNotifier::activated, this, &Session::readStdin);
+        connect(client, &Client::opened, this, &Session::pump);
+        connect(client, &Client::textReceived, this, [](const QString &text) { writeLine(text.toUtf8()); });
+        connect(client, &Client::binaryReceived, this, [](const QByteArray &data) { writeLine(data); });
+        connect(client, &Client::stateChanged, this, &Session::onState);
+        connect(client, &Client::pongReceived, this, [this](const QByteArray &payload) {
+            if (m_draining && payload == kDrainPing)
+                closeNow();
+        });
+        m_drainTimer.setSingleShot(true);
+        connect(&m_drainTimer, &QTimer::timeout, this, &Session::closeNow);
+    }
+
+    void terminate()
+    {
+        m_terminating = true;
+        m_stdin->setEnabled(false);
+        if (m_client->state() == Client::State::Idle)
+            finish();
+        else
+            m_client->close(1001, QStringLiteral("client going away"));
+    }
+
+private:
+    static void writeLine(const QByteArray &data)
+    {
+        std::fwrite(data.constData(), 1, size_t(data.size()), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+    }
+
+    void readStdin()
+    {
+        char buffer[64 * 1024];
+        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        if (n <= 0) {
+            m_stdin->setEnabled(false);
+            m_eof = true;
+            if (!m_partial.isEmpty())
+                m_lines.push_back(std::exchange(m_partial, {}));
+        } else {
+            m_partial.append(buffer, n);
+            qsizetype start = 0;
+            for (qsizetype nl = m_partial.indexOf('\n'); nl >= 0; nl = m_partial.indexOf('\n', start)) {
+                QByteArray line = m_partial.mid(start, nl - start);
+                if (line.endsWith('\r'))
+                    line.chop(1);
+                m_lines.push_back(std::move(line));
+                start = nl + 1;
+            }
+            m_partial.remove(0, start);
+        }
+        pump();
+    }
+
+    void pump()
+    {
+        while (!m_lines.empty()) {
+            const QByteArray &line = m_lines.front();
+            const bool accepted = m_binary ? m_client->sendBinary(line) : m_client->sendText(QString::fromUtf8(line));
+            if (!accepted) {
+                if (!m_warnedFull)
+                    std::fprintf(stderr, "wslab-cli: connect: %s; pausing input until the connection reopens\n",
+                                 qPrintable(m_client->errorString()));
+                m_warnedFull = true;
+                m_stdin->setEnabled(false);
+                return;
+            }
+            m_lines.pop_front();
+        }
+        m_warnedFull = false;
+        if (!m_eof && !m_terminating)
+            m_stdin->setEnabled(true);
+        if (m_eof && m_client->state() == Client::State::Open && m_client->outboxSize() == 0)
+            drainThenClose();
+    }
+
+    // Qt closes the TCP connection as soon as it sends a close frame, so replies still in flight would
+    // be lost. A ping is answered after every message sent before it, so its pong says the replies
+    // the server made at once have arrived; then closing loses nothing.
+    void drainThenClose()
+    {
+        if (m_draining)
+            return;
+        m_draining = true;
+        m_client->ping(kDrainPing);
+        m_drainTimer.start(m_client->config().heartbeat.pongTimeout);
+    }
+
+    void closeNow()
+    {
+        m_drainTimer.stop();
+        m_client->close(1000, QStringLiteral("end of input"));
+    }
+
+    void onState(Client::State state)
+    {
+        if (state != Client::State::Idle) {
+            if (state != Client::State::Open)
+                m_draining = false; // a new connection must be drained anew
+            return;
+        }
+        const DisconnectCause cause = m_client->lastCause();
+        const bool clean = m_terminating || cause.kind == DisconnectCause::Kind::UserClose
+                           || (cause.kind == DisconnectCause::Kind::PeerClose && cause.closeCode == 1000);
+        if (!clean) {
+            const QString why = m_client->errorString().isEmpty()
+                                    ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
+                                    : m_client->errorString();
+            std::fprintf(stderr, "wslab-cli: connect: %s\n", qPrintable(why));
+            m_exitCode = 1;
+        }
+        const qsizetype unsent = m_client->outboxSize() + qsizetype(m_lines.size());
+        if (unsent > 0) {
+            std::fprintf(stderr, "wslab-cli: connect: %lld messages were not sent\n", static_cast<long long>(unsent));
+            m_exitCode = 1;
+        }
+        finish();
+    }
+
+    void finish() { QCoreApplication::exit(m_exitCode); }
+
+    Client *m_client;
+    bool m_binary;
+    QSocketNotifier *m_stdin;
+    std::deque<QByteArray> m_lines;
+    QByteArray m_partial;
+    inline static const QByteArray kDrainPing = QByteArrayLiteral("wslab-drain");
+    QTimer m_drainTimer;
+    bool m_draining = false;
+    bool m_eof = false;
+    bool m_terminating = false;
+    bool m_warnedFull = false;
+    int m_exitCode = 0;
+};
+
+} // namespace
+
+int runConnect(const QStringList &arguments)
+{
+    CliArgs args(QStringLiteral("connect"),
+                 QStringLiteral("Connect to a WebSocket server: each stdin line is sent as one message, each message received is printed as one line."));
+    QCommandLineParser &p = args.parser();
+    p.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// address"));
+    p.addOptions({
+        O(QStringLiteral("header"), QStringLiteral("Extra request header (repeatable)."), QStringLiteral("'Name: value'")),
+        O(QStringLiteral("subprotocol"), QStringLiteral("Subprotocol to offer (repeatable, in order of preference)."), QStringLiteral("P")),
+        O(QStringLiteral("origin"), QStringLiteral("Origin header to send."), QStringLiteral("O")),
+        O(QStringLiteral("no-reconnect"), QStringLiteral("Do not reconnect after the connection drops or fails.")),
+        O(QStringLiteral("reconnect-base"), QStringLiteral("First reconnect delay bound in ms (default 1000)."), QStringLiteral("MS")),
+        O(QStringLiteral("reconnect-cap"), QStringLiteral("Largest reconnect delay in ms (default 30000)."), QStringLiteral("MS")),
+        O(QStringLiteral("max-attempts"), QStringLiteral("Give up after this many retries in a row (default 0: never)."), QStringLiteral("N")),
+        O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."), QStringLiteral("MS")),
+        O(QStringLiteral("pong-timeout"), QStringLiteral("Declare the server dead after this many ms without a pong (default 20000)."), QStringLiteral("MS")),
+        O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."), QStringLiteral("MS")),
+        O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
+        O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
+        O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),
+    });
+    if (!args.parse(arguments))
+        return 0;
+    const ClientConfig config = configFrom(args);
+    const bool verbose = args.isSet(QStringLiteral("verbose"));
+
+    Client client(QStringLiteral("client"));
+    client.setConfig(config);
+    EventSink sink;
+    if (args.isSet(QStringLiteral("log")))
+        sink.openLogFile(args.value(QStringLiteral("log")));
+    sink.setStderrFilter([verbose](const LogEvent &e) {
+        if (verbose)
+            return true;
+        switch (e.kind) {
+        case EventKind::Text:
+        case EventKind::Binary:
+        case EventKind::Ping:
+        case EventKind::Pong:
+        case EventKind::State:
+        case EventKind::OutboxQueued:
+        case EventKind::Handshake:
+            return false;
+        default:
+            return true;
+        }
+    });
+    sink.watch(client.log());
+
+    Session session(&client, args.isSet(QStringLiteral("binary")));
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &session, [&session](int) { session.terminate(); });
+    if (!client.open()) {
+        std::fprintf(stderr, "wslab-cli: connect: %s\n", qPrintable(client.errorString()));
+        return 2;
+    }
+    const int code = QCoreApplication::exec();
+    sink.flush();
+    return code;
+}
+
+} // namespace wslab::cli

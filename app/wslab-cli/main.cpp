@@ -1,0 +1,65 @@
+#include "CliArgs.h"
+#include "ConnectCommand.h"
+#include "ServeCommand.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <sys/resource.h>
+
+namespace {
+
+const char kUsage[] =
+    "Usage: wslab-cli <command> [options]\n"
+    "\n"
+    "WsLab's headless front end: the same core as the lab window, for scripts and servers.\n"
+    "\n"
+    "Commands:\n"
+    "  serve     host a WebSocket server (echo, broadcast or silent)\n"
+    "  connect   connect to a server; stdin lines out, received messages on stdout\n"
+    "\n"
+    "  wslab-cli <command> --help   options of one command\n"
+    "  wslab-cli --version          print the version\n";
+
+// Thousands of connections need thousands of descriptors; the soft limit is often 1024.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("wslab-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(WSLAB_VERSION));
+    raiseOpenFileLimit();
+
+    const QStringList args = QCoreApplication::arguments();
+    const QString command = args.value(1);
+    try {
+        if (command == u"serve")
+            return wslab::cli::runServe(args);
+        if (command == u"connect")
+            return wslab::cli::runConnect(args);
+        if (command == u"--version" || command == u"-v") {
+            std::printf("wslab-cli %s\n", WSLAB_VERSION);
+            return 0;
+        }
+        if (command == u"--help" || command == u"-h" || command == u"help") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (command.isEmpty())
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve or connect); see wslab-cli --help"));
+        throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
+    } catch (const wslab::cli::UsageError &e) {
+        std::fprintf(stderr, "wslab-cli: %s\n", e.what());
+        return 2;
+    }
+}
