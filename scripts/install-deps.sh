@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-websockets-dev libqt6websockets6 libgl-dev libssl-dev
+  qt6-base-dev qt6-websockets-dev libgl-dev libssl-dev
   qt6-qpa-plugins
   python3 python3-websockets nodejs node-ws
   xvfb xauth

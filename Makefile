@@ -1,0 +1,41 @@
+# The two commands of the quick start. Both install what is missing first (scripts/install-deps.sh).
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+CLI := $(BUILD_DIR)/app/wslab-cli/wslab-cli
+GUI := $(BUILD_DIR)/app/wslab/wslab
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build run serve test test-asan clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Opens the lab window when there is a display; otherwise serves in echo mode on 127.0.0.1:8080.
+run: build
+	@if [ -x "$(GUI)" ] && [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		exec "$(GUI)"; \
+	else \
+		echo "no display: starting wslab-cli serve (Ctrl+C stops it)"; \
+		exec "$(CLI)" serve --host 127.0.0.1 --port 8080 --mode echo; \
+	fi
+
+serve: build
+	@exec "$(CLI)" serve --host 127.0.0.1 --port 8080 --mode echo
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan:
+	@$(MAKE) --no-print-directory test PRESET=asan
+
+clean:
+	@rm -rf build
