@@ -44,6 +44,8 @@ ClientConfig configFrom(const CliArgs &args)
     c.reconnect.maxAttempts = int(args.integer(QStringLiteral("max-attempts"), 0, 0, 1000000));
     c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
     c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
+    c.caFile = args.value(QStringLiteral("ca"));
+    c.ignoreCertificateErrors = args.isSet(QStringLiteral("insecure"));
     c.connectTimeout = args.millis(QStringLiteral("connect-timeout"), c.connectTimeout, 1);
     const QString problem = c.validate();
     if (!problem.isEmpty())
@@ -218,6 +220,8 @@ int runConnect(const QStringList &arguments)
         O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."), QStringLiteral("MS")),
         O(QStringLiteral("pong-timeout"), QStringLiteral("Declare the server dead after this many ms without a pong (default 20000)."), QStringLiteral("MS")),
         O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."), QStringLiteral("MS")),
+        O(QStringLiteral("ca"), QStringLiteral("wss: also trust the CA or self-signed certificate(s) in this PEM file."), QStringLiteral("FILE")),
+        O(QStringLiteral("insecure"), QStringLiteral("wss: connect even if the certificate is not trusted (a warning is printed).")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),

@@ -29,6 +29,18 @@ ServerConfig configFrom(const CliArgs &args)
     c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
     c.idleTimeout = args.millis(QStringLiteral("idle-timeout"), c.idleTimeout);
     c.subprotocols = args.values(QStringLiteral("subprotocol"));
+    c.path = args.value(QStringLiteral("path"));
+    c.token = args.value(QStringLiteral("token"));
+    c.allowedOrigins = args.values(QStringLiteral("allowed-origin"));
+    c.maxPerAddress = int(args.integer(QStringLiteral("max-per-address"), c.maxPerAddress, 1, 1000000));
+    c.rateLimit = double(args.integer(QStringLiteral("rate-limit"), 0, 0, 1000000000));
+    c.slowReaderLimit = args.integer(QStringLiteral("slow-reader-limit"), c.slowReaderLimit, 1, 1ll << 40);
+    c.handshakeTimeout = args.millis(QStringLiteral("handshake-timeout"), c.handshakeTimeout, 1);
+    c.closeTimeout = args.millis(QStringLiteral("close-timeout"), c.closeTimeout, 1);
+    c.httpLimits.maxLineBytes = int(args.integer(QStringLiteral("max-header-line"), c.httpLimits.maxLineBytes, 64, 1 << 20));
+    c.httpLimits.maxHeaders = int(args.integer(QStringLiteral("max-headers"), c.httpLimits.maxHeaders, 1, 10000));
+    c.tlsCertFile = args.value(QStringLiteral("tls-cert"));
+    c.tlsKeyFile = args.value(QStringLiteral("tls-key"));
     const QString problem = c.validate();
     if (!problem.isEmpty())
         throw UsageError(QStringLiteral("serve: ") + problem);
@@ -51,6 +63,18 @@ int runServe(const QStringList &arguments)
         O(QStringLiteral("pong-timeout"), QStringLiteral("A peer that does not answer a ping within this many ms is dropped (default 20000)."), QStringLiteral("MS")),
         O(QStringLiteral("idle-timeout"), QStringLiteral("Close peers that send nothing for this many ms (default 0: off)."), QStringLiteral("MS")),
         O(QStringLiteral("subprotocol"), QStringLiteral("A subprotocol the server accepts (repeatable; the first one the client offers wins)."), QStringLiteral("P")),
+        O(QStringLiteral("path"), QStringLiteral("Serve WebSockets only at this path, e.g. /chat; other paths get HTTP 404."), QStringLiteral("PATH")),
+        O(QStringLiteral("token"), QStringLiteral("Require \"Authorization: Bearer T\" or ?token=T; otherwise HTTP 401. Never logged."), QStringLiteral("T")),
+        O(QStringLiteral("allowed-origin"), QStringLiteral("Accept only this exact Origin (repeatable); others get HTTP 403."), QStringLiteral("ORIGIN")),
+        O(QStringLiteral("max-per-address"), QStringLiteral("Open connections allowed from one address; the next gets HTTP 429 (default 64)."), QStringLiteral("N")),
+        O(QStringLiteral("rate-limit"), QStringLiteral("Messages per second allowed per connection; over it: close 1008 (default 0: off)."), QStringLiteral("MSGS")),
+        O(QStringLiteral("slow-reader-limit"), QStringLiteral("Unsent bytes a peer may hold before it is dropped with 1008 (default 8 MiB)."), QStringLiteral("BYTES")),
+        O(QStringLiteral("handshake-timeout"), QStringLiteral("Time a client has to send its upgrade request, in ms; then HTTP 408 (default 10000)."), QStringLiteral("MS")),
+        O(QStringLiteral("close-timeout"), QStringLiteral("Time a peer has to answer our close frame, in ms; then it is aborted (default 5000)."), QStringLiteral("MS")),
+        O(QStringLiteral("max-header-line"), QStringLiteral("Longest request or header line in bytes; longer gets HTTP 414/431 (default 8192)."), QStringLiteral("BYTES")),
+        O(QStringLiteral("max-headers"), QStringLiteral("Most header fields in a request; more gets HTTP 431 (default 100)."), QStringLiteral("N")),
+        O(QStringLiteral("tls-cert"), QStringLiteral("Serve wss:// with this PEM certificate (chain); needs --tls-key."), QStringLiteral("FILE")),
+        O(QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."), QStringLiteral("FILE")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every message, ping and pong on stderr, not only connection events.")),
     });

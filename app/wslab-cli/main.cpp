@@ -1,3 +1,4 @@
+#include "CertCommand.h"
 #include "CliArgs.h"
 #include "ConnectCommand.h"
 #include "ServeCommand.h"
@@ -17,6 +18,7 @@ const char kUsage[] =
     "Commands:\n"
     "  serve     host a WebSocket server (echo, broadcast or silent)\n"
     "  connect   connect to a server; stdin lines out, received messages on stdout\n"
+    "  cert      make a self-signed certificate set for wss://\n"
     "\n"
     "  wslab-cli <command> --help   options of one command\n"
     "  wslab-cli --version          print the version\n";
@@ -47,6 +49,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runServe(args);
         if (command == u"connect")
             return wslab::cli::runConnect(args);
+        if (command == u"cert")
+            return wslab::cli::runCert(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -56,7 +60,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve or connect); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect or cert); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

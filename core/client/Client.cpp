@@ -2,6 +2,8 @@
 
 #include "policy/HeartbeatMonitor.h"
 #include "protocol/CloseCode.h"
+#include "protocol/Redaction.h"
+#include "tls/TlsFiles.h"
 
 #include <QNetworkRequest>
 #include <QRandomGenerator>
@@ -59,6 +61,20 @@ void Client::connectSocketSignals()
     // Qt sends (or answers) a close frame just before this; a dropped TCP connection never gets here
     // except through our own abort(), which we flag ourselves.
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
+    connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        for (const QSslError &error : errors) {
+            LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+            e.detail = QStringLiteral("certificate: ") + error.errorString();
+            logEvent(std::move(e));
+        }
+        if (m_config.ignoreCertificateErrors) {
+            m_certificateErrorsIgnored = true;
+            LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+            e.detail = QStringLiteral("WARNING: certificate errors ignored as asked; this connection is encrypted but the server is NOT authenticated");
+            logEvent(std::move(e));
+            m_socket->ignoreSslErrors();
+        }
+    });
     connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, &Client::onHeartbeatTimeout);
     connect(m_heartbeat, &HeartbeatMonitor::pingSent, this, [this](const QByteArray &payload) {
         ++m_counters.pingsOut;
@@ -122,7 +138,18 @@ void Client::startAttempt()
     m_heartbeatTimedOut = false;
     m_closeFrameSeen = false;
     m_downHandled = false;
+    m_certificateErrorsIgnored = false;
     setState(State::Connecting);
+    if (m_config.url.scheme() == u"wss") {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        QString error;
+        if (!m_config.caFile.isEmpty() && !TlsFiles::addTrustedCertificates(m_config.caFile, &tls, &error)) {
+            fail(error);
+            handleDown({DisconnectCause::Kind::TlsError, 0, 0}, 0, error);
+            return;
+        }
+        m_socket->setSslConfiguration(tls);
+    }
 
     QNetworkRequest request(m_config.url);
     for (const auto &[name, value] : m_config.headers)
@@ -134,7 +161,7 @@ void Client::startAttempt()
     options.setSubprotocols(m_config.subprotocols);
 
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::Out);
-    e.detail = m_config.url.toString(QUrl::RemoveUserInfo);
+    e.detail = redactSecrets(m_config.url.toString(QUrl::RemoveUserInfo));
     if (!m_config.subprotocols.isEmpty())
         e.detail += QStringLiteral(" subprotocols: ") + m_config.subprotocols.join(QStringLiteral(", "));
     logEvent(std::move(e));
@@ -153,6 +180,12 @@ void Client::onConnected()
     LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
     e.detail = subprotocol().isEmpty() ? QString() : QStringLiteral("subprotocol ") + subprotocol();
     logEvent(std::move(e));
+    if (m_config.url.scheme() == u"wss") {
+        LogEvent tls = LogEvent::make(EventKind::Info, Direction::Local);
+        tls.detail = (m_certificateErrorsIgnored ? QStringLiteral("TLS (certificate NOT verified): ") : QStringLiteral("TLS: "))
+                     + TlsFiles::describe(peerCertificate());
+        logEvent(std::move(tls));
+    }
     setState(State::Open);
     m_stableTimer.start(m_config.reconnect.stableAfter);
     m_heartbeat->start();
@@ -196,7 +229,9 @@ void Client::onSocketError(QAbstractSocket::SocketError error)
     m_errorString = text;
     DisconnectCause cause;
     const int status = httpStatusFromHandshakeError(text);
-    if (status > 0) {
+    if (error == QAbstractSocket::SslHandshakeFailedError) {
+        cause.kind = DisconnectCause::Kind::TlsError;
+    } else if (status > 0) {
         cause.kind = DisconnectCause::Kind::HandshakeRefused;
         cause.httpStatus = status;
     } else {
@@ -260,8 +295,12 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
             logEvent(std::move(e));
         } else if (cause.kind != DisconnectCause::Kind::UserClose) {
             LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
-            e.detail = ReconnectPolicy::isRetryable(cause) ? QStringLiteral("giving up after %1 retries").arg(m_attempt)
-                                                           : QStringLiteral("not retrying: this ending is not transient");
+            if (!ReconnectPolicy::isRetryable(cause))
+                e.detail = QStringLiteral("not retrying: this ending is not transient");
+            else if (!m_config.reconnect.enabled)
+                e.detail = QStringLiteral("not retrying: reconnect is off");
+            else
+                e.detail = QStringLiteral("giving up after %1 retries").arg(m_attempt);
             logEvent(std::move(e));
         }
         setState(State::Idle);
@@ -326,6 +365,11 @@ std::chrono::milliseconds Client::backoffRemaining() const
     if (m_state != State::Backoff)
         return std::chrono::milliseconds(0);
     return std::max(std::chrono::milliseconds(0), m_backoffTimer.remainingTimeAsDuration());
+}
+
+QSslCertificate Client::peerCertificate() const
+{
+    return m_socket->sslConfiguration().peerCertificate();
 }
 
 QString Client::subprotocol() const

@@ -7,6 +7,7 @@
 #include "stats/TrafficCounters.h"
 
 #include <QAbstractSocket>
+#include <QSslCertificate>
 #include <QObject>
 #include <QTimer>
 
@@ -68,6 +69,9 @@ public:
     DisconnectCause lastCause() const { return m_lastCause; }
     EventLog *log() const { return m_log; }
     QWebSocket *socket() const { return m_socket; }
+    // wss: the server's certificate, and whether the user chose to connect despite errors.
+    QSslCertificate peerCertificate() const;
+    bool certificateErrorsIgnored() const { return m_certificateErrorsIgnored; }
 
 Q_SIGNALS:
     void stateChanged(wslab::Client::State state);
@@ -125,6 +129,7 @@ private:
     bool m_heartbeatTimedOut = false;
     bool m_closeFrameSeen = false;
     bool m_downHandled = false;
+    bool m_certificateErrorsIgnored = false;
     int m_lastCloseCode = 0;
     QString m_lastCloseReason;
     DisconnectCause m_lastCause;

@@ -18,6 +18,8 @@ QString ClientConfig::validate() const
         if (p.isEmpty() || p.contains(u',') || p.contains(u' '))
             return QStringLiteral("invalid subprotocol \"%1\": a token without spaces or commas").arg(p);
     }
+    if (!caFile.isEmpty() && url.scheme() != u"wss")
+        return QStringLiteral("a CA file only makes sense with a wss:// URL");
     if (connectTimeout.count() <= 0)
         return QStringLiteral("connect timeout must be positive");
     if (reconnect.baseDelay.count() <= 0 || reconnect.maxDelay < reconnect.baseDelay)

@@ -30,6 +30,10 @@ struct ClientConfig
     std::chrono::milliseconds closeTimeout{5000};
     Outbox::Limits outbox;
     qint64 maxIncomingMessageSize = 0; // 0: Qt's own limit
+    // wss: also trust the CA or self-signed certificates in this PEM file (besides the system's).
+    QString caFile;
+    // wss: connect even when the certificate is not trusted; every ignored error is logged as a warning.
+    bool ignoreCertificateErrors = false;
 
     // Empty when the config can be used; otherwise what is wrong, in one line.
     QString validate() const;

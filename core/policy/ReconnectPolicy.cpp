@@ -40,6 +40,7 @@ bool ReconnectPolicy::isRetryable(const DisconnectCause &cause)
     using K = DisconnectCause::Kind;
     switch (cause.kind) {
     case K::UserClose:
+    case K::TlsError:
         return false;
     case K::PeerClose:
     case K::ProtocolClose:

@@ -13,7 +13,8 @@ struct DisconnectCause
         ProtocolClose,    // our side closed because the peer broke the protocol (1002, 1007, 1009 ...)
         Abnormal,         // the TCP connection dropped without a close frame (1006)
         HeartbeatTimeout, // no pong in time: we aborted the connection (reported as 1006)
-        NetworkError,     // could not connect at all: refused, unreachable, DNS, TLS
+        NetworkError,     // could not connect at all: refused, unreachable, DNS
+        TlsError,         // the server's certificate was not trusted: retrying cannot help
         ConnectTimeout,   // our own connect timer ran out
         HandshakeRefused, // the server answered the upgrade with an HTTP status; httpStatus holds it
     };

@@ -1,7 +1,10 @@
 #include "Gate.h"
 
+#include "protocol/Redaction.h"
+
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
 
 namespace wslab {
 
@@ -22,6 +25,10 @@ void Gate::admit(QTcpSocket *socket)
     socket->setProperty(kWaitingProperty, true);
     ++m_waiting;
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError && socket->property(kWaitingProperty).toBool())
+            Q_EMIT dropped(socket->peerAddress(), socket->peerPort(), socket->errorString());
+    });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
         release(socket);
         socket->deleteLater();
@@ -29,10 +36,10 @@ void Gate::admit(QTcpSocket *socket)
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, this, [this, socket] {
-        refuse(socket, 408, QStringLiteral("no complete upgrade request within %1 ms").arg(m_settings.handshakeTimeout.count()),
-               socket->peek(m_settings.httpLimits.maxLineBytes));
+        refuse(socket, 408, QStringLiteral("no complete upgrade request within %1 ms").arg(m_config.handshakeTimeout.count()),
+               socket->peek(m_config.httpLimits.maxLineBytes));
     });
-    timer->start(m_settings.handshakeTimeout);
+    timer->start(m_config.handshakeTimeout);
     if (socket->bytesAvailable() > 0)
         inspect(socket);
 }
@@ -43,7 +50,7 @@ void Gate::inspect(QTcpSocket *socket)
         return;
     // Peek, never read: QWebSocketServer::handleConnection parses the same bytes again.
     const QByteArray received = socket->peek(socket->bytesAvailable());
-    const HttpRequestParse parse = HttpRequestParse::parse(received, m_settings.httpLimits);
+    const HttpRequestParse parse = HttpRequestParse::parse(received, m_config.httpLimits);
     const QByteArray head = received.left(parse.status == HttpRequestParse::Status::Complete ? parse.headBytes : 16 * 1024);
     switch (parse.status) {
     case HttpRequestParse::Status::Incomplete:
@@ -54,39 +61,102 @@ void Gate::inspect(QTcpSocket *socket)
     case HttpRequestParse::Status::Complete:
         break;
     }
-    const HttpRequest &request = parse.request;
-    if (request.method != "GET") {
-        refuse(socket, 405, QStringLiteral("method %1 is not allowed; a WebSocket upgrade is a GET").arg(QString::fromLatin1(request.method)),
-               head, {{"Allow", "GET"}});
+    if (received.size() > parse.headBytes) {
+        // RFC 6455 4.1: a client waits for our answer before it sends frames. Bytes already here would
+        // be read by Qt before any size limit could be set on the new WebSocket.
+        refuse(socket, 400, QStringLiteral("data sent before the handshake completed"), head);
         return;
     }
-    if (!request.isWebSocketUpgrade()) {
-        refuse(socket, 426,
-               QStringLiteral("this is a WebSocket endpoint: the request needs \"Upgrade: websocket\" and \"Connection: Upgrade\""),
-               head, {{"Upgrade", "websocket"}, {"Sec-WebSocket-Version", "13"}});
-        return;
-    }
-    if (request.header("Sec-WebSocket-Version") != "13") {
-        refuse(socket, 426, QStringLiteral("unsupported Sec-WebSocket-Version \"%1\"; this server speaks 13")
-                                .arg(QString::fromLatin1(request.header("Sec-WebSocket-Version"))),
-               head, {{"Sec-WebSocket-Version", "13"}});
-        return;
-    }
-    if (request.header("Sec-WebSocket-Key").isEmpty()) {
-        refuse(socket, 400, QStringLiteral("missing Sec-WebSocket-Key"), head);
-        return;
-    }
-    const int open = m_openConnections ? m_openConnections() : 0;
-    if (open >= m_settings.maxConnections) {
-        refuse(socket, 503, QStringLiteral("connection limit reached (%1 open, limit %2)").arg(open).arg(m_settings.maxConnections),
-               head, {{"Retry-After", "5"}});
+    QString why;
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    if (const int status = check(parse.request, socket->peerAddress(), &why, &extraHeaders)) {
+        refuse(socket, status, why, head, extraHeaders);
         return;
     }
     release(socket);
     socket->disconnect(this);
     qDeleteAll(socket->findChildren<QTimer *>(Qt::FindDirectChildrenOnly));
     socket->setParent(nullptr);
-    Q_EMIT admitted(socket, request);
+    Q_EMIT admitted(socket, parse.request, parse.headBytes);
+}
+
+namespace {
+
+// Compares without leaking through timing how much of a guessed token was right.
+bool sameSecret(QByteArrayView given, QByteArrayView expected)
+{
+    unsigned char diff = given.size() == expected.size() ? 0 : 1;
+    for (qsizetype i = 0; i < given.size(); ++i)
+        diff |= static_cast<unsigned char>(given[i] ^ expected[i % std::max<qsizetype>(1, expected.size())]);
+    return diff == 0 && !expected.isEmpty();
+}
+
+} // namespace
+
+int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *why,
+                QList<QPair<QByteArray, QByteArray>> *extraHeaders) const
+{
+    if (request.method != "GET") {
+        *why = QStringLiteral("method %1 is not allowed; a WebSocket upgrade is a GET").arg(QString::fromLatin1(request.method));
+        *extraHeaders = {{"Allow", "GET"}};
+        return 405;
+    }
+    if (!m_config.path.isEmpty() && request.path() != m_config.path.toUtf8()) {
+        *why = QStringLiteral("no WebSocket endpoint at %1 (this server serves %2)")
+                   .arg(QString::fromUtf8(request.path()), m_config.path);
+        return 404;
+    }
+    if (!request.isWebSocketUpgrade()) {
+        *why = QStringLiteral("this is a WebSocket endpoint: the request needs \"Upgrade: websocket\" and \"Connection: Upgrade\"");
+        *extraHeaders = {{"Upgrade", "websocket"}, {"Sec-WebSocket-Version", "13"}};
+        return 426;
+    }
+    if (request.header("Sec-WebSocket-Version") != "13") {
+        *why = QStringLiteral("unsupported Sec-WebSocket-Version \"%1\"; this server speaks 13")
+                   .arg(QString::fromLatin1(request.header("Sec-WebSocket-Version")));
+        *extraHeaders = {{"Sec-WebSocket-Version", "13"}};
+        return 426;
+    }
+    if (request.header("Sec-WebSocket-Key").isEmpty()) {
+        *why = QStringLiteral("missing Sec-WebSocket-Key");
+        return 400;
+    }
+    if (!m_config.allowedOrigins.isEmpty()) {
+        const QString origin = QString::fromUtf8(request.header("Origin"));
+        if (!m_config.allowedOrigins.contains(origin)) {
+            *why = origin.isEmpty() ? QStringLiteral("no Origin header; this server only accepts listed origins")
+                                    : QStringLiteral("origin %1 is not on the allow-list").arg(origin);
+            return 403;
+        }
+    }
+    if (!m_config.token.isEmpty()) {
+        const QByteArray expected = m_config.token.toUtf8();
+        QByteArray given;
+        const QByteArray authorization = request.header("Authorization");
+        if (authorization.startsWith("Bearer "))
+            given = authorization.mid(7).trimmed();
+        else
+            given = QUrlQuery(QString::fromUtf8(request.query())).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
+        if (!sameSecret(given, expected)) {
+            *why = given.isEmpty() ? QStringLiteral("missing token (send Authorization: Bearer <token> or ?token=<token>)")
+                                   : QStringLiteral("wrong token");
+            *extraHeaders = {{"WWW-Authenticate", "Bearer"}};
+            return 401;
+        }
+    }
+    const int open = m_openConnections ? m_openConnections() : 0;
+    if (open >= m_config.maxConnections) {
+        *why = QStringLiteral("connection limit reached (%1 open, limit %2)").arg(open).arg(m_config.maxConnections);
+        *extraHeaders = {{"Retry-After", "5"}};
+        return 503;
+    }
+    const int fromHere = m_connectionsFrom ? m_connectionsFrom(from) : 0;
+    if (fromHere >= m_config.maxPerAddress) {
+        *why = QStringLiteral("too many connections from %1 (%2 open, limit %3)").arg(from.toString()).arg(fromHere).arg(m_config.maxPerAddress);
+        *extraHeaders = {{"Retry-After", "5"}};
+        return 429;
+    }
+    return 0;
 }
 
 void Gate::refuse(QTcpSocket *socket, int status, const QString &why, const QByteArray &head,
@@ -95,7 +165,7 @@ void Gate::refuse(QTcpSocket *socket, int status, const QString &why, const QByt
     if (!socket->property(kWaitingProperty).toBool())
         return;
     release(socket);
-    Q_EMIT refused(socket->peerAddress(), socket->peerPort(), status, why, head);
+    Q_EMIT refused(socket->peerAddress(), socket->peerPort(), status, why, redactSecrets(head));
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->write(httpRefusal(status, why.toUtf8(), extraHeaders));
     socket->disconnectFromHost();

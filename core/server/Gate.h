@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/HttpRequest.h"
+#include "server/ServerConfig.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -20,18 +21,16 @@ class Gate : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Gate)
 public:
-    struct Settings
-    {
-        HttpLimits httpLimits;
-        std::chrono::milliseconds handshakeTimeout{10000};
-        int maxConnections = 1000;
-    };
-
     explicit Gate(QObject *parent = nullptr);
 
-    void setSettings(const Settings &settings) { m_settings = settings; }
-    // How many WebSocket connections are open now, for the connection cap.
-    void setOpenConnectionCount(std::function<int()> count) { m_openConnections = std::move(count); }
+    // Limits, path, token, origins and caps all come from the server's config.
+    void setConfig(const ServerConfig &config) { m_config = config; }
+    // How many WebSocket connections are open now, in all and from one address, for the caps.
+    void setConnectionCounters(std::function<int()> total, std::function<int(const QHostAddress &)> fromAddress)
+    {
+        m_openConnections = std::move(total);
+        m_connectionsFrom = std::move(fromAddress);
+    }
 
     // Takes ownership of a freshly accepted socket.
     void admit(QTcpSocket *socket);
@@ -41,9 +40,12 @@ public:
 
 Q_SIGNALS:
     // The request passed; the receiver takes the socket (its request bytes still unread).
-    void admitted(QTcpSocket *socket, const wslab::HttpRequest &request);
-    // The request was answered with `status`; head is what the peer sent (cut at the limits).
+    // headBytes: the size of the request head, which is all the socket holds.
+    void admitted(QTcpSocket *socket, const wslab::HttpRequest &request, int headBytes);
+    // The request was answered with `status`; head is what the peer sent (cut at the limits, secrets redacted).
     void refused(const QHostAddress &address, quint16 port, int status, const QString &why, const QByteArray &head);
+    // The connection failed before a request could be answered, e.g. a failed TLS handshake.
+    void dropped(const QHostAddress &address, quint16 port, const QString &why);
 
 private:
     void inspect(QTcpSocket *socket);
@@ -51,8 +53,13 @@ private:
                 const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void release(QTcpSocket *socket);
 
-    Settings m_settings;
+    // The first problem with a complete request, as the status and why; status 0 when it may pass.
+    int check(const HttpRequest &request, const QHostAddress &from, QString *why,
+              QList<QPair<QByteArray, QByteArray>> *extraHeaders) const;
+
+    ServerConfig m_config;
     std::function<int()> m_openConnections;
+    std::function<int(const QHostAddress &)> m_connectionsFrom;
     int m_waiting = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "log/EventLog.h"
 #include "policy/HeartbeatMonitor.h"
 #include "protocol/CloseCode.h"
+#include "protocol/Redaction.h"
 
 #include <QWebSocket>
 
@@ -13,7 +14,7 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     : QObject(parent)
     , m_id(id)
     , m_socket(socket)
-    , m_request(request)
+    , m_request(redactSecrets(request))
     , m_endpoint(endpoint)
     , m_log(eventLog)
     , m_heartbeat(new HeartbeatMonitor(socket, this))
@@ -21,7 +22,11 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     , m_port(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTime())
     , m_idleTimeout(config.idleTimeout)
+    , m_rateLimit(config.rateLimit)
+    , m_tokens(std::max(1.0, config.rateLimit))
+    , m_slowReaderLimit(config.slowReaderLimit)
 {
+    m_rateClock.start();
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
@@ -35,6 +40,8 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { noteActivity(); });
     connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { noteActivity(); });
     connect(m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
+    connect(m_socket, &QWebSocket::bytesWritten, this,
+            [this](qint64 written) { m_unsentBytes = std::max<qint64>(0, m_unsentBytes - written); });
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError error) {
@@ -103,8 +110,10 @@ void Peer::sendText(const QString &text)
     m_socket->sendTextMessage(text);
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(utf8.size());
+    m_unsentBytes += utf8.size();
     log(LogEvent::make(EventKind::Text, Direction::Out, std::move(utf8)));
     Q_EMIT countersChanged(this);
+    checkBacklog();
 }
 
 void Peer::sendBinary(const QByteArray &data)
@@ -114,8 +123,40 @@ void Peer::sendBinary(const QByteArray &data)
     m_socket->sendBinaryMessage(data);
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(data.size());
+    m_unsentBytes += data.size();
     log(LogEvent::make(EventKind::Binary, Direction::Out, data));
     Q_EMIT countersChanged(this);
+    checkBacklog();
+}
+
+void Peer::checkBacklog()
+{
+    if (m_unsentBytes <= m_slowReaderLimit || m_serverClosing)
+        return;
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    e.detail = QStringLiteral("slow reader: %1 bytes unsent (limit %2); dropping peer %3").arg(m_unsentBytes).arg(m_slowReaderLimit).arg(m_id);
+    log(std::move(e));
+    close(CloseCode::PolicyViolation, QStringLiteral("slow reader"));
+}
+
+bool Peer::admitMessage()
+{
+    if (m_rateLimit <= 0)
+        return true;
+    const double elapsed = double(m_rateClock.nsecsElapsed()) / 1e9;
+    m_rateClock.restart();
+    m_tokens = std::min(std::max(1.0, m_rateLimit), m_tokens + elapsed * m_rateLimit);
+    if (m_tokens >= 1.0) {
+        m_tokens -= 1.0;
+        return true;
+    }
+    if (!m_serverClosing) {
+        LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+        e.detail = QStringLiteral("rate limit of %1 messages/s exceeded; closing peer %2").arg(m_rateLimit).arg(m_id);
+        log(std::move(e));
+        close(CloseCode::PolicyViolation, QStringLiteral("rate limit exceeded"));
+    }
+    return false;
 }
 
 bool Peer::ping(const QByteArray &payload)
@@ -158,6 +199,8 @@ void Peer::onText(const QString &text)
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(utf8.size());
     log(LogEvent::make(EventKind::Text, Direction::In, std::move(utf8)));
+    if (!admitMessage())
+        return;
     Q_EMIT textReceived(this, text);
     Q_EMIT countersChanged(this);
 }
@@ -168,6 +211,8 @@ void Peer::onBinary(const QByteArray &data)
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(data.size());
     log(LogEvent::make(EventKind::Binary, Direction::In, data));
+    if (!admitMessage())
+        return;
     Q_EMIT binaryReceived(this, data);
     Q_EMIT countersChanged(this);
 }

@@ -5,6 +5,7 @@
 #include "stats/TrafficCounters.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QTimer>
@@ -45,6 +46,8 @@ public:
     void close(int code, const QString &reason);
     // Drops the connection without a close handshake.
     void abort(const QString &why);
+    // The FrameGuard is closing this peer with 1002: the close is ours, not the client's.
+    void noteProtocolViolation() { m_serverClosing = true; }
 
 Q_SIGNALS:
     void textReceived(wslab::Peer *peer, const QString &text);
@@ -58,6 +61,10 @@ private:
     void onText(const QString &text);
     void onBinary(const QByteArray &data);
     void noteActivity();
+    // False (and the peer is closed with 1008) when this message is over the rate limit.
+    bool admitMessage();
+    // Closes a peer that does not read what it is sent, before its backlog eats the server's memory.
+    void checkBacklog();
     void log(LogEvent event);
 
     int m_id;
@@ -78,6 +85,11 @@ private:
     bool m_aborted = false;
     QString m_abortReason;
     bool m_finished = false;
+    double m_rateLimit = 0;
+    double m_tokens = 0;
+    QElapsedTimer m_rateClock;
+    qint64 m_slowReaderLimit = 0;
+    qint64 m_unsentBytes = 0;
 };
 
 } // namespace wslab

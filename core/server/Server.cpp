@@ -1,7 +1,11 @@
 #include "Server.h"
 
 #include "protocol/CloseCode.h"
+#include "protocol/Redaction.h"
+#include "server/FrameGuard.h"
 #include "server/Gate.h"
+#include "server/Listener.h"
+#include "tls/TlsFiles.h"
 #include "server/Peer.h"
 
 #include <QTcpServer>
@@ -23,7 +27,7 @@ QString endpointKey(const QHostAddress &address, quint16 port)
 Server::Server(const QString &name, QObject *parent)
     : QObject(parent)
     , m_name(name)
-    , m_tcpServer(new QTcpServer(this))
+    , m_tcpServer(new Listener(this))
     , m_wsServer(new QWebSocketServer(QStringLiteral("WsLab/" WSLAB_VERSION), QWebSocketServer::NonSecureMode, this))
     , m_gate(new Gate(this))
     , m_log(new EventLog(this))
@@ -40,6 +44,11 @@ Server::Server(const QString &name, QObject *parent)
         logEvent(std::move(e));
     });
     connect(m_gate, &Gate::admitted, this, &Server::onAdmitted);
+    connect(m_gate, &Gate::dropped, this, [this](const QHostAddress &address, quint16 port, const QString &why) {
+        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+        e.detail = QStringLiteral("%1:%2 dropped before the upgrade: %3").arg(address.toString()).arg(port).arg(why);
+        logEvent(std::move(e));
+    });
     connect(m_gate, &Gate::refused, this,
             [this](const QHostAddress &address, quint16 port, int status, const QString &why, const QByteArray &head) {
                 LogEvent e = LogEvent::make(EventKind::Refused, Direction::Out, head);
@@ -47,7 +56,8 @@ Server::Server(const QString &name, QObject *parent)
                 e.detail = QStringLiteral("%1:%2 refused with HTTP %3: %4").arg(address.toString()).arg(port).arg(status).arg(why);
                 logEvent(std::move(e));
             });
-    m_gate->setOpenConnectionCount([this] { return int(m_peers.size() + m_upgrading.size()); });
+    m_gate->setConnectionCounters([this] { return int(m_peers.size() + m_upgrading.size()); },
+                                  [this](const QHostAddress &address) { return connectionsFrom(address); });
 }
 
 Server::~Server()
@@ -64,7 +74,7 @@ void Server::setConfig(const ServerConfig &config)
     m_config = config;
     m_wsServer->setSupportedSubprotocols(config.subprotocols);
     m_wsServer->setHandshakeTimeout(config.handshakeTimeout);
-    m_gate->setSettings({config.httpLimits, config.handshakeTimeout, config.maxConnections});
+    m_gate->setConfig(config);
 }
 
 bool Server::start()
@@ -74,6 +84,14 @@ bool Server::start()
     const QString problem = m_config.validate();
     if (!problem.isEmpty())
         return fail(problem);
+    m_tcpServer->setTls(std::nullopt);
+    if (m_config.isTls()) {
+        QSslConfiguration tls;
+        QString error;
+        if (!TlsFiles::serverConfiguration(m_config.tlsCertFile, m_config.tlsKeyFile, &tls, &error))
+            return fail(error);
+        m_tcpServer->setTls(tls);
+    }
     const QHostAddress address = m_config.host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(m_config.host);
     if (!m_tcpServer->listen(address, m_config.port))
         return fail(QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.host).arg(m_config.port).arg(m_tcpServer->errorString()));
@@ -102,7 +120,7 @@ void Server::stop()
 QUrl Server::url() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(m_tcpServer->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"));
     QHostAddress address = m_tcpServer->serverAddress();
     url.setHost(address.isNull() ? m_config.host : address.toString());
     url.setPort(port());
@@ -120,19 +138,39 @@ void Server::onNewTcpConnection()
         m_gate->admit(socket);
 }
 
-void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request)
+int Server::connectionsFrom(const QHostAddress &address) const
+{
+    int n = 0;
+    for (const Peer *p : m_peers) {
+        if (p->address().isEqual(address))
+            ++n;
+    }
+    for (const Upgrading &u : m_upgrading) {
+        if (u.address.isEqual(address))
+            ++n;
+    }
+    return n;
+}
+
+void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes)
 {
     const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
-    m_upgrading.insert(key, request);
+    const QString from = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort());
+    auto *guard = new FrameGuard(socket, headBytes);
+    connect(guard, &FrameGuard::violation, this, [this, from](const QString &why) {
+        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+        e.detail = from % QStringLiteral(": ") % why;
+        e.code = CloseCode::ProtocolError;
+        logEvent(std::move(e));
+    });
+    m_upgrading.insert(key, {request, socket->peerAddress(), guard});
     // A socket that dies during Qt's part of the handshake must not hold a slot forever.
     connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
-    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, request.method + ' ' + request.target);
     QByteArray head = request.method + ' ' + request.target + ' ' + request.version + "\r\n";
     for (const auto &[name, value] : request.headers)
         head += name + ": " + value + "\r\n";
-    e.payload = head;
-    e.size = head.size();
-    e.detail = QStringLiteral("%1:%2 GET %3").arg(socket->peerAddress().toString()).arg(socket->peerPort()).arg(QString::fromUtf8(request.target));
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, redactSecrets(head));
+    e.detail = redactSecrets(from % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
     logEvent(std::move(e));
     m_wsServer->handleConnection(socket);
 }
@@ -142,14 +180,18 @@ void Server::onNewWebSocket()
     // Drain them all: Qt signals once for a burst of pending connections.
     while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
-        const HttpRequest request = m_upgrading.take(key);
+        const Upgrading upgrading = m_upgrading.take(key);
+        if (upgrading.guard)
+            upgrading.guard->attach(socket);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, request, m_config, m_name, m_log, this);
+        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, this);
         m_peers.insert(id, peer);
         connect(peer, &Peer::textReceived, this, &Server::onPeerText);
         connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);
         connect(peer, &Peer::finished, this, &Server::onPeerFinished);
         connect(peer, &Peer::countersChanged, this, [this](Peer *p) { Q_EMIT peerCountersChanged(p->id()); });
+        if (upgrading.guard)
+            connect(upgrading.guard, &FrameGuard::violation, peer, &Peer::noteProtocolViolation);
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
         e.peer = id;
         e.detail = QStringLiteral("peer %1 from %2:%3 path %4%5")

@@ -3,9 +3,13 @@
 #include "log/EventLog.h"
 #include "server/ServerConfig.h"
 
+#include "protocol/HttpRequest.h"
+
 #include <QHash>
+#include <QHostAddress>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QUrl>
 
 class QTcpServer;
@@ -14,9 +18,10 @@ class QWebSocketServer;
 
 namespace wslab {
 
+class FrameGuard;
+class Listener;
 class Gate;
 class Peer;
-struct HttpRequest;
 
 // A WebSocket server for the lab: accepts TCP itself, lets the Gate answer bad requests with real HTTP
 // statuses, then hands good ones to QWebSocketServer for the upgrade. Peers are echoed, broadcast to
@@ -42,7 +47,7 @@ public:
     void stop();
     State state() const { return m_state; }
     QString errorString() const { return m_errorString; }
-    // ws://host:port as bound (the real port when the config asked for 0).
+    // ws://host:port (wss:// with TLS) as bound: the real port when the config asked for 0.
     QUrl url() const;
     quint16 port() const;
 
@@ -70,7 +75,7 @@ Q_SIGNALS:
 
 private:
     void onNewTcpConnection();
-    void onAdmitted(QTcpSocket *socket, const HttpRequest &request);
+    void onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes);
     void onNewWebSocket();
     void onPeerText(Peer *peer, const QString &text);
     void onPeerBinary(Peer *peer, const QByteArray &data);
@@ -81,15 +86,23 @@ private:
 
     QString m_name;
     ServerConfig m_config;
-    QTcpServer *m_tcpServer;
+    Listener *m_tcpServer;
     QWebSocketServer *m_wsServer;
     Gate *m_gate;
     EventLog *m_log;
     State m_state = State::Stopped;
     QString m_errorString;
     QMap<int, Peer *> m_peers; // ordered by id, so "all peers" has a stable order
-    // Admitted by the Gate, upgrade in progress: keyed by "address:port" to meet the QWebSocket again.
-    QHash<QString, HttpRequest> m_upgrading;
+    int connectionsFrom(const QHostAddress &address) const;
+
+    // Admitted by the Gate, upgrade in progress: keyed by "address|port" to meet the QWebSocket again.
+    struct Upgrading
+    {
+        HttpRequest request;
+        QHostAddress address;
+        QPointer<FrameGuard> guard;
+    };
+    QHash<QString, Upgrading> m_upgrading;
     int m_nextPeerId = 1;
 };
 

@@ -35,6 +35,21 @@ struct ServerConfig
     QStringList subprotocols;                       // the server picks the first the client offers
     HttpLimits httpLimits;
 
+    // The Gate's checks before the upgrade (see docs/security.md).
+    QString path;                                   // empty: any path; else other paths get 404
+    QString token;                                  // empty: off; else "Authorization: Bearer T" or ?token=T, else 401
+    QStringList allowedOrigins;                     // empty: any; else exact Origin match, else 403
+    int maxPerAddress = 64;                         // open connections from one client address, else 429
+
+    // After the upgrade.
+    double rateLimit = 0;                           // messages per second per peer, 0: off; over it: close 1008
+    qint64 slowReaderLimit = 8ll * 1024 * 1024;     // unsent bytes a peer may hold before it is dropped with 1008
+
+    // wss: both set serves TLS with this PEM certificate (chain) and key.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    bool isTls() const { return !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty(); }
+
     QString validate() const;
 };
 

@@ -1,0 +1,90 @@
+#include "FrameGuard.h"
+
+#include "protocol/CloseCode.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+
+namespace wslab {
+
+namespace {
+constexpr int kLongestHeader = 14; // 2 + 8 bytes of length + 4 bytes of mask
+}
+
+FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_headBytes(headBytes)
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::beforeQt);
+}
+
+void FrameGuard::attach(QWebSocket *webSocket)
+{
+    m_webSocket = webSocket;
+    // Qt has skipped exactly the request head; whatever it holds now came after it.
+    m_consumed = 0;
+    m_arrived = m_socket->bytesAvailable();
+    connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::afterQt);
+    if (m_arrived > 0)
+        reject(QStringLiteral("data sent before the handshake completed"));
+}
+
+void FrameGuard::beforeQt()
+{
+    if (m_rejected)
+        return;
+    const qint64 available = m_socket->bytesAvailable();
+    if (!m_webSocket) {
+        // Before the upgrade the buffer holds the request head and nothing more, or nothing once Qt skipped it.
+        const bool headStillThere = m_socket->peek(4) == "GET ";
+        if (available > (headStillThere ? m_headBytes : 0))
+            reject(QStringLiteral("data sent before the handshake completed"));
+        return;
+    }
+    m_arrived = m_consumed + available;
+    while (m_nextFrame + 2 <= m_arrived) {
+        const qint64 offset = m_nextFrame - m_consumed;
+        const QByteArray bytes = m_socket->peek(offset + kLongestHeader).mid(offset);
+        const auto b1 = quint8(bytes.at(1));
+        const quint8 shortLength = b1 & 0x7f;
+        const int lengthBytes = shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0);
+        if (!(b1 & 0x80)) {
+            reject(QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)"));
+            return;
+        }
+        const int headerBytes = 2 + lengthBytes + 4;
+        if (bytes.size() < 2 + lengthBytes)
+            return; // the extended length is still on its way
+        quint64 length = shortLength;
+        if (lengthBytes) {
+            length = 0;
+            for (int i = 0; i < lengthBytes; ++i)
+                length = (length << 8) | quint8(bytes.at(2 + i));
+        }
+        // Qt refuses frames over its size limit itself; past that point the stream is closed anyway.
+        if (length > quint64(std::numeric_limits<qint64>::max() / 2))
+            return;
+        m_nextFrame += headerBytes + qint64(length);
+    }
+}
+
+void FrameGuard::afterQt()
+{
+    if (m_webSocket)
+        m_consumed = m_arrived - m_socket->bytesAvailable();
+}
+
+void FrameGuard::reject(const QString &why)
+{
+    if (m_rejected)
+        return;
+    m_rejected = true;
+    Q_EMIT violation(why);
+    if (m_webSocket)
+        m_webSocket->close(QWebSocketProtocol::CloseCodeProtocolError, why);
+    else
+        m_socket->abort();
+}
+
+} // namespace wslab
