@@ -5,7 +5,7 @@ CLI := $(BUILD_DIR)/app/wslab-cli/wslab-cli
 GUI := $(BUILD_DIR)/app/wslab/wslab
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run serve test test-asan clean
+.PHONY: all deps configure build run serve test test-asan fuzz ci clean
 
 all: build
 
@@ -36,6 +36,14 @@ test: build
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan:
 	@$(MAKE) --no-print-directory test PRESET=asan
+
+# The HTTP request parser under libFuzzer for FUZZ_SECONDS (default 30).
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# What CI runs: the suite, the suite under sanitizers, and a bounded fuzzing run.
+ci: test test-asan fuzz
 
 clean:
 	@rm -rf build
