@@ -1,3 +1,4 @@
+#include "BenchCommand.h"
 #include "CertCommand.h"
 #include "CliArgs.h"
 #include "ConnectCommand.h"
@@ -19,6 +20,7 @@ const char kUsage[] =
     "  serve     host a WebSocket server (echo, broadcast or silent)\n"
     "  connect   connect to a server; stdin lines out, received messages on stdout\n"
     "  cert      make a self-signed certificate set for wss://\n"
+    "  bench     load an echo server and report throughput and round-trip times\n"
     "\n"
     "  wslab-cli <command> --help   options of one command\n"
     "  wslab-cli --version          print the version\n";
@@ -51,6 +53,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runConnect(args);
         if (command == u"cert")
             return wslab::cli::runCert(args);
+        if (command == u"bench")
+            return wslab::cli::runBench(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -60,7 +64,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect or cert); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, cert or bench); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());
