@@ -1,0 +1,158 @@
+#pragma once
+
+// Shared helpers for the core tests: loopback configs, event-log queries and hand-rolled HTTP peers
+// that misbehave in ways a real WebSocket library would not.
+
+#include "client/ClientConfig.h"
+#include "log/EventLog.h"
+#include "server/ServerConfig.h"
+
+#include <QCryptographicHash>
+#include <QList>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUrl>
+
+#include <functional>
+
+namespace wslab::test {
+
+using namespace std::chrono_literals;
+
+// A server config bound to loopback on a free port, echoing, with no heartbeat unless a test asks.
+inline ServerConfig loopbackServerConfig(ServerMode mode = ServerMode::Echo)
+{
+    ServerConfig config;
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    config.mode = mode;
+    config.heartbeat.interval = 0ms;
+    return config;
+}
+
+// A client config for `url` with fast, exact reconnects: a fixed minimum delay so retries do not slow the suite.
+inline ClientConfig fastClientConfig(const QUrl &url)
+{
+    ClientConfig config;
+    config.url = url;
+    config.heartbeat.interval = 0ms;
+    config.connectTimeout = 5000ms;
+    config.closeTimeout = 1000ms;
+    config.reconnect.baseDelay = 20ms;
+    config.reconnect.maxDelay = 200ms;
+    config.reconnect.minDelay = 10ms;
+    return config;
+}
+
+inline QUrl loopbackUrl(quint16 port, const QString &path = {})
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(port);
+    url.setPath(path);
+    return url;
+}
+
+inline QList<LogEvent> eventsOfKind(const EventLog *log, EventKind kind)
+{
+    QList<LogEvent> out;
+    for (qsizetype i = 0; i < log->size(); ++i) {
+        if (log->at(i).kind == kind)
+            out.append(log->at(i));
+    }
+    return out;
+}
+
+inline int countOfKind(const EventLog *log, EventKind kind)
+{
+    return int(eventsOfKind(log, kind).size());
+}
+
+// RFC 6455 §4.2.2: base64(SHA-1(key + GUID)).
+inline QByteArray acceptKeyFor(const QByteArray &key)
+{
+    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
+}
+
+inline QByteArray upgradeRequest(quint16 port, const QByteArray &path = "/", const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==")
+{
+    return "GET " + path + " HTTP/1.1\r\n"
+           "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n"
+           "Upgrade: websocket\r\n"
+           "Connection: Upgrade\r\n"
+           "Sec-WebSocket-Key: " + key + "\r\n"
+           "Sec-WebSocket-Version: 13\r\n\r\n";
+}
+
+// The value of `name` in an HTTP head, compared case-insensitively; empty when absent.
+inline QByteArray headerValue(const QByteArray &head, const QByteArray &name)
+{
+    for (const QByteArray &line : head.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+// A QTcpServer on loopback that speaks just enough HTTP by hand: it reads each upgrade request and
+// answers with `status`. For 101 it completes the handshake correctly and then never says another
+// word (no pongs, no close); for anything else it sends the refusal and closes.
+class HandRolledServer
+{
+public:
+    explicit HandRolledServer(int status, const QByteArray &reason = {})
+        : m_status(status)
+        , m_reason(reason)
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++m_connections;
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QUrl url() const { return loopbackUrl(m_server.serverPort()); }
+    int connections() const { return m_connections; }
+    int answered() const { return m_answered; }
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        if (socket->property("answered").toBool())
+            return; // after the handshake everything the client sends is ignored on purpose
+        const QByteArray head = socket->peek(socket->bytesAvailable());
+        if (!head.contains("\r\n\r\n"))
+            return;
+        socket->read(head.indexOf("\r\n\r\n") + 4);
+        socket->setProperty("answered", true);
+        ++m_answered;
+        if (m_status == 101) {
+            socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: " + acceptKeyFor(headerValue(head, "Sec-WebSocket-Key")) + "\r\n\r\n");
+            return;
+        }
+        const QByteArray body = "refused by hand\n";
+        socket->write("HTTP/1.1 " + QByteArray::number(m_status) + ' ' + m_reason + "\r\nContent-Type: text/plain\r\n"
+                      "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+    int m_status;
+    QByteArray m_reason;
+    int m_connections = 0;
+    int m_answered = 0;
+};
+
+// A fixed uniform random number for backoff jitter, so delays are exact.
+inline std::function<double()> fixedRandom(double value)
+{
+    return [value] { return value; };
+}
+
+} // namespace wslab::test
