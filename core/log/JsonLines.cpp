@@ -1,6 +1,7 @@
 #include "JsonLines.h"
 
 #include "EventLog.h"
+#include "protocol/CloseCode.h"
 
 #include <QIODevice>
 #include <QJsonDocument>
@@ -21,6 +22,8 @@ QJsonObject toJson(const LogEvent &e)
     o[u"size"] = e.size;
     if (e.code != 0)
         o[u"code"] = e.code;
+    if (e.kind == EventKind::Close)
+        o[u"close_name"] = CloseCode::name(e.code);
     if (!e.detail.isEmpty())
         o[u"detail"] = e.detail;
     if (!e.payload.isEmpty()) {
