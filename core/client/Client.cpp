@@ -493,7 +493,14 @@ int httpStatusFromHandshakeError(const QString &errorString)
 {
     static const QRegularExpression pattern(QStringLiteral("status code: (\\d{3})"));
     const QRegularExpressionMatch m = pattern.match(errorString);
-    return m.hasMatch() ? m.captured(1).toInt() : 0;
+    if (m.hasMatch())
+        return m.captured(1).toInt();
+    // Qt 6.4 words a 400 answer without its number; both texts come only from its 400 branch. Without
+    // this a server's "Bad Request" would look like a network error and be retried forever.
+    if (errorString.contains(u"Unknown error condition encountered")
+        || errorString.contains(u"Server requests a version that we don't support"))
+        return 400;
+    return 0;
 }
 
 } // namespace wslab

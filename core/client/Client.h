@@ -136,7 +136,7 @@ private:
 };
 
 // The HTTP status inside Qt 6.4's handshake error text ("... Unhandled http status code: 401 (Unauthorized)."),
-// or 0 when there is none.
+// 400 for the texts Qt uses for a 400 answer, or 0 when there is none.
 int httpStatusFromHandshakeError(const QString &errorString);
 
 } // namespace wslab

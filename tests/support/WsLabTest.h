@@ -3,9 +3,10 @@
 // Shared helpers for the core tests: loopback configs, event-log queries and hand-rolled HTTP peers
 // that misbehave in ways a real WebSocket library would not.
 
-#include "client/ClientConfig.h"
+#include "client/Client.h"
 #include "log/EventLog.h"
-#include "server/ServerConfig.h"
+#include "server/Peer.h"
+#include "server/Server.h"
 
 #include <QCryptographicHash>
 #include <QList>
@@ -13,6 +14,7 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrl>
+#include <QWebSocket>
 
 #include <functional>
 
@@ -55,6 +57,36 @@ inline QUrl loopbackUrl(quint16 port, const QString &path = {})
     return url;
 }
 
+// Starts `server` with `config` on loopback; false (with the reason printed) when it cannot listen.
+inline bool startServer(Server &server, const ServerConfig &config = loopbackServerConfig())
+{
+    server.setConfig(config);
+    if (server.start())
+        return true;
+    qWarning("server did not start: %s", qPrintable(server.errorString()));
+    return false;
+}
+
+// Opens `client` with `config` and waits until it is Open.
+inline bool openClient(Client &client, const ClientConfig &config, int timeoutMs = 5000)
+{
+    client.setConfig(config);
+    if (!client.open())
+        return false;
+    return QTest::qWaitFor([&client] { return client.state() == Client::State::Open; }, timeoutMs);
+}
+
+// The server-side Peer of an open client, found by the client's local port.
+inline Peer *peerOf(const Server &server, const Client &client)
+{
+    const quint16 port = client.socket()->localPort();
+    for (Peer *p : server.peers()) {
+        if (p->port() == port)
+            return p;
+    }
+    return nullptr;
+}
+
 inline QList<LogEvent> eventsOfKind(const EventLog *log, EventKind kind)
 {
     QList<LogEvent> out;
@@ -73,7 +105,7 @@ inline int countOfKind(const EventLog *log, EventKind kind)
 // RFC 6455 §4.2.2: base64(SHA-1(key + GUID)).
 inline QByteArray acceptKeyFor(const QByteArray &key)
 {
-    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
+    return QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), QCryptographicHash::Sha1).toBase64();
 }
 
 inline QByteArray upgradeRequest(quint16 port, const QByteArray &path = "/", const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==")
@@ -103,6 +135,7 @@ inline QByteArray headerValue(const QByteArray &head, const QByteArray &name)
 class HandRolledServer
 {
 public:
+    // status 0: read the request and never answer at all.
     explicit HandRolledServer(int status, const QByteArray &reason = {})
         : m_status(status)
         , m_reason(reason)
@@ -130,6 +163,8 @@ private:
             return;
         socket->read(head.indexOf("\r\n\r\n") + 4);
         socket->setProperty("answered", true);
+        if (m_status == 0)
+            return;
         ++m_answered;
         if (m_status == 101) {
             socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

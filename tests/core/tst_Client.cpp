@@ -1,0 +1,428 @@
+#include "WsLabTest.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace std::chrono_literals;
+using namespace wslab::test;
+using State = wslab::Client::State;
+using Kind = wslab::DisconnectCause::Kind;
+
+class tst_Client : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void invalidConfigIsRefused();
+    void closeWithReservedCodeSendsNothing_data();
+    void closeWithReservedCodeSendsNothing();
+    void userCloseReachesServerAndDoesNotRetry();
+    void queuesWhileNotOpenAndFlushesInOrderOnce();
+    void outboxFullRefusesWithError();
+    void stableAfterRule();
+    void droppedConnectionIsAbnormalAndRetried();
+    void heartbeatDetectsSilentServer();
+    void noRetryAfterHttp4xx_data();
+    void noRetryAfterHttp4xx();
+    void retriesAfterHttp5xxUntilMaxAttempts();
+    void connectTimeoutIsRetried();
+    void pingMeasuresRtt();
+    void httpStatusFromHandshakeError();
+};
+
+void tst_Client::initTestCase()
+{
+    qRegisterMetaType<wslab::Client::State>();
+    qRegisterMetaType<std::chrono::milliseconds>();
+}
+
+void tst_Client::invalidConfigIsRefused()
+{
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config;
+    config.url = QUrl(QStringLiteral("http://127.0.0.1:1/"));
+    client.setConfig(config);
+    QVERIFY(!client.open());
+    QCOMPARE(client.errorString(), QStringLiteral("unsupported scheme \"http\": use ws:// or wss://"));
+    QCOMPARE(client.state(), State::Idle);
+}
+
+void tst_Client::closeWithReservedCodeSendsNothing_data()
+{
+    QTest::addColumn<int>("code");
+    for (int code : {1005, 1006, 1015, 999, 5000})
+        QTest::addRow("%d", code) << code;
+}
+
+void tst_Client::closeWithReservedCodeSendsNothing()
+{
+    QFETCH(int, code);
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    QSignalSpy peerGone(&server, &wslab::Server::peerDisconnected);
+    wslab::Client client(QStringLiteral("c"));
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy echoed(&client, &wslab::Client::textReceived);
+    QVERIFY(openClient(client, fastClientConfig(server.url())));
+
+    QVERIFY(!client.close(code, QStringLiteral("nope")));
+    QVERIFY2(client.errorString().contains(QString::number(code)), qPrintable(client.errorString()));
+    QCOMPARE(client.state(), State::Open);
+
+    // The link still carries messages both ways: no close frame went out.
+    QVERIFY(client.sendText(QStringLiteral("still here")));
+    QTRY_COMPARE(echoed.size(), 1);
+    QCOMPARE(echoed.at(0).at(0).toString(), QStringLiteral("still here"));
+    QCOMPARE(closed.size(), 0);
+    QCOMPARE(peerGone.size(), 0);
+    QCOMPARE(countOfKind(server.log(), wslab::EventKind::Close), 0);
+    QCOMPARE(server.peerCount(), 1);
+}
+
+void tst_Client::userCloseReachesServerAndDoesNotRetry()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client client(QStringLiteral("c"));
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(client, fastClientConfig(server.url())));
+    QSignalSpy states(&client, &wslab::Client::stateChanged);
+
+    QVERIFY(client.close(4000, QStringLiteral("done for today")));
+    QTRY_COMPARE(client.state(), State::Idle);
+    QCOMPARE(states.size(), 2);
+    QCOMPARE(states.at(0).at(0).value<State>(), State::Closing);
+    QCOMPARE(closed.size(), 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 4000);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("done for today"));
+    QCOMPARE(client.lastCause().kind, Kind::UserClose);
+    QCOMPARE(retries.size(), 0);
+
+    QTRY_COMPARE(server.peerCount(), 0);
+    const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
+    QCOMPARE(closes.size(), 1);
+    QCOMPARE(closes.at(0).direction, wslab::Direction::In);
+    QCOMPARE(closes.at(0).code, 4000);
+    QCOMPARE(closes.at(0).detail, QStringLiteral("done for today"));
+}
+
+void tst_Client::queuesWhileNotOpenAndFlushesInOrderOnce()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server, loopbackServerConfig(wslab::ServerMode::Silent)));
+    QStringList received;
+    connect(&server, &wslab::Server::textReceived, this, [&received](int, const QString &t) { received << QStringLiteral("t:") + t; });
+    connect(&server, &wslab::Server::binaryReceived, this,
+            [&received](int, const QByteArray &b) { received << QStringLiteral("b:") + QString::fromLatin1(b.toHex()); });
+
+    wslab::Client client(QStringLiteral("c"));
+    client.setConfig(fastClientConfig(server.url()));
+    QSignalSpy outbox(&client, &wslab::Client::outboxChanged);
+
+    // Idle: queued.
+    QVERIFY(client.sendText(QStringLiteral("one")));
+    QVERIFY(client.sendBinary(QByteArray("\x00\xff", 2)));
+    QCOMPARE(client.outboxSize(), 2);
+    QCOMPARE(client.outboxBytes(), 3 + 2);
+    QVERIFY(client.open());
+    QCOMPARE(client.state(), State::Connecting);
+    // Connecting: queued behind the others.
+    QVERIFY(client.sendText(QStringLiteral("thrée")));
+    QCOMPARE(client.outboxSize(), 3);
+    QCOMPARE(client.counters().messagesOut, quint64(0));
+
+    QTRY_COMPARE(client.state(), State::Open);
+    QCOMPARE(client.outboxSize(), 0);
+    QVERIFY(client.sendText(QStringLiteral("live")));
+
+    const QStringList expected{QStringLiteral("t:one"), QStringLiteral("b:00ff"), QStringLiteral("t:thrée"), QStringLiteral("t:live")};
+    QTRY_COMPARE(received.size(), expected.size());
+    QCOMPARE(received, expected);
+    QCOMPARE(client.counters().messagesOut, quint64(4));
+    QCOMPARE(outbox.size(), 4); // 1, 2, 3 waiting, then 0 after the flush
+    QCOMPARE(outbox.last().at(0).value<qsizetype>(), 0);
+
+    const auto flushed = eventsOfKind(client.log(), wslab::EventKind::OutboxFlushed);
+    QCOMPARE(flushed.size(), 1);
+    QCOMPARE(flushed.at(0).code, 3);
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::OutboxQueued), 3);
+
+    // A round trip through the server proves nothing else is on its way (nothing sent twice).
+    server.sendTextToAll(QStringLiteral("barrier"));
+    QSignalSpy got(&client, &wslab::Client::textReceived);
+    QVERIFY(got.wait());
+    QCOMPARE(received, expected);
+}
+
+void tst_Client::outboxFullRefusesWithError()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server, loopbackServerConfig(wslab::ServerMode::Silent)));
+    QStringList received;
+    connect(&server, &wslab::Server::textReceived, this, [&received](int, const QString &t) { received << t; });
+
+    wslab::ClientConfig config = fastClientConfig(server.url());
+    config.outbox = {2, 10};
+    wslab::Client client(QStringLiteral("c"));
+    client.setConfig(config);
+
+    QVERIFY(client.sendText(QStringLiteral("12345")));
+    QVERIFY(!client.sendText(QStringLiteral("123456")));
+    QCOMPARE(client.errorString(), QStringLiteral("outbox full: 5 + 6 bytes would pass the limit of 10 bytes"));
+    QVERIFY(client.sendText(QStringLiteral("abc")));
+    QVERIFY(!client.sendText(QStringLiteral("x")));
+    QCOMPARE(client.errorString(), QStringLiteral("outbox full: 2 messages already waiting (limit 2)"));
+    QVERIFY(!client.sendBinary("y"));
+    QCOMPARE(client.outboxSize(), 2);
+    QCOMPARE(client.outboxBytes(), 8);
+
+    QVERIFY(client.open());
+    QTRY_COMPARE(received.size(), 2);
+    QCOMPARE(received, (QStringList{QStringLiteral("12345"), QStringLiteral("abc")}));
+    // Open with an empty outbox: sends go straight out, no limit applies.
+    QVERIFY(client.sendText(QString(100, u'z')));
+    QTRY_COMPARE(received.size(), 3);
+}
+
+void tst_Client::stableAfterRule()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(server.url());
+    config.reconnect.baseDelay = 20ms;
+    config.reconnect.maxDelay = 200ms;
+    config.reconnect.minDelay = 10ms;
+    config.reconnect.stableAfter = 300ms;
+    client.setConfig(config);
+    client.setRandomSource(fixedRandom(0.75));
+
+    // A server that accepts and drops at once: every connection opens, none stays open stableAfter.
+    bool dropping = true;
+    connect(&client, &wslab::Client::opened, this, [&] {
+        if (dropping)
+            peerOf(server, client)->abort(QStringLiteral("drop at once"));
+    });
+    QSignalSpy opened(&client, &wslab::Client::opened);
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(client.open());
+
+    // delay(n) = max(10, 0.75 * min(200, 20 * 2^(n-1)))
+    const QList<std::chrono::milliseconds> expected{15ms, 30ms, 60ms, 120ms, 150ms};
+    QTRY_VERIFY(retries.size() >= expected.size());
+    dropping = false;
+    for (int i = 0; i < expected.size(); ++i) {
+        QCOMPARE(retries.at(i).at(0).toInt(), i + 1);
+        QCOMPARE(retries.at(i).at(1).value<std::chrono::milliseconds>(), expected.at(i));
+        QCOMPARE(closed.at(i).at(0).toInt(), 1006);
+    }
+    QCOMPARE(opened.size(), expected.size()); // each retry did connect: the counter kept growing anyway
+
+    // Now one connection stays open past stableAfter: the counter resets, the next drop is retry 1 again.
+    QTRY_COMPARE(opened.size(), expected.size() + 1);
+    QCOMPARE(client.attempt(), expected.size());
+    QTRY_COMPARE_WITH_TIMEOUT(client.attempt(), 0, 3000);
+    QCOMPARE(client.state(), State::Open);
+    retries.clear();
+    peerOf(server, client)->abort(QStringLiteral("drop after a while"));
+    QTRY_COMPARE(retries.size(), 1);
+    QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 15ms);
+    QTRY_COMPARE(client.state(), State::Open);
+    QCOMPARE(client.counters().reconnects, quint64(expected.size() + 1));
+}
+
+void tst_Client::droppedConnectionIsAbnormalAndRetried()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client client(QStringLiteral("c"));
+    client.setRandomSource(fixedRandom(0.5));
+    QSignalSpy opened(&client, &wslab::Client::opened);
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(client, fastClientConfig(server.url())));
+
+    // The server drops the TCP connection without a close frame.
+    peerOf(server, client)->abort(QStringLiteral("pulled the plug"));
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1006);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("connection dropped without a close frame"));
+    QCOMPARE(client.lastCloseCode(), 1006);
+    QCOMPARE(client.lastCause().kind, Kind::Abnormal);
+    QCOMPARE(retries.size(), 1);
+    QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 10ms); // max(10, 0.5 * 20)
+    const auto closes = eventsOfKind(client.log(), wslab::EventKind::Close);
+    QCOMPARE(closes.size(), 1);
+    QCOMPARE(closes.at(0).direction, wslab::Direction::Local);
+
+    QTRY_COMPARE(opened.size(), 2);
+    QCOMPARE(client.state(), State::Open);
+}
+
+void tst_Client::heartbeatDetectsSilentServer()
+{
+    HandRolledServer silent(101);
+    QVERIFY(silent.listen());
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(silent.url());
+    config.heartbeat = {50ms, 50ms};
+    config.reconnect.baseDelay = 200ms;
+    client.setRandomSource(fixedRandom(0.5));
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(client, config));
+
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 2000);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1006);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("heartbeat timeout"));
+    QCOMPARE(client.lastCloseCode(), 1006);
+    QCOMPARE(client.lastCloseReason(), QStringLiteral("heartbeat timeout"));
+    QCOMPARE(client.lastCause().kind, Kind::HeartbeatTimeout);
+    QCOMPARE(client.state(), State::Backoff);
+    QCOMPARE(retries.size(), 1);
+    QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 100ms);
+
+    const auto timeouts = eventsOfKind(client.log(), wslab::EventKind::HeartbeatTimeout);
+    QCOMPARE(timeouts.size(), 1);
+    QCOMPARE(timeouts.at(0).detail, QStringLiteral("no pong within 50 ms"));
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::Ping), 1); // one ping, never answered
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::Pong), 0);
+    client.close();
+    QCOMPARE(client.state(), State::Idle);
+}
+
+void tst_Client::noRetryAfterHttp4xx_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("reason");
+    QTest::newRow("400") << 400 << QByteArray("Bad Request");
+    QTest::newRow("401") << 401 << QByteArray("Unauthorized");
+    QTest::newRow("403") << 403 << QByteArray("Forbidden");
+    QTest::newRow("404") << 404 << QByteArray("Not Found");
+    QTest::newRow("429") << 429 << QByteArray("Too Many Requests");
+}
+
+void tst_Client::noRetryAfterHttp4xx()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, reason);
+    HandRolledServer refusing(status, reason);
+    QVERIFY(refusing.listen());
+    wslab::Client client(QStringLiteral("c"));
+    client.setConfig(fastClientConfig(refusing.url()));
+    QSignalSpy states(&client, &wslab::Client::stateChanged);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QSignalSpy opened(&client, &wslab::Client::opened);
+    QVERIFY(client.open());
+
+    QTRY_COMPARE(client.state(), State::Idle);
+    QCOMPARE(states.size(), 2);
+    QCOMPARE(states.at(0).at(0).value<State>(), State::Connecting);
+    QCOMPARE(states.at(1).at(0).value<State>(), State::Idle);
+    QCOMPARE(client.lastCause().kind, Kind::HandshakeRefused);
+    QCOMPARE(client.lastCause().httpStatus, status);
+    QCOMPARE(retries.size(), 0);
+    QCOMPARE(opened.size(), 0);
+    QCOMPARE(client.attempt(), 0);
+    QCOMPARE(client.backoffRemaining(), 0ms);
+    QCOMPARE(refusing.connections(), 1);
+    const auto infos = eventsOfKind(client.log(), wslab::EventKind::Info);
+    QCOMPARE(infos.size(), 1);
+    QCOMPARE(infos.at(0).detail, QStringLiteral("not retrying: this ending is not transient"));
+}
+
+void tst_Client::retriesAfterHttp5xxUntilMaxAttempts()
+{
+    HandRolledServer busy(503, "Service Unavailable");
+    QVERIFY(busy.listen());
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(busy.url());
+    config.reconnect.maxAttempts = 2;
+    client.setConfig(config);
+    client.setRandomSource(fixedRandom(0.9));
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(client.open());
+
+    QTRY_COMPARE(retries.size(), 2);
+    QTRY_COMPARE(client.state(), State::Idle);
+    QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 18ms); // 0.9 * 20
+    QCOMPARE(retries.at(1).at(0).toInt(), 2);
+    QCOMPARE(retries.at(1).at(1).value<std::chrono::milliseconds>(), 36ms); // 0.9 * 40
+    QCOMPARE(busy.connections(), 3); // the first try and two retries
+    QCOMPARE(client.lastCause().kind, Kind::HandshakeRefused);
+    QCOMPARE(client.lastCause().httpStatus, 503);
+    QVERIFY2(client.errorString().contains(QStringLiteral("503")), qPrintable(client.errorString()));
+    const auto infos = eventsOfKind(client.log(), wslab::EventKind::Info);
+    QCOMPARE(infos.size(), 1);
+    QCOMPARE(infos.at(0).detail, QStringLiteral("giving up after 2 retries"));
+}
+
+void tst_Client::connectTimeoutIsRetried()
+{
+    HandRolledServer mute(0); // accepts TCP, never answers the upgrade
+    QVERIFY(mute.listen());
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(mute.url());
+    config.connectTimeout = 100ms;
+    client.setConfig(config);
+    client.setRandomSource(fixedRandom(0.5));
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(client.open());
+
+    QTRY_COMPARE(retries.size(), 1);
+    QCOMPARE(client.lastCause().kind, Kind::ConnectTimeout);
+    QCOMPARE(client.errorString(), QStringLiteral("connect timeout after 100 ms"));
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 10ms);
+    QTRY_COMPARE(mute.connections(), 2); // and it did try again
+    QVERIFY(client.close());
+    QCOMPARE(client.state(), State::Idle);
+}
+
+void tst_Client::pingMeasuresRtt()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client client(QStringLiteral("c"));
+    QVERIFY(!client.ping("early"));
+    QCOMPARE(client.errorString(), QStringLiteral("cannot ping: the connection is idle"));
+    QSignalSpy pongs(&client, &wslab::Client::pongReceived);
+    QVERIFY(openClient(client, fastClientConfig(server.url())));
+    QCOMPARE(client.counters().rtt.samples, quint64(0));
+
+    QVERIFY(client.ping("rtt-1"));
+    QTRY_COMPARE(pongs.size(), 1);
+    QCOMPARE(pongs.at(0).at(0).toByteArray(), QByteArray("rtt-1"));
+    QCOMPARE(pongs.at(0).at(1).toBool(), true);
+    QCOMPARE(client.counters().pingsOut, quint64(1));
+    QCOMPARE(client.counters().pongsIn, quint64(1));
+    QCOMPARE(client.counters().rtt.samples, quint64(1));
+    QVERIFY(client.counters().rtt.last.count() > 0);
+    QCOMPARE(client.counters().rtt.max, client.counters().rtt.last);
+    const auto pongEvents = eventsOfKind(client.log(), wslab::EventKind::Pong);
+    QCOMPARE(pongEvents.size(), 1);
+    QCOMPARE(pongEvents.at(0).code, int(client.counters().rtt.last.count()));
+}
+
+void tst_Client::httpStatusFromHandshakeError()
+{
+    QCOMPARE(wslab::httpStatusFromHandshakeError(
+                 QStringLiteral("QWebSocketPrivate::processHandshake: Unhandled http status code: 401 (Unauthorized).")),
+             401);
+    // Qt 6.4 leaves the number out for 400 (both wordings of its 400 branch).
+    QCOMPARE(wslab::httpStatusFromHandshakeError(QStringLiteral(
+                 "QWebSocketPrivate::processHandshake: Unknown error condition encountered. Aborting connection.")),
+             400);
+    QCOMPARE(wslab::httpStatusFromHandshakeError(
+                 QStringLiteral("Handshake: Server requests a version that we don't support: 8.")),
+             400);
+    QCOMPARE(wslab::httpStatusFromHandshakeError(QStringLiteral("Connection refused")), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Client)
+#include "tst_Client.moc"
