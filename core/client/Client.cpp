@@ -197,6 +197,13 @@ void Client::onConnected()
 void Client::onDisconnected()
 {
     m_closeTimer.stop();
+    if (m_state == State::Connecting && !m_userClosing && !m_heartbeatTimedOut) {
+        // Qt 6.4 reports a failed TCP connect (refused, unreachable) with disconnected() before error():
+        // the connection never opened, so there is no close to report, only why connecting failed.
+        m_errorString = m_socket->errorString();
+        handleDown({DisconnectCause::Kind::NetworkError, 0, 0}, 0, m_errorString);
+        return;
+    }
     DisconnectCause cause;
     int code = m_socket->closeCode();
     QString reason = m_socket->closeReason();

@@ -109,10 +109,13 @@ void Server::stop()
         return;
     m_tcpServer->close();
     m_gate->abortAll();
-    for (Peer *peer : std::as_const(m_peers))
+    // Qt closes the TCP connection inside close(), so a peer with nothing left to send finishes (and
+    // leaves m_peers) before close() returns: walk a copy. Peers are deleted later, the pointers stay valid.
+    const QList<Peer *> peers = m_peers.values();
+    for (Peer *peer : peers)
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
     LogEvent e = LogEvent::make(EventKind::Stopped, Direction::Local);
-    e.detail = QStringLiteral("stopped listening; %1 peers asked to leave").arg(m_peers.size());
+    e.detail = QStringLiteral("stopped listening; %1 peers asked to leave").arg(peers.size());
     logEvent(std::move(e));
     setState(State::Stopped);
 }

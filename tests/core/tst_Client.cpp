@@ -26,6 +26,7 @@ private Q_SLOTS:
     void noRetryAfterHttp4xx();
     void retriesAfterHttp5xxUntilMaxAttempts();
     void connectTimeoutIsRetried();
+    void refusedTcpConnectIsANetworkError();
     void pingMeasuresRtt();
     void httpStatusFromHandshakeError();
 };
@@ -382,6 +383,32 @@ void tst_Client::connectTimeoutIsRetried()
     QTRY_COMPARE(mute.connections(), 2); // and it did try again
     QVERIFY(client.close());
     QCOMPARE(client.state(), State::Idle);
+}
+
+void tst_Client::refusedTcpConnectIsANetworkError()
+{
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        closedPort = probe.serverPort();
+    }
+    wslab::Client client(QStringLiteral("c"));
+    client.setConfig(fastClientConfig(loopbackUrl(closedPort)));
+    client.setRandomSource(fixedRandom(0.5));
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(client.open());
+
+    QTRY_COMPARE(retries.size(), 1);
+    QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    QCOMPARE(client.lastCause().kind, Kind::NetworkError);
+    QCOMPARE(client.errorString(), QStringLiteral("Connection refused"));
+    // It never opened, so there is no close to report.
+    QCOMPARE(closed.size(), 0);
+    QCOMPARE(client.lastCloseCode(), 0);
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::Close), 0);
+    QVERIFY(client.close());
 }
 
 void tst_Client::pingMeasuresRtt()
