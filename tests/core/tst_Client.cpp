@@ -33,8 +33,7 @@ private Q_SLOTS:
 
 void tst_Client::initTestCase()
 {
-    qRegisterMetaType<wslab::Client::State>();
-    qRegisterMetaType<std::chrono::milliseconds>();
+    registerMetaTypes();
 }
 
 void tst_Client::invalidConfigIsRefused()

@@ -67,8 +67,7 @@ private Q_SLOTS:
 
 void tst_Server::initTestCase()
 {
-    qRegisterMetaType<wslab::Client::State>();
-    qRegisterMetaType<std::chrono::milliseconds>();
+    registerMetaTypes();
 }
 
 void tst_Server::startAndUrl()

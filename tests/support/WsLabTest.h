@@ -184,6 +184,13 @@ private:
     int m_answered = 0;
 };
 
+// Types the tests read back out of QSignalSpy arguments.
+inline void registerMetaTypes()
+{
+    qRegisterMetaType<Client::State>();
+    qRegisterMetaType<std::chrono::milliseconds>();
+}
+
 // A fixed uniform random number for backoff jitter, so delays are exact.
 inline std::function<double()> fixedRandom(double value)
 {
