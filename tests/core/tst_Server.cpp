@@ -55,6 +55,8 @@ private Q_SLOTS:
     void kick_data();
     void kick();
     void kickWithReservedCodeIsRefused();
+    void qtReportsReceivedCodes1012To1014As1002_data();
+    void qtReportsReceivedCodes1012To1014As1002();
     void tooBigMessageClosesWith1009OthersCarryOn();
     void connectionLimitAnswers503();
     void gateRefusals_data();
@@ -417,6 +419,40 @@ void tst_Server::kickWithReservedCodeIsRefused()
     QVERIFY(client.sendText(QStringLiteral("still open")));
     QTRY_COMPARE(echoed.size(), 1);
     QCOMPARE(closed.size(), 0);
+}
+
+void tst_Server::qtReportsReceivedCodes1012To1014As1002_data()
+{
+    QTest::addColumn<int>("code");
+    for (int code : {1012, 1013, 1014})
+        QTest::addRow("%d", code) << code;
+}
+
+// A Qt limitation, pinned so it is seen: Qt's frame reader (6.4 up to at least 6.8) treats received codes
+// 1012-2999 as invalid and reports 1002 with its own reason, dropping the code that was sent. So although
+// ReconnectPolicy retries after 1012-1014, a WsLab client cannot tell them apart from a protocol error
+// and does not retry. The server does send the code it was given.
+void tst_Server::qtReportsReceivedCodes1012To1014As1002()
+{
+    QFETCH(int, code);
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client client(QStringLiteral("c"));
+    QSignalSpy closed(&client, &wslab::Client::closed);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(client, fastClientConfig(server.url())));
+
+    QVERIFY(server.kick(peerOf(server, client)->id(), code, QStringLiteral("restart")));
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1002);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("Invalid close code 1002 detected."));
+    QCOMPARE(client.state(), State::Idle);
+    QCOMPARE(retries.size(), 0);
+    QTRY_COMPARE(server.peerCount(), 0);
+    const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
+    QCOMPARE(closes.size(), 1);
+    QCOMPARE(closes.at(0).direction, wslab::Direction::Out);
+    QCOMPARE(closes.at(0).code, code);
 }
 
 void tst_Server::tooBigMessageClosesWith1009OthersCarryOn()
