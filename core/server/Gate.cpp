@@ -26,8 +26,10 @@ void Gate::admit(QTcpSocket *socket)
     ++m_waiting;
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
-        if (error != QAbstractSocket::RemoteHostClosedError && socket->property(kWaitingProperty).toBool())
-            Q_EMIT dropped(socket->peerAddress(), socket->peerPort(), socket->errorString());
+        if (error == QAbstractSocket::RemoteHostClosedError || !socket->property(kWaitingProperty).toBool())
+            return;
+        release(socket); // a TLS failure reports more than one error: tell it once
+        Q_EMIT dropped(socket->peerAddress(), socket->peerPort(), socket->errorString());
     });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
         release(socket);
