@@ -5,7 +5,7 @@ CLI := $(BUILD_DIR)/app/wslab-cli/wslab-cli
 GUI := $(BUILD_DIR)/app/wslab/wslab
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run serve test test-asan fuzz ci clean
+.PHONY: all deps configure build run serve test test-asan fuzz ci bench clean
 
 all: build
 
@@ -41,6 +41,11 @@ test-asan:
 FUZZ_SECONDS ?= 30
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The benchmark suite: every server under the same loads, one table with ratios to wslab-cli serve
+# (bench/README.md). Bounded; under 10 minutes.
+bench: build
+	@bash bench/run.sh $(BUILD_DIR)
 
 # What CI runs: the suite, the suite under sanitizers, and a bounded fuzzing run.
 ci: test test-asan fuzz
