@@ -52,8 +52,6 @@ QString ServerConfig::validate() const
         if (origin.isEmpty())
             return QStringLiteral("an allowed origin must not be empty");
     }
-            return QStringLiteral("an allowed origin must not be empty");
-    }
     return {};
 }
 
