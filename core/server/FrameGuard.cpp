@@ -43,9 +43,18 @@ void FrameGuard::beforeQt()
         return;
     }
     m_arrived = m_consumed + available;
+    // A peek copies from the start of the buffer: peeking anew for each frame would be quadratic in the
+    // frames one read brings. The peeked bytes are reused and grown by doubling, so a read costs at
+    // most twice the bytes up to its last header, and a lone header only its own bytes.
+    QByteArray peeked;
     while (m_nextFrame + 2 <= m_arrived) {
         const qint64 offset = m_nextFrame - m_consumed;
-        const QByteArray bytes = m_socket->peek(offset + kLongestHeader).mid(offset);
+        const qint64 needed = std::min(offset + kLongestHeader, available);
+        if (peeked.size() < needed)
+            peeked = m_socket->peek(std::min(available, std::max(needed, 2 * qint64(peeked.size()))));
+        if (peeked.size() < offset + 2)
+            return; // the socket gave fewer bytes than it said it holds; judge on the next read
+        const QByteArrayView bytes = QByteArrayView(peeked).sliced(offset, std::min<qint64>(needed, peeked.size()) - offset);
         const auto b1 = quint8(bytes.at(1));
         const quint8 shortLength = b1 & 0x7f;
         const int lengthBytes = shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0);
