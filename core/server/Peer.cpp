@@ -106,12 +106,19 @@ void Peer::sendText(const QString &text)
 {
     if (!isOpen())
         return;
-    QByteArray utf8 = text.toUtf8();
+    sendText(text, text.toUtf8());
+}
+
+void Peer::sendText(const QString &text, const QByteArray &utf8)
+{
+    if (!isOpen())
+        return;
     m_socket->sendTextMessage(text);
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(utf8.size());
     m_unsentBytes += utf8.size();
-    log(LogEvent::make(EventKind::Text, Direction::Out, std::move(utf8)));
+    // Shares the bytes with the inbound event when echoing: no copy unless they have to be cut.
+    log(LogEvent::make(EventKind::Text, Direction::Out, utf8));
     Q_EMIT countersChanged(this);
     checkBacklog();
 }
@@ -195,13 +202,13 @@ void Peer::noteActivity()
 void Peer::onText(const QString &text)
 {
     noteActivity();
-    QByteArray utf8 = text.toUtf8();
+    const QByteArray utf8 = text.toUtf8();
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(utf8.size());
-    log(LogEvent::make(EventKind::Text, Direction::In, std::move(utf8)));
+    log(LogEvent::make(EventKind::Text, Direction::In, utf8));
     if (!admitMessage())
         return;
-    Q_EMIT textReceived(this, text);
+    Q_EMIT textReceived(this, text, utf8);
     Q_EMIT countersChanged(this);
 }
 

@@ -40,6 +40,9 @@ public:
     bool isOpen() const;
 
     void sendText(const QString &text);
+    // The same, for a caller that already holds text.toUtf8() (an echo or a broadcast of what a peer
+    // sent): the bytes are counted and logged as they are, not encoded again for every recipient.
+    void sendText(const QString &text, const QByteArray &utf8);
     void sendBinary(const QByteArray &data);
     bool ping(const QByteArray &payload = {});
     // A close code the server chose (validated by the caller); the peer is aborted if it does not answer.
@@ -50,7 +53,8 @@ public:
     void noteProtocolViolation() { m_serverClosing = true; }
 
 Q_SIGNALS:
-    void textReceived(wslab::Peer *peer, const QString &text);
+    // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
+    void textReceived(wslab::Peer *peer, const QString &text, const QByteArray &utf8);
     void binaryReceived(wslab::Peer *peer, const QByteArray &data);
     void countersChanged(wslab::Peer *peer);
     // The connection is gone; the Server removes and deletes the peer.

@@ -8,6 +8,7 @@
 #include "tls/TlsFiles.h"
 #include "server/Peer.h"
 
+#include <QMetaMethod>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -192,7 +193,8 @@ void Server::onNewWebSocket()
         connect(peer, &Peer::textReceived, this, &Server::onPeerText);
         connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);
         connect(peer, &Peer::finished, this, &Server::onPeerFinished);
-        connect(peer, &Peer::countersChanged, this, [this](Peer *p) { Q_EMIT peerCountersChanged(p->id()); });
+        if (m_relayingCounters)
+            relayCounters(peer);
         if (upgrading.guard)
             connect(upgrading.guard, &FrameGuard::violation, peer, &Peer::noteProtocolViolation);
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
@@ -208,16 +210,16 @@ void Server::onNewWebSocket()
     }
 }
 
-void Server::onPeerText(Peer *peer, const QString &text)
+void Server::onPeerText(Peer *peer, const QString &text, const QByteArray &utf8)
 {
     switch (m_config.mode) {
     case ServerMode::Echo:
-        peer->sendText(text);
+        peer->sendText(text, utf8);
         break;
     case ServerMode::Broadcast:
         for (Peer *other : std::as_const(m_peers)) {
             if (other != peer)
-                other->sendText(text);
+                other->sendText(text, utf8);
         }
         break;
     case ServerMode::Silent:
@@ -242,6 +244,20 @@ void Server::onPeerBinary(Peer *peer, const QByteArray &data)
         break;
     }
     Q_EMIT binaryReceived(peer->id(), data);
+}
+
+void Server::connectNotify(const QMetaMethod &signal)
+{
+    if (m_relayingCounters || signal != QMetaMethod::fromSignal(&Server::peerCountersChanged))
+        return;
+    m_relayingCounters = true;
+    for (Peer *peer : std::as_const(m_peers))
+        relayCounters(peer);
+}
+
+void Server::relayCounters(Peer *peer)
+{
+    connect(peer, &Peer::countersChanged, this, [this](Peer *p) { Q_EMIT peerCountersChanged(p->id()); });
 }
 
 void Server::onPeerFinished(Peer *peer)

@@ -73,13 +73,17 @@ Q_SIGNALS:
     void textReceived(int peerId, const QString &text);
     void binaryReceived(int peerId, const QByteArray &data);
 
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+
 private:
     void onNewTcpConnection();
     void onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes);
     void onNewWebSocket();
-    void onPeerText(Peer *peer, const QString &text);
+    void onPeerText(Peer *peer, const QString &text, const QByteArray &utf8);
     void onPeerBinary(Peer *peer, const QByteArray &data);
     void onPeerFinished(Peer *peer);
+    void relayCounters(Peer *peer);
     void logEvent(LogEvent event);
     void setState(State state);
     bool fail(const QString &error);
@@ -104,6 +108,9 @@ private:
     };
     QHash<QString, Upgrading> m_upgrading;
     int m_nextPeerId = 1;
+    // Peers' counters change twice per echoed message; relaying that costs a signal each time even
+    // when nobody listens (wslab-cli), so relaying starts when peerCountersChanged gets a receiver.
+    bool m_relayingCounters = false;
 };
 
 } // namespace wslab
