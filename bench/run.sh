@@ -5,13 +5,15 @@
 #   bench/run.sh [BUILD_DIR]        (default build/release; `make bench` builds it first)
 #
 # Environment: QUICK=1 runs a tenth of the messages and 1,000 idle connections (a smoke test);
-# IDLE_CONNECTIONS (default 10000) and IDLE_HOLD (seconds, default 25: one heartbeat round at 20 s);
-# SERVERS="serve bare-qt ..." picks servers; RESULTS (default bench/results/<time>) keeps the raw JSON.
+# IDLE_CONNECTIONS (default 10000; 0 skips the idle load) and IDLE_HOLD (seconds, default 25: one heartbeat round at 20 s);
+# SERVERS="serve bare-qt ..." picks servers; SERVE_CLI=/path/to/an/older/wslab-cli serves with that
+# build (before/after comparisons; the load client stays this build's); RESULTS (default bench/results/<time>) keeps the raw JSON.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/release}" && pwd)
 CLI=$BUILD/app/wslab-cli/wslab-cli
+SERVE_CLI=${SERVE_CLI:-$CLI}
 BARE=$BUILD/bench/bench-bare-qt-echo
 TCP_ECHO=$BUILD/bench/bench-tcp-echo
 TCP_LOAD=$BUILD/bench/bench-tcp-load
@@ -63,7 +65,7 @@ start_server() { # name -> sets SERVER_PID, SERVER_PORT
     serve)
         # As shipped (event log, heartbeat every 20 s, gate, frame guard), with room for the idle load:
         # the default caps are 1,000 connections and 64 per address.
-        "$CLI" serve --host 127.0.0.1 --port 0 --mode echo \
+        "$SERVE_CLI" serve --host 127.0.0.1 --port 0 --mode echo \
             --max-connections $((IDLE_CONNECTIONS + 100)) --max-per-address $((IDLE_CONNECTIONS + 100)) \
             >"$out" 2>"$RESULTS/$name.server.err" &
         ;;
@@ -142,6 +144,7 @@ START=$(date +%s)
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)"
     echo "system: Debian $(cat /etc/debian_version), kernel $(uname -r), Qt $(dpkg-query -W -f='${Version}' libqt6core6 2>/dev/null || echo '?'), node $("$NODE" --version), node-ws $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' /usr/share/nodejs/ws/package.json), python3-websockets $("$PY" -c 'import websockets; print(websockets.__version__)')"
+    echo "serve: $SERVE_CLI"
     echo "wslab: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)'), build $BUILD"
     echo "load average at start: $(machine_load)"
 } | tee "$RESULTS/machine.txt"
@@ -162,6 +165,7 @@ for server in $SERVERS; do
         run_load "$server" "$load" "$flags" "$count"
     done
     stop_server
+    [ "$IDLE_CONNECTIONS" -gt 0 ] || continue
     # A fresh server, so its RSS before the idle load holds nothing left over from the others.
     start_server "$server"
     run_idle "$server"
