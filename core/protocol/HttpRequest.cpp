@@ -65,8 +65,10 @@ HttpRequestParse HttpRequestParse::parse(QByteArrayView received, const HttpLimi
     while (true) {
         const qsizetype eol = received.indexOf('\n', pos);
         if (eol < 0) {
-            // A line still being received may already be over the limit: refuse it without waiting.
-            if (received.size() - pos > limits.maxLineBytes)
+            // A line still being received may already be over the limit: refuse it without waiting. A CR
+            // at the end does not count: it may end a line of exactly the limit whose LF is on its way.
+            const qsizetype pending = received.size() - pos - (received.endsWith('\r') ? 1 : 0);
+            if (pending > limits.maxLineBytes)
                 return fail(firstLine ? 414 : 431, firstLine ? "request line too long" : "header line too long");
             return result;
         }
