@@ -26,13 +26,16 @@ void FrameGuard::attach(QWebSocket *webSocket)
     m_consumed = 0;
     m_arrived = m_socket->bytesAvailable();
     connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::afterQt);
+    // Connected after the Peer's own slots, so a message before a bad frame is handled before we close.
+    connect(webSocket, &QWebSocket::textMessageReceived, this, &FrameGuard::afterMessage);
+    connect(webSocket, &QWebSocket::binaryMessageReceived, this, &FrameGuard::afterMessage);
     if (m_arrived > 0)
         reject(QStringLiteral("data sent before the handshake completed"));
 }
 
 void FrameGuard::beforeQt()
 {
-    if (m_rejected)
+    if (m_rejected || m_rejectAt >= 0)
         return;
     const qint64 available = m_socket->bytesAvailable();
     if (!m_webSocket) {
@@ -59,7 +62,15 @@ void FrameGuard::beforeQt()
         const quint8 shortLength = b1 & 0x7f;
         const int lengthBytes = shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0);
         if (!(b1 & 0x80)) {
-            reject(QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)"));
+            // Whole messages that came before the bad frame in this read are the client's too: let Qt
+            // deliver them and close right after the last one, before Qt reads the bad frame.
+            const QString why = QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)");
+            if (m_lastMessageEnd <= m_consumed) {
+                reject(why);
+            } else {
+                m_rejectAt = m_lastMessageEnd;
+                m_pendingWhy = why;
+            }
             return;
         }
         const int headerBytes = 2 + lengthBytes + 4;
@@ -75,13 +86,26 @@ void FrameGuard::beforeQt()
         if (length > quint64(std::numeric_limits<qint64>::max() / 2))
             return;
         m_nextFrame += headerBytes + qint64(length);
+        const auto b0 = quint8(bytes.at(0));
+        if ((b0 & 0x80) && (b0 & 0x0f) < 0x8) // the final frame of a text or binary message
+            m_lastMessageEnd = m_nextFrame;
     }
+}
+
+void FrameGuard::afterMessage()
+{
+    if (m_rejectAt >= 0 && m_arrived - m_socket->bytesAvailable() >= m_rejectAt)
+        reject(m_pendingWhy);
 }
 
 void FrameGuard::afterQt()
 {
-    if (m_webSocket)
-        m_consumed = m_arrived - m_socket->bytesAvailable();
+    if (!m_webSocket)
+        return;
+    m_consumed = m_arrived - m_socket->bytesAvailable();
+    // Qt stopped before the messages we waited for (it closed the connection itself): close anyway.
+    if (m_rejectAt >= 0)
+        reject(m_pendingWhy);
 }
 
 void FrameGuard::reject(const QString &why)

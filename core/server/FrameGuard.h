@@ -25,6 +25,7 @@ public:
     FrameGuard(QTcpSocket *socket, int headBytes);
 
     // The upgrade is done: from now on frames are checked; `webSocket` is closed with 1002 on a violation.
+    // Attach once the Peer has connected to `webSocket`: messages before a bad frame reach it first.
     void attach(QWebSocket *webSocket);
 
 Q_SIGNALS:
@@ -34,6 +35,7 @@ Q_SIGNALS:
 private:
     void beforeQt();
     void afterQt();
+    void afterMessage();
     void reject(const QString &why);
 
     QTcpSocket *m_socket;
@@ -44,6 +46,9 @@ private:
     qint64 m_consumed = 0;    // what Qt has read so far
     qint64 m_arrived = 0;     // what had arrived when beforeQt last ran
     qint64 m_nextFrame = 0;   // where the next unchecked frame header starts
+    qint64 m_lastMessageEnd = 0; // just past the last final text or binary frame seen
+    qint64 m_rejectAt = -1;   // a bad frame is waiting: close once Qt has read up to here
+    QString m_pendingWhy;
 };
 
 } // namespace wslab

@@ -185,8 +185,6 @@ void Server::onNewWebSocket()
     while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
-        if (upgrading.guard)
-            upgrading.guard->attach(socket);
         const int id = m_nextPeerId++;
         auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, this);
         m_peers.insert(id, peer);
@@ -195,8 +193,11 @@ void Server::onNewWebSocket()
         connect(peer, &Peer::finished, this, &Server::onPeerFinished);
         if (m_relayingCounters)
             relayCounters(peer);
-        if (upgrading.guard)
+        if (upgrading.guard) {
             connect(upgrading.guard, &FrameGuard::violation, peer, &Peer::noteProtocolViolation);
+            // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
+            upgrading.guard->attach(socket);
+        }
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
         e.peer = id;
         e.detail = QStringLiteral("peer %1 from %2:%3 path %4%5")
