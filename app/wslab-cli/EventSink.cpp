@@ -31,6 +31,7 @@ void EventSink::openLogFile(const QString &path)
 
 void EventSink::watch(EventLog *log)
 {
+    log->setLimits(kStreamedHistory);
     connect(log, &EventLog::appended, this, &EventSink::onEvent);
 }
 
