@@ -29,6 +29,30 @@ QString hexPreview(const QByteArray &data, int maxBytes)
     return out;
 }
 
+QString hexDump(const QByteArray &data)
+{
+    QString out;
+    out.reserve(data.size() * 4 + 80);
+    for (qsizetype offset = 0; offset < data.size(); offset += 16) {
+        const QByteArray row = data.mid(offset, 16);
+        QString hex;
+        QString ascii;
+        for (qsizetype i = 0; i < 16; ++i) {
+            if (i == 8)
+                hex += u' ';
+            if (i < row.size()) {
+                const auto byte = quint8(row.at(i));
+                hex += QStringLiteral("%1 ").arg(byte, 2, 16, QLatin1Char('0'));
+                ascii += (byte >= 0x20 && byte < 0x7f) ? QChar(char16_t(byte)) : QChar(u'.');
+            } else {
+                hex += QStringLiteral("   ");
+            }
+        }
+        out += QStringLiteral("%1  %2 |%3|\n").arg(offset, 8, 16, QLatin1Char('0')).arg(hex, ascii);
+    }
+    return out;
+}
+
 namespace {
 
 QString textPreview(const QByteArray &payload, int previewChars)

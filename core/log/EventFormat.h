@@ -17,5 +17,7 @@ QString summary(const LogEvent &event, int previewChars = 120);
 QString line(const LogEvent &event);
 // The payload as "48 65 6c 6c 6f", at most maxBytes of it.
 QString hexPreview(const QByteArray &data, int maxBytes);
+// A classic dump, 16 bytes a line: "00000010  48 65 6c 6c 6f 20 ...  |Hello ...|".
+QString hexDump(const QByteArray &data);
 
 } // namespace wslab::EventFormat
