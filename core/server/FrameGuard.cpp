@@ -89,6 +89,8 @@ void FrameGuard::beforeQt()
         const auto b0 = quint8(bytes.at(0));
         if ((b0 & 0x80) && (b0 & 0x0f) < 0x8) // the final frame of a text or binary message
             m_lastMessageEnd = m_nextFrame;
+        else if ((b0 & 0x0f) == 0x8)
+            Q_EMIT closeFrameArrived();
     }
 }
 

@@ -31,6 +31,8 @@ public:
 Q_SIGNALS:
     // A violation was found and the connection is being closed; why is for the log.
     void violation(const QString &why);
+    // A close frame from the client is next in line for Qt, which will answer it.
+    void closeFrameArrived();
 
 private:
     void beforeQt();

@@ -120,7 +120,7 @@ void Peer::sendText(const QString &text, const QByteArray &utf8)
     // Shares the bytes with the inbound event when echoing: no copy unless they have to be cut.
     log(LogEvent::make(EventKind::Text, Direction::Out, utf8));
     Q_EMIT countersChanged(this);
-    checkBacklog();
+    checkBacklog(utf8.size());
 }
 
 void Peer::sendBinary(const QByteArray &data)
@@ -133,15 +133,18 @@ void Peer::sendBinary(const QByteArray &data)
     m_unsentBytes += data.size();
     log(LogEvent::make(EventKind::Binary, Direction::Out, data));
     Q_EMIT countersChanged(this);
-    checkBacklog();
+    checkBacklog(data.size());
 }
 
-void Peer::checkBacklog()
+void Peer::checkBacklog(qint64 justQueued)
 {
-    if (m_unsentBytes <= m_slowReaderLimit || m_serverClosing)
+    // Judged on what earlier sends left unsent: the message just queued has had no chance to leave yet,
+    // and one message larger than the limit says nothing about how fast the peer reads.
+    const qint64 backlog = m_unsentBytes - justQueued;
+    if (backlog <= m_slowReaderLimit || m_serverClosing)
         return;
     LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
-    e.detail = QStringLiteral("slow reader: %1 bytes unsent (limit %2); dropping peer %3").arg(m_unsentBytes).arg(m_slowReaderLimit).arg(m_id);
+    e.detail = QStringLiteral("slow reader: %1 bytes unsent (limit %2); dropping peer %3").arg(backlog).arg(m_slowReaderLimit).arg(m_id);
     log(std::move(e));
     close(CloseCode::PolicyViolation, QStringLiteral("slow reader"));
 }
@@ -241,7 +244,9 @@ void Peer::onDisconnected()
         e.code = m_socket->closeCode();
         e.detail = m_socket->closeReason();
     } else if (m_closeFrameSeen) {
-        e.direction = Direction::In;
+        // Qt also closes by itself (1009 for a message over the limit, 1007 for bad UTF-8, 1002): without
+        // a close frame from the client, the close Qt sent is ours.
+        e.direction = m_clientSentClose ? Direction::In : Direction::Out;
         e.code = m_socket->closeCode();
         e.detail = m_socket->closeReason();
     } else {

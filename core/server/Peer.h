@@ -51,6 +51,8 @@ public:
     void abort(const QString &why);
     // The FrameGuard is closing this peer with 1002: the close is ours, not the client's.
     void noteProtocolViolation() { m_serverClosing = true; }
+    // The client sent a close frame (the FrameGuard saw it go by): a close Qt then reports is the client's.
+    void noteCloseFromClient() { m_clientSentClose = true; }
 
 Q_SIGNALS:
     // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
@@ -68,7 +70,7 @@ private:
     // False (and the peer is closed with 1008) when this message is over the rate limit.
     bool admitMessage();
     // Closes a peer that does not read what it is sent, before its backlog eats the server's memory.
-    void checkBacklog();
+    void checkBacklog(qint64 justQueued);
     void log(LogEvent event);
 
     int m_id;
@@ -85,6 +87,7 @@ private:
     QTimer m_closeTimer;
     std::chrono::milliseconds m_idleTimeout{0};
     bool m_closeFrameSeen = false;
+    bool m_clientSentClose = false;
     bool m_serverClosing = false;
     bool m_aborted = false;
     QString m_abortReason;

@@ -195,6 +195,7 @@ void Server::onNewWebSocket()
             relayCounters(peer);
         if (upgrading.guard) {
             connect(upgrading.guard, &FrameGuard::violation, peer, &Peer::noteProtocolViolation);
+            connect(upgrading.guard, &FrameGuard::closeFrameArrived, peer, &Peer::noteCloseFromClient);
             // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
             upgrading.guard->attach(socket);
         }
@@ -218,7 +219,8 @@ void Server::onPeerText(Peer *peer, const QString &text, const QByteArray &utf8)
         peer->sendText(text, utf8);
         break;
     case ServerMode::Broadcast:
-        for (Peer *other : std::as_const(m_peers)) {
+        // A send may drop a slow reader, which leaves m_peers at once: walk a copy.
+        for (Peer *other : m_peers.values()) {
             if (other != peer)
                 other->sendText(text, utf8);
         }
@@ -236,7 +238,7 @@ void Server::onPeerBinary(Peer *peer, const QByteArray &data)
         peer->sendBinary(data);
         break;
     case ServerMode::Broadcast:
-        for (Peer *other : std::as_const(m_peers)) {
+        for (Peer *other : m_peers.values()) { // a copy, as in onPeerText
             if (other != peer)
                 other->sendBinary(data);
         }
@@ -290,7 +292,7 @@ bool Server::sendBinary(int peerId, const QByteArray &data)
 int Server::sendTextToAll(const QString &text)
 {
     int sent = 0;
-    for (Peer *p : std::as_const(m_peers)) {
+    for (Peer *p : m_peers.values()) { // a copy, as in onPeerText
         if (p->isOpen()) {
             p->sendText(text);
             ++sent;
@@ -302,7 +304,7 @@ int Server::sendTextToAll(const QString &text)
 int Server::sendBinaryToAll(const QByteArray &data)
 {
     int sent = 0;
-    for (Peer *p : std::as_const(m_peers)) {
+    for (Peer *p : m_peers.values()) { // a copy, as in onPeerText
         if (p->isOpen()) {
             p->sendBinary(data);
             ++sent;

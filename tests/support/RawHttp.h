@@ -196,12 +196,12 @@ public:
     }
     qint64 bytesReceived() const { return m_bytesReceived; }
 
-    // Stops reading once the answer head is in: Qt keeps at most a few KiB and the kernel a small window,
-    // so whatever the server sends next piles up on the server's side.
+    // Stops reading once the answer head is in: Qt keeps at most 64 KiB and the kernel a modest window,
+    // so whatever the server sends next soon piles up on the server's side.
     void stopReading()
     {
         m_reading = false;
-        m_socket.setReadBufferSize(4096);
+        m_socket.setReadBufferSize(64 * 1024);
         shrinkWindowIfNotReading();
     }
     void resumeReading()
@@ -216,9 +216,10 @@ public:
 private:
     void shrinkWindowIfNotReading()
     {
-        // Qt drops socket options set before there is a socket, so this waits for the connection.
+        // Qt drops socket options set before there is a socket, so this waits for the connection. Not
+        // smaller: a window under loopback's MSS slows reading to a trickle once it resumes.
         if (!m_reading && m_socket.state() == QAbstractSocket::ConnectedState)
-            m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+            m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 256 * 1024);
     }
 
     void collect()

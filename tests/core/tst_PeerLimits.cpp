@@ -1,0 +1,283 @@
+#include "HardeningTest.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <cmath>
+
+using namespace std::chrono_literals;
+using namespace wslab::test;
+using State = wslab::Client::State;
+
+namespace {
+
+// The server's close event for one peer; code 0 while there is none.
+wslab::LogEvent closeOf(const wslab::EventLog *log, int peerId)
+{
+    for (const wslab::LogEvent &e : eventsOfKind(log, wslab::EventKind::Close)) {
+        if (e.peer == peerId)
+            return e;
+    }
+    return {};
+}
+
+bool hasInfo(const wslab::EventLog *log, int peerId, const QString &start)
+{
+    for (const wslab::LogEvent &e : eventsOfKind(log, wslab::EventKind::Info)) {
+        if (e.peer == peerId && e.detail.startsWith(start))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+// The limits a connection meets after the upgrade. Each test checks the close code the peer sees (or
+// that it was cut off), what the server logged, that the peer is gone, and that a client connected
+// before keeps getting its echoes.
+class tst_PeerLimits : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messageOverLimitInFragmentsClosesWith1009();
+    void frameOverLimitClosesWith1009();
+    void burstOverRateLimitClosesWith1008();
+    void slowReaderIsDroppedWith1008();
+    void oneMessageOverTheBacklogLimitIsNotASlowReader();
+    void closeNotAnsweredInTimeIsAborted();
+    void kickedPeerThatNeverAnswersIsNotWaitedFor();
+};
+
+void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.maxMessageSize = 1024;
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    RawPeer raw;
+    QVERIFY(raw.upgrade(server.port()));
+    QTRY_COMPARE(server.peerCount(), 2);
+    const int rawId = server.peers().last()->id();
+
+    // Every frame is under the limit; only the message as a whole is over it.
+    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false)
+             + encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, true));
+    QTRY_COMPARE(raw.messages(Opcode::Binary).size(), 1); // exactly the limit is fine
+    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false)
+             + encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, false)
+             + encodeFrame(Opcode::Continuation, "c", true, true));
+
+    QTRY_COMPARE(raw.closeCode(), 1009);
+    QVERIFY(raw.waitForDisconnected());
+    QCOMPARE(raw.messages(Opcode::Binary).size(), 1);
+    QTRY_COMPARE(server.peerCount(), 1);
+    const wslab::LogEvent close = closeOf(server.log(), rawId);
+    QCOMPARE(close.code, 1009);
+    QCOMPARE(close.direction, wslab::Direction::Out);
+    QVERIFY(bystander.echoes(QStringLiteral("after 1009")));
+}
+
+void tst_PeerLimits::frameOverLimitClosesWith1009()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.maxMessageSize = 1024;
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    wslab::Client big(QStringLiteral("big"));
+    QSignalSpy closed(&big, &wslab::Client::closed);
+    QSignalSpy retries(&big, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(big, fastClientConfig(server.url())));
+    const int bigId = peerOf(server, big)->id();
+
+    QVERIFY(big.sendText(QString(1025, u'x'))); // one frame, one byte over
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1009);
+    QCOMPARE(big.lastCause().kind, wslab::DisconnectCause::Kind::PeerClose);
+    QCOMPARE(big.state(), State::Idle);
+    QCOMPARE(retries.size(), 0);
+    QTRY_COMPARE(server.peerCount(), 1);
+    QCOMPARE(closeOf(server.log(), bigId).code, 1009);
+    QCOMPARE(closeOf(server.log(), bigId).direction, wslab::Direction::Out); // Qt's close, sent by the server
+    QVERIFY(bystander.echoes(QStringLiteral("after 1009")));
+
+    // A close the client starts is logged as coming in.
+    const int bystanderId = peerOf(server, bystander.client())->id();
+    QVERIFY(bystander.client().close(4001, QStringLiteral("done")));
+    QTRY_COMPARE(server.peerCount(), 0);
+    QCOMPARE(closeOf(server.log(), bystanderId).code, 4001);
+    QCOMPARE(closeOf(server.log(), bystanderId).direction, wslab::Direction::In);
+}
+
+void tst_PeerLimits::burstOverRateLimitClosesWith1008()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.rateLimit = 5;
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    wslab::Client chatty(QStringLiteral("chatty"));
+    QSignalSpy closed(&chatty, &wslab::Client::closed);
+    QSignalSpy echoed(&chatty, &wslab::Client::textReceived);
+    QVERIFY(openClient(chatty, fastClientConfig(server.url())));
+    const int chattyId = peerOf(server, chatty)->id();
+
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 50; ++i)
+        QVERIFY(chatty.sendText(QStringLiteral("burst %1").arg(i)));
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1008);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("rate limit exceeded"));
+    QCOMPARE(chatty.state(), State::Idle);
+    // A burst of one second's worth passes; beyond it only what the rate refilled meanwhile.
+    const auto allowed = 5 + qsizetype(std::ceil(double(clock.elapsed()) / 1000.0 * 5));
+    QVERIFY2(echoed.size() >= 5 && echoed.size() <= allowed, qPrintable(QString::number(echoed.size())));
+    QCOMPARE(echoed.at(0).at(0).toString(), QStringLiteral("burst 0"));
+
+    QTRY_COMPARE(server.peerCount(), 1);
+    QVERIFY(hasInfo(server.log(), chattyId, QStringLiteral("rate limit of 5 messages/s exceeded")));
+    const wslab::LogEvent close = closeOf(server.log(), chattyId);
+    QCOMPARE(close.code, 1008);
+    QCOMPARE(close.direction, wslab::Direction::Out);
+    QVERIFY(bystander.echoes(QStringLiteral("after 1008")));
+}
+
+void tst_PeerLimits::slowReaderIsDroppedWith1008()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.slowReaderLimit = 256 * 1024;
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    int bystanderGot = 0;
+    connect(&bystander.client(), &wslab::Client::binaryReceived, this, [&] { ++bystanderGot; });
+    RawPeer slow;
+    slow.stopReading();
+    QVERIFY(slow.upgrade(server.port()));
+    QTRY_COMPARE(server.peerCount(), 2);
+    const int slowId = server.peers().last()->id();
+
+    // Half the limit to everyone each time the bystander has read the last one: a reader that keeps up
+    // never holds more, one that does not read piles up.
+    int sent = 0;
+    const QString dropped = QStringLiteral("slow reader: ");
+    auto feed = [&] {
+        if (sent < 1000 && !hasInfo(server.log(), slowId, dropped) && server.sendBinaryToAll(QByteArray(128 * 1024, 's')) > 0)
+            ++sent;
+    };
+    connect(&bystander.client(), &wslab::Client::binaryReceived, this, feed);
+    feed();
+    QTRY_VERIFY_WITH_TIMEOUT(hasInfo(server.log(), slowId, dropped), 20000);
+    QVERIFY(bystander.echoes(QStringLiteral("while the slow reader is dropped")));
+
+    // The close frame waits behind everything queued: once the reader reads again, it gets there.
+    slow.resumeReading();
+    QTRY_COMPARE(slow.closeCode(), 1008);
+    QCOMPARE(slow.frames().last().payload.mid(2), QByteArray("slow reader"));
+    QVERIFY(slow.waitForDisconnected());
+    QTRY_COMPARE(server.peerCount(), 1);
+    const wslab::LogEvent close = closeOf(server.log(), slowId);
+    QCOMPARE(close.code, 1008);
+    QCOMPARE(close.detail, QStringLiteral("slow reader"));
+    QCOMPARE(close.direction, wslab::Direction::Out);
+
+    QTRY_COMPARE(bystanderGot, sent); // the fast reader was never dropped
+    QVERIFY(bystander.echoes(QStringLiteral("after the slow reader")));
+}
+
+// The backlog limit is about a reader that does not drain what it was sent before; a single message
+// larger than the limit, to readers that keep up, is delivered to each of them.
+void tst_PeerLimits::oneMessageOverTheBacklogLimitIsNotASlowReader()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.slowReaderLimit = 64 * 1024;
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander first(QStringLiteral("first"));
+    Bystander second(QStringLiteral("second"));
+    QVERIFY(first.open(fastClientConfig(server.url())));
+    QVERIFY(second.open(fastClientConfig(server.url())));
+    QSignalSpy firstGot(&first.client(), &wslab::Client::binaryReceived);
+    QSignalSpy secondGot(&second.client(), &wslab::Client::binaryReceived);
+
+    const QByteArray big(1024 * 1024, 'b');
+    QVERIFY(first.client().sendBinary(big)); // echoed back to its sender
+    QTRY_COMPARE(firstGot.size(), 1);
+    QCOMPARE(server.sendBinaryToAll(big), 2);
+    QTRY_COMPARE(secondGot.size(), 1);
+    QTRY_COMPARE(firstGot.size(), 2);
+    QCOMPARE(firstGot.at(1).at(0).toByteArray(), big);
+    QCOMPARE(server.peerCount(), 2);
+    QCOMPARE(countOfKind(server.log(), wslab::EventKind::Close), 0);
+    QVERIFY(first.echoes(QStringLiteral("first still here")));
+    QVERIFY(second.echoes(QStringLiteral("second still here")));
+}
+
+// Qt sends its close frame and then closes TCP once the frame is out. A peer that does not read keeps
+// that frame stuck behind the data still queued for it; the close timeout then aborts the connection.
+void tst_PeerLimits::closeNotAnsweredInTimeIsAborted()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.closeTimeout = 200ms;
+    config.slowReaderLimit = 1ll << 30; // this test is about the close, not the backlog
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    RawPeer stuck;
+    stuck.stopReading();
+    QVERIFY(stuck.upgrade(server.port()));
+    QTRY_COMPARE(server.peerCount(), 2);
+    const int stuckId = server.peers().last()->id();
+
+    // More than the kernel buffers on both sides can hold.
+    QVERIFY(server.sendBinary(stuckId, QByteArray(8 * 1024 * 1024, 'q')));
+    QVERIFY(server.kick(stuckId, 1000, QStringLiteral("bye")));
+    QVERIFY(bystander.echoes(QStringLiteral("while the close waits")));
+    QTRY_COMPARE(server.peerCount(), 1);
+    const wslab::LogEvent close = closeOf(server.log(), stuckId);
+    QCOMPARE(close.code, 1006);
+    QCOMPARE(close.detail, QStringLiteral("close handshake not answered in time"));
+
+    stuck.resumeReading();
+    QVERIFY(stuck.waitForDisconnected());
+    QCOMPARE(stuck.closeCode(), 0); // aborted: the close frame never left the server
+    QVERIFY(stuck.bytesReceived() < 8 * 1024 * 1024);
+    QVERIFY(bystander.echoes(QStringLiteral("after the abort")));
+}
+
+// The other side of the same Qt behaviour: a peer that reads our close frame but never answers it does
+// not hold the server for the close timeout, because Qt closes TCP as soon as the frame is out.
+void tst_PeerLimits::kickedPeerThatNeverAnswersIsNotWaitedFor()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.closeTimeout = 60s; // far longer than the test may take
+    wslab::Server server;
+    QVERIFY(startServer(server, config));
+    Bystander bystander;
+    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    RawPeer mute;
+    QVERIFY(mute.upgrade(server.port()));
+    QTRY_COMPARE(server.peerCount(), 2);
+    const int muteId = server.peers().last()->id();
+
+    QVERIFY(server.kick(muteId, 4000, QStringLiteral("out")));
+    QTRY_COMPARE(mute.closeCode(), 4000);
+    QCOMPARE(mute.frames().last().payload.mid(2), QByteArray("out"));
+    QVERIFY(mute.waitForDisconnected());
+    QTRY_COMPARE(server.peerCount(), 1);
+    const wslab::LogEvent close = closeOf(server.log(), muteId);
+    QCOMPARE(close.code, 4000);
+    QCOMPARE(close.direction, wslab::Direction::Out);
+    QVERIFY(bystander.echoes(QStringLiteral("after the kick")));
+}
+
+QTEST_GUILESS_MAIN(tst_PeerLimits)
+#include "tst_PeerLimits.moc"
