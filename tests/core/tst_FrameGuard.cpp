@@ -35,15 +35,13 @@ void tst_FrameGuard::unmaskedFrameClosesWith1002()
     QFETCH(quint8, opcode);
     QFETCH(bool, sameRead);
     wslab::Server server;
-    QVERIFY(startServer(server, loopbackServerConfig()));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, loopbackServerConfig(), bystander));
     QSignalSpy serverText(&server, &wslab::Server::textReceived);
     QSignalSpy serverBinary(&server, &wslab::Server::binaryReceived);
     RawPeer raw;
-    QVERIFY(raw.upgrade(server.port()));
-    QTRY_COMPARE(server.peerCount(), 2);
-    const int rawId = server.peers().last()->id();
+    const int rawId = upgradedPeerId(raw, server);
+    QVERIFY(rawId > 0);
 
     const QByteArray masked = encodeFrame(Opcode::Text, "masked, just before");
     QByteArray unmasked = encodeFrame(opcode, "not masked", false);

@@ -71,9 +71,8 @@ void tst_Gate::refusedRequest()
     QFETCH(int, status);
     QFETCH(QByteArrayList, headers);
     wslab::Server server;
-    QVERIFY(startServer(server, loopbackServerConfig()));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, loopbackServerConfig(), bystander));
     QSignalSpy serverGot(&server, &wslab::Server::textReceived);
 
     RawPeer raw;
@@ -363,9 +362,8 @@ void tst_Gate::capAnswersWithRetryAfter()
     config.maxConnections = maxConnections;
     config.maxPerAddress = maxPerAddress;
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     RawPeer second;
     QVERIFY(second.upgrade(server.port()));
     QTRY_COMPARE(server.peerCount(), 2);

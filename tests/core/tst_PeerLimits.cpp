@@ -54,13 +54,11 @@ void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
     wslab::ServerConfig config = loopbackServerConfig();
     config.maxMessageSize = 1024;
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     RawPeer raw;
-    QVERIFY(raw.upgrade(server.port()));
-    QTRY_COMPARE(server.peerCount(), 2);
-    const int rawId = server.peers().last()->id();
+    const int rawId = upgradedPeerId(raw, server);
+    QVERIFY(rawId > 0);
 
     // Every frame is under the limit; only the message as a whole is over it.
     raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false)
@@ -85,9 +83,8 @@ void tst_PeerLimits::frameOverLimitClosesWith1009()
     wslab::ServerConfig config = loopbackServerConfig();
     config.maxMessageSize = 1024;
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     wslab::Client big(QStringLiteral("big"));
     QSignalSpy closed(&big, &wslab::Client::closed);
     QSignalSpy retries(&big, &wslab::Client::retryScheduled);
@@ -118,9 +115,8 @@ void tst_PeerLimits::burstOverRateLimitClosesWith1008()
     wslab::ServerConfig config = loopbackServerConfig();
     config.rateLimit = 5;
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     wslab::Client chatty(QStringLiteral("chatty"));
     QSignalSpy closed(&chatty, &wslab::Client::closed);
     QSignalSpy echoed(&chatty, &wslab::Client::textReceived);
@@ -153,16 +149,14 @@ void tst_PeerLimits::slowReaderIsDroppedWith1008()
     wslab::ServerConfig config = loopbackServerConfig();
     config.slowReaderLimit = 256 * 1024;
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     int bystanderGot = 0;
     connect(&bystander.client(), &wslab::Client::binaryReceived, this, [&] { ++bystanderGot; });
     RawPeer slow;
     slow.stopReading();
-    QVERIFY(slow.upgrade(server.port()));
-    QTRY_COMPARE(server.peerCount(), 2);
-    const int slowId = server.peers().last()->id();
+    const int slowId = upgradedPeerId(slow, server);
+    QVERIFY(slowId > 0);
 
     // Half the limit to everyone each time the bystander has read the last one: a reader that keeps up
     // never holds more, one that does not read piles up.
@@ -228,14 +222,12 @@ void tst_PeerLimits::closeNotAnsweredInTimeIsAborted()
     config.closeTimeout = 200ms;
     config.slowReaderLimit = 1ll << 30; // this test is about the close, not the backlog
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     RawPeer stuck;
     stuck.stopReading();
-    QVERIFY(stuck.upgrade(server.port()));
-    QTRY_COMPARE(server.peerCount(), 2);
-    const int stuckId = server.peers().last()->id();
+    const int stuckId = upgradedPeerId(stuck, server);
+    QVERIFY(stuckId > 0);
 
     // More than the kernel buffers on both sides can hold.
     QVERIFY(server.sendBinary(stuckId, QByteArray(8 * 1024 * 1024, 'q')));
@@ -260,13 +252,11 @@ void tst_PeerLimits::kickedPeerThatNeverAnswersIsNotWaitedFor()
     wslab::ServerConfig config = loopbackServerConfig();
     config.closeTimeout = 60s; // far longer than the test may take
     wslab::Server server;
-    QVERIFY(startServer(server, config));
     Bystander bystander;
-    QVERIFY(bystander.open(fastClientConfig(server.url())));
+    QVERIFY(startWithBystander(server, config, bystander));
     RawPeer mute;
-    QVERIFY(mute.upgrade(server.port()));
-    QTRY_COMPARE(server.peerCount(), 2);
-    const int muteId = server.peers().last()->id();
+    const int muteId = upgradedPeerId(mute, server);
+    QVERIFY(muteId > 0);
 
     QVERIFY(server.kick(muteId, 4000, QStringLiteral("out")));
     QTRY_COMPARE(mute.closeCode(), 4000);

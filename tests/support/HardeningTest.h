@@ -39,6 +39,29 @@ private:
     QStringList m_received;
 };
 
+// Starts `server` with `config` and opens `bystander` on it: the start of every hardening test.
+inline bool startWithBystander(Server &server, const ServerConfig &config, Bystander &bystander)
+{
+    return startServer(server, config) && bystander.open(fastClientConfig(server.url()));
+}
+
+// Upgrades `raw` on `server` and returns the id of its Peer once the server has one; -1 otherwise.
+inline int upgradedPeerId(RawPeer &raw, const Server &server)
+{
+    if (!raw.upgrade(server.port()))
+        return -1;
+    const quint16 port = raw.socket().localPort();
+    int id = -1;
+    const bool found = QTest::qWaitFor([&] {
+        for (const Peer *p : server.peers()) {
+            if (p->port() == port)
+                id = p->id();
+        }
+        return id > 0;
+    }, 5000);
+    return found ? id : -1;
+}
+
 // Empty when `log` holds exactly one Refused event, with `status` as its code and a payload that starts
 // with `requestStart`; otherwise what is wrong, for QVERIFY2.
 inline QString refusedOnceProblem(const EventLog *log, int status, const QByteArray &requestStart)
