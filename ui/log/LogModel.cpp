@@ -1,0 +1,185 @@
+#include "LogModel.h"
+
+#include "log/EventFormat.h"
+#include "log/EventLog.h"
+#include "protocol/CloseCode.h"
+
+#include <QColor>
+#include <QLocale>
+
+namespace wslab {
+
+LogModel::LogModel(EventLog *log, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_log(log)
+    , m_firstSeq(log->firstSeq())
+    , m_endSeq(log->firstSeq())
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(kFlushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &LogModel::flush);
+    connect(m_log, &EventLog::appended, this, &LogModel::scheduleFlush);
+    connect(m_log, &EventLog::cleared, this, &LogModel::onCleared);
+    flush();
+}
+
+int LogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_endSeq - m_firstSeq);
+}
+
+int LogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const LogEvent *LogModel::eventAt(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return nullptr;
+    return m_log->bySeq(m_firstSeq + quint64(row));
+}
+
+QColor LogModel::colorFor(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::Text: return QColor(0x1f, 0x4e, 0x8c);
+    case EventKind::Binary: return QColor(0x6a, 0x3d, 0x9a);
+    case EventKind::Ping:
+    case EventKind::Pong: return QColor(0x5f, 0x6b, 0x73);
+    case EventKind::Open:
+    case EventKind::Listening: return QColor(0x1b, 0x7a, 0x3a);
+    case EventKind::Close:
+    case EventKind::Stopped: return QColor(0xb3, 0x5c, 0x00);
+    case EventKind::Error:
+    case EventKind::Refused:
+    case EventKind::HeartbeatTimeout: return QColor(0xc0, 0x1c, 0x28);
+    case EventKind::RetryScheduled:
+    case EventKind::OutboxQueued:
+    case EventKind::OutboxFlushed: return QColor(0x8a, 0x6d, 0x00);
+    case EventKind::Handshake:
+    case EventKind::State:
+    case EventKind::Info: return QColor(0x44, 0x44, 0x44);
+    }
+    return {};
+}
+
+QVariant LogModel::data(const QModelIndex &index, int role) const
+{
+    const LogEvent *e = eventAt(index.row());
+    if (!e || index.column() < 0 || index.column() >= ColumnCount)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TimeColumn: return EventFormat::timeOfDay(*e);
+        case DirectionColumn:
+            return e->peer >= 0 ? QString(EventFormat::arrow(e->direction) + QStringLiteral(" #") + QString::number(e->peer))
+                                : EventFormat::arrow(e->direction);
+        case KindColumn: return kindName(e->kind);
+        case SizeColumn:
+            return (e->kind == EventKind::Text || e->kind == EventKind::Binary || e->kind == EventKind::Ping
+                    || e->kind == EventKind::Pong)
+                       ? QLocale().toString(e->size)
+                       : QString();
+        case SummaryColumn: return EventFormat::summary(*e, 200);
+        }
+        return {};
+    case Qt::ForegroundRole:
+        return colorFor(e->kind);
+    case Qt::TextAlignmentRole:
+        return index.column() == SizeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    case Qt::ToolTipRole:
+        if (index.column() == SummaryColumn && e->kind == EventKind::Close)
+            return QString(CloseCode::describe(e->code) + QStringLiteral(": ") + CloseCode::meaning(e->code));
+        if (index.column() == DirectionColumn)
+            return e->direction == Direction::In ? tr("received from the peer")
+                   : e->direction == Direction::Out ? tr("sent to the peer")
+                                                    : tr("happened locally");
+        return {};
+    case KindRole:
+        return int(e->kind);
+    case SeqRole:
+        return e->seq;
+    case SearchTextRole:
+        return EventFormat::summary(*e, 1000);
+    default:
+        return {};
+    }
+}
+
+QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case TimeColumn: return tr("Time");
+        case DirectionColumn: return tr("Dir");
+        case KindColumn: return tr("Kind");
+        case SizeColumn: return tr("Size");
+        case SummaryColumn: return tr("Event");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case DirectionColumn: return tr("→ sent, ← received, · local; #n is the server's peer id");
+        case KindColumn:
+            return tr("text and binary are data messages (opcodes 0x1 and 0x2); ping, pong and close are control frames");
+        case SizeColumn: return tr("payload bytes of the whole message");
+        }
+    }
+    return {};
+}
+
+void LogModel::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused)
+        flush();
+}
+
+void LogModel::scheduleFlush()
+{
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void LogModel::flush()
+{
+    bool changed = false;
+    // Rows whose events the ring has evicted go first, so no row ever points at a missing event.
+    const quint64 logFirst = m_log->firstSeq();
+    if (logFirst > m_firstSeq) {
+        const quint64 removeEnd = std::min(logFirst, m_endSeq);
+        if (removeEnd > m_firstSeq) {
+            beginRemoveRows({}, 0, int(removeEnd - m_firstSeq) - 1);
+            m_firstSeq = removeEnd;
+            endRemoveRows();
+            changed = true;
+        }
+        if (m_firstSeq < logFirst) // everything shown was evicted, and more: start after the gap
+            m_firstSeq = m_endSeq = logFirst;
+    }
+    if (!m_paused && m_log->endSeq() > m_endSeq) {
+        const int first = rowCount();
+        beginInsertRows({}, first, first + int(m_log->endSeq() - m_endSeq) - 1);
+        m_endSeq = m_log->endSeq();
+        endInsertRows();
+        changed = true;
+    }
+    if (changed)
+        Q_EMIT flushed();
+    else if (m_paused && m_log->endSeq() > m_endSeq)
+        Q_EMIT flushed(); // the status line counts what waits
+}
+
+void LogModel::onCleared()
+{
+    beginResetModel();
+    m_firstSeq = m_endSeq = m_log->endSeq();
+    endResetModel();
+    Q_EMIT flushed();
+}
+
+} // namespace wslab
