@@ -7,11 +7,22 @@ namespace wslab {
 QString redactSecrets(const QString &text)
 {
     static const QRegularExpression header(QStringLiteral("(?im)^((?:proxy-)?authorization|cookie)[ \\t]*:[^\\r\\n]*"));
-    static const QRegularExpression query(QStringLiteral("(?i)([?&](?:access_)?token=)[^&\\s#]*"));
-    QString out = text;
-    out.replace(header, QStringLiteral("\\1: <redacted>"));
-    out.replace(query, QStringLiteral("\\1<redacted>"));
-    return out;
+    static const QRegularExpression parameter(QStringLiteral("[?&]([^=&#\\s]*)=([^&\\s#]*)"));
+    QString headers = text;
+    headers.replace(header, QStringLiteral("\\1: <redacted>"));
+    // Names are compared percent-decoded, as the Gate's QUrlQuery does: "to%6Ben=" is the token too.
+    QString out;
+    qsizetype copied = 0;
+    QRegularExpressionMatchIterator it = parameter.globalMatch(headers);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        const QByteArray name = QByteArray::fromPercentEncoding(m.captured(1).toLatin1()).toLower();
+        if (name != "token" && name != "access_token")
+            continue;
+        out += QStringView(headers).sliced(copied, m.capturedStart(2) - copied) + QStringLiteral("<redacted>");
+        copied = m.capturedEnd(2);
+    }
+    return out + QStringView(headers).sliced(copied);
 }
 
 QByteArray redactSecrets(const QByteArray &text)
