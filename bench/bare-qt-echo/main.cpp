@@ -6,10 +6,15 @@
 #include <QWebSocketServer>
 
 #include <cstdio>
+#include <malloc.h>
 
 // bench/run.sh raises the open-file limit before it starts any server, for the idle load.
 int main(int argc, char *argv[])
 {
+    // The allocator settings of wslab-cli's main(), so the ratio to this floor is what WsLab's wrapper,
+    // log and policies cost, not what a process-wide setting gains on large messages.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     QCoreApplication app(argc, argv);
     const quint16 port = argc > 1 ? quint16(QByteArray(argv[1]).toUInt()) : 0;
 
