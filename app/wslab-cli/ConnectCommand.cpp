@@ -58,19 +58,28 @@ ClientConfig configFrom(const CliArgs &args)
 class Session : public QObject
 {
 public:
-    Session(Client *client, bool binary)
+    Session(Client *client, bool binary, std::chrono::milliseconds linger)
         : m_client(client)
         , m_binary(binary)
+        , m_linger(linger)
         , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
     {
         connect(m_stdin, &QSocketNotifier::activated, this, &Session::readStdin);
         connect(client, &Client::opened, this, &Session::pump);
-        connect(client, &Client::textReceived, this, [](const QString &text) { writeLine(text.toUtf8()); });
-        connect(client, &Client::binaryReceived, this, [](const QByteArray &data) { writeLine(data); });
+        connect(client, &Client::textReceived, this, [this](const QString &text) {
+            writeLine(text.toUtf8());
+            extendLinger();
+        });
+        connect(client, &Client::binaryReceived, this, [this](const QByteArray &data) {
+            writeLine(data);
+            extendLinger();
+        });
         connect(client, &Client::stateChanged, this, &Session::onState);
         connect(client, &Client::pongReceived, this, [this](const QByteArray &payload) {
-            if (m_draining && payload == kDrainPing)
-                closeNow();
+            if (m_draining && payload == kDrainPing) {
+                m_pongSeen = true;
+                m_drainTimer.start(m_linger);
+            }
         });
         m_drainTimer.setSingleShot(true);
         connect(&m_drainTimer, &QTimer::timeout, this, &Session::closeNow);
@@ -143,15 +152,23 @@ private:
     }
 
     // Qt closes the TCP connection as soon as it sends a close frame, so replies still in flight would
-    // be lost. A ping is answered after every message sent before it, so its pong says the replies
-    // the server made at once have arrived; then closing loses nothing.
+    // be lost. The pong to a ping sent after the last message proves every message reached the server;
+    // servers that answer from a separate task (python-websockets does) may send replies just after
+    // it, so the close waits until the link has been quiet for the linger time after the pong.
     void drainThenClose()
     {
         if (m_draining)
             return;
         m_draining = true;
+        m_pongSeen = false;
         m_client->ping(kDrainPing);
         m_drainTimer.start(m_client->config().heartbeat.pongTimeout);
+    }
+
+    void extendLinger()
+    {
+        if (m_draining && m_pongSeen)
+            m_drainTimer.start(m_linger);
     }
 
     void closeNow()
@@ -189,12 +206,14 @@ private:
 
     Client *m_client;
     bool m_binary;
+    std::chrono::milliseconds m_linger;
     QSocketNotifier *m_stdin;
     std::deque<QByteArray> m_lines;
     QByteArray m_partial;
     inline static const QByteArray kDrainPing = QByteArrayLiteral("wslab-drain");
     QTimer m_drainTimer;
     bool m_draining = false;
+    bool m_pongSeen = false;
     bool m_eof = false;
     bool m_terminating = false;
     bool m_warnedFull = false;
@@ -222,6 +241,7 @@ int runConnect(const QStringList &arguments)
         O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."), QStringLiteral("MS")),
         O(QStringLiteral("ca"), QStringLiteral("wss: also trust the CA or self-signed certificate(s) in this PEM file."), QStringLiteral("FILE")),
         O(QStringLiteral("insecure"), QStringLiteral("wss: connect even if the certificate is not trusted (a warning is printed).")),
+        O(QStringLiteral("linger"), QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300)."), QStringLiteral("MS")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),
@@ -254,7 +274,7 @@ int runConnect(const QStringList &arguments)
     });
     sink.watch(client.log());
 
-    Session session(&client, args.isSet(QStringLiteral("binary")));
+    Session session(&client, args.isSet(QStringLiteral("binary")), args.millis(QStringLiteral("linger"), std::chrono::milliseconds(300)));
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &session, [&session](int) { session.terminate(); });
     if (!client.open()) {

@@ -1,0 +1,73 @@
+"""python3-websockets client for WsLab's interop tests: py_client.py MODE URL [ARGS].
+
+Prints one line per finding; the test compares them. Exits non-zero on any surprise.
+  echo URL            text (ASCII, non-ASCII, 1 MiB) and binary echo, then close 1000
+  hold URL            connect, print "open", wait for the server to close, print "closed CODE"
+  oversize URL N      send N bytes of text, print "closed CODE"
+  token URL [TOKEN]   connect with/without "Authorization: Bearer TOKEN", print "status S" or "echo ok"
+  tls URL CAFILE      wss echo trusting CAFILE
+"""
+import asyncio
+import ssl
+import sys
+
+import websockets
+
+
+async def echo(url, ssl_context=None):
+    async with websockets.connect(url, max_size=None, ssl=ssl_context) as ws:
+        for message in ["hello", "grüße, 世界 🙂", "x" * (1024 * 1024), b"\x00\x01\xfe\xff"]:
+            await ws.send(message)
+            reply = await ws.recv()
+            if reply != message:
+                print(f"mismatch for a {type(message).__name__} of {len(message)}")
+                sys.exit(1)
+        print("echo ok", flush=True)
+        await ws.close(1000, "done")
+        print(f"closed {ws.close_code}", flush=True)
+
+
+async def hold(url):
+    async with websockets.connect(url) as ws:
+        print("open", flush=True)
+        try:
+            await ws.recv()
+        except websockets.ConnectionClosed:
+            pass
+        print(f"closed {ws.close_code}", flush=True)
+
+
+async def oversize(url, size):
+    async with websockets.connect(url, max_size=None) as ws:
+        await ws.send("y" * size)
+        try:
+            await ws.recv()
+        except websockets.ConnectionClosed:
+            pass
+        print(f"closed {ws.close_code}", flush=True)
+
+
+async def token(url, value):
+    headers = {"Authorization": f"Bearer {value}"} if value else {}
+    try:
+        async with websockets.connect(url, extra_headers=headers) as ws:
+            await ws.send("with token")
+            print("echo ok" if await ws.recv() == "with token" else "mismatch", flush=True)
+    except websockets.InvalidStatusCode as error:
+        print(f"status {error.status_code}", flush=True)
+
+
+mode, url = sys.argv[1], sys.argv[2]
+if mode == "echo":
+    asyncio.run(echo(url))
+elif mode == "hold":
+    asyncio.run(hold(url))
+elif mode == "oversize":
+    asyncio.run(oversize(url, int(sys.argv[3])))
+elif mode == "token":
+    asyncio.run(token(url, sys.argv[3] if len(sys.argv) > 3 else ""))
+elif mode == "tls":
+    context = ssl.create_default_context(cafile=sys.argv[3])
+    asyncio.run(echo(url, context))
+else:
+    sys.exit(f"unknown mode {mode}")
