@@ -64,6 +64,7 @@ void EventDetailView::setEvent(const LogEvent *e)
         m_tabs->setTabEnabled(i, false);
     if (!e) {
         m_header->setText(tr("Select an event to see it whole."));
+        m_tabs->setCurrentIndex(0);
         return;
     }
     QString header = QStringLiteral("<b>%1</b> %2 · %3 %4")

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "client/ClientConfig.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+class QTimer;
+
+namespace wslab {
+
+class Client;
+class Composer;
+class LogView;
+
+// One client endpoint: where to connect and how (headers, subprotocols, origin, reconnect, heartbeat,
+// TLS trust), Connect/Disconnect, a state line that tells the truth at a glance, the composer and the
+// live log. It only fills a ClientConfig and calls the Client; the Client does the protocol.
+class ClientPanel : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClientPanel)
+public:
+    explicit ClientPanel(const QString &name, QWidget *parent = nullptr);
+    ~ClientPanel() override;
+
+    Client *client() const { return m_client; }
+    LogView *logView() const { return m_log; }
+    Composer *composer() const { return m_composer; }
+    QString name() const;
+
+    void setUrl(const QString &url);
+    QString url() const;
+    void setRecentUrls(const QStringList &urls);
+    QStringList recentUrls() const;
+    // The form as a config; empty error when it is usable.
+    ClientConfig configFromForm(QString *error) const;
+    // Connects with the form's settings; false with the reason shown when the form is not valid.
+    bool connectToServer();
+    void disconnectFromServer();
+    QString stateText() const;
+
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+
+Q_SIGNALS:
+    void urlUsed(const QString &url);
+    void summaryChanged(); // state or counters changed: the window's tab title and status bar follow
+
+private:
+    void updateState();
+    QWidget *buildSettings();
+
+    Client *m_client;
+    QComboBox *m_url;
+    QPushButton *m_connect;
+    QPushButton *m_retryNow;
+    QLabel *m_state;
+    QLabel *m_outbox;
+    QLabel *m_certificate;
+    QPlainTextEdit *m_headers;
+    QLineEdit *m_subprotocols;
+    QLineEdit *m_origin;
+    QCheckBox *m_reconnect;
+    QSpinBox *m_reconnectBase;
+    QSpinBox *m_reconnectCap;
+    QSpinBox *m_maxAttempts;
+    QSpinBox *m_pingInterval;
+    QSpinBox *m_pongTimeout;
+    QLineEdit *m_caFile;
+    QCheckBox *m_insecure;
+    Composer *m_composer;
+    LogView *m_log;
+    QTimer *m_countdown;
+};
+
+} // namespace wslab

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QSplitter;
+class QTabWidget;
+
+namespace wslab {
+
+class ClientPanel;
+class ServerPanel;
+
+// The lab window: the server panel on the left, client panels as tabs on the right. It assembles
+// panels, menus and the status bar, and remembers them between runs; the panels do the rest.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    struct Options
+    {
+        // Read and write QSettings (geometry, splitter, recent URLs, last settings).
+        bool persist = true;
+        // With no saved state: start a server on 127.0.0.1:8080 (or the next free port) in echo
+        // mode and connect one client to it, so traffic shows within seconds.
+        bool firstStartDemo = true;
+    };
+
+    explicit MainWindow(const Options &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ServerPanel *serverPanel() const { return m_server; }
+    QList<ClientPanel *> clientPanels() const;
+    ClientPanel *addClient();
+    // True when there was no saved state and the demo ran.
+    bool ranFirstStart() const { return m_ranFirstStart; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void runFirstStartDemo();
+    void updateStatusBar();
+    void saveState() const;
+    void showCloseCodes();
+    void showAbout();
+
+    Options m_options;
+    ServerPanel *m_server;
+    QTabWidget *m_clients;
+    QSplitter *m_splitter;
+    QLabel *m_statusLabel;
+    QStringList m_recentUrls;
+    int m_nextClientNumber = 1;
+    bool m_ranFirstStart = false;
+};
+
+} // namespace wslab

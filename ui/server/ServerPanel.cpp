@@ -1,0 +1,469 @@
+#include "ServerPanel.h"
+
+#include "KickDialog.h"
+#include "PeerTableModel.h"
+#include "composer/Composer.h"
+#include "log/LogView.h"
+#include "server/Peer.h"
+#include "server/Server.h"
+#include "tls/LabCertificate.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkInterface>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace wslab {
+
+namespace {
+
+QSpinBox *spin(int min, int max, int value, const QString &suffix, const QString &objectName, QWidget *parent)
+{
+    auto *box = new QSpinBox(parent);
+    box->setObjectName(objectName);
+    box->setRange(min, max);
+    box->setValue(value);
+    box->setSuffix(suffix);
+    return box;
+}
+
+QStringList lanAddresses()
+{
+    QStringList out;
+    const auto addresses = QNetworkInterface::allAddresses();
+    for (const QHostAddress &a : addresses) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
+            out << a.toString();
+    }
+    return out;
+}
+
+QLineEdit *fileField(const QString &objectName, const QString &placeholder, QWidget *parent, QHBoxLayout **row)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(objectName);
+    edit->setPlaceholderText(placeholder);
+    auto *browse = new QToolButton(parent);
+    browse->setText(QStringLiteral("…"));
+    QObject::connect(browse, &QToolButton::clicked, edit, [edit, parent] {
+        const QString path = QFileDialog::getOpenFileName(parent, QString(), {}, QObject::tr("PEM (*.pem *.crt *.key);;All files (*)"));
+        if (!path.isEmpty())
+            edit->setText(path);
+    });
+    *row = new QHBoxLayout;
+    (*row)->addWidget(edit, 1);
+    (*row)->addWidget(browse);
+    return edit;
+}
+
+} // namespace
+
+ServerPanel::ServerPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_server(new Server(QStringLiteral("server"), this))
+    , m_host(new QComboBox(this))
+    , m_port(spin(0, 65535, 8080, QString(), QStringLiteral("serverPort"), this))
+    , m_mode(new QComboBox(this))
+    , m_startStop(new QPushButton(tr("Start"), this))
+    , m_status(new QLabel(this))
+    , m_share(new QLineEdit(this))
+    , m_peers(new PeerTableModel(m_server, this))
+    , m_peerTable(new QTableView(this))
+    , m_target(new QComboBox(this))
+    , m_composer(new Composer(this))
+    , m_log(new LogView(m_server->log(), this))
+{
+    setObjectName(QStringLiteral("serverPanel"));
+    m_host->setObjectName(QStringLiteral("serverHost"));
+    m_host->setEditable(true);
+    m_host->addItem(QStringLiteral("127.0.0.1"));
+    m_host->addItem(QStringLiteral("0.0.0.0"));
+    m_host->addItems(lanAddresses());
+    m_host->setToolTip(tr("127.0.0.1: this machine only; 0.0.0.0: every interface, so phones and laptops on the LAN can join"));
+    m_port->setToolTip(tr("0 picks a free port"));
+    m_mode->setObjectName(QStringLiteral("serverMode"));
+    for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent})
+        m_mode->addItem(serverModeName(mode), int(mode));
+    m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer (a chat) · silent: log only"));
+    m_startStop->setObjectName(QStringLiteral("serverStartStop"));
+    connect(m_startStop, &QPushButton::clicked, this, [this] {
+        if (m_server->state() == Server::State::Listening)
+            stop();
+        else
+            start();
+    });
+    m_status->setObjectName(QStringLiteral("serverStatus"));
+    m_status->setWordWrap(true);
+    m_share->setObjectName(QStringLiteral("serverShareAddress"));
+    m_share->setReadOnly(true);
+    m_share->setToolTip(tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
+    auto *copy = new QToolButton(this);
+    copy->setObjectName(QStringLiteral("serverCopyAddress"));
+    copy->setText(tr("Copy"));
+    connect(copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(m_share->text()); });
+
+    auto *settingsToggle = new QToolButton(this);
+    settingsToggle->setText(tr("Settings"));
+    settingsToggle->setCheckable(true);
+    settingsToggle->setObjectName(QStringLiteral("serverSettingsToggle"));
+    settingsToggle->setToolTip(tr("Limits, heartbeat, path, token, origins and TLS"));
+    QWidget *settings = buildSettings();
+    settings->hide();
+    connect(settingsToggle, &QToolButton::toggled, settings, &QWidget::setVisible);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_host, 1);
+    top->addWidget(new QLabel(tr("port"), this));
+    top->addWidget(m_port);
+    top->addWidget(m_mode);
+    top->addWidget(settingsToggle);
+    top->addWidget(m_startStop);
+    auto *shareRow = new QHBoxLayout;
+    shareRow->addWidget(new QLabel(tr("Share:"), this));
+    shareRow->addWidget(m_share, 1);
+    shareRow->addWidget(copy);
+
+    m_peerTable->setObjectName(QStringLiteral("serverPeers"));
+    m_peerTable->setModel(m_peers);
+    m_peerTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_peerTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_peerTable->verticalHeader()->hide();
+    m_peerTable->horizontalHeader()->setStretchLastSection(true);
+    m_peerTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 6);
+
+    m_target->setObjectName(QStringLiteral("serverTarget"));
+    m_target->addItem(tr("Send to all"));
+    m_target->addItem(tr("Send to selected"));
+    auto *kick = new QPushButton(tr("Kick…"), this);
+    kick->setObjectName(QStringLiteral("serverKick"));
+    kick->setToolTip(tr("Close the selected peer's connection with a close code and reason"));
+    connect(kick, &QPushButton::clicked, this, &ServerPanel::askKick);
+    auto *peerButtons = new QHBoxLayout;
+    peerButtons->addWidget(new QLabel(tr("Peers"), this));
+    peerButtons->addStretch(1);
+    peerButtons->addWidget(m_target);
+    peerButtons->addWidget(kick);
+
+    m_composer->setSendFunction([this](bool binary, const QByteArray &data, QString *error) {
+        if (m_target->currentIndex() == 1) {
+            const int id = selectedPeerId();
+            if (id < 0) {
+                *error = tr("select a peer first");
+                return false;
+            }
+            const bool ok = binary ? m_server->sendBinary(id, data) : m_server->sendText(id, QString::fromUtf8(data));
+            if (!ok)
+                *error = m_server->errorString();
+            return ok;
+        }
+        const int sent = binary ? m_server->sendBinaryToAll(data) : m_server->sendTextToAll(QString::fromUtf8(data));
+        if (sent == 0)
+            *error = tr("no peer is connected");
+        return sent > 0;
+    });
+    m_composer->setPingFunction([this](QString *error) {
+        int pinged = 0;
+        for (Peer *p : m_server->peers())
+            pinged += p->ping() ? 1 : 0;
+        if (pinged == 0)
+            *error = tr("no peer is connected");
+        return pinged > 0;
+    });
+
+    auto *upper = new QWidget(this);
+    auto *upperLayout = new QVBoxLayout(upper);
+    upperLayout->setContentsMargins(0, 0, 0, 0);
+    upperLayout->addLayout(top);
+    upperLayout->addWidget(settings);
+    upperLayout->addWidget(m_status);
+    upperLayout->addLayout(shareRow);
+    upperLayout->addLayout(peerButtons);
+    upperLayout->addWidget(m_peerTable, 1);
+    upperLayout->addWidget(m_composer);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("serverSplitter"));
+    split->addWidget(upper);
+    split->addWidget(m_log);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(split);
+
+    connect(m_server, &Server::stateChanged, this, &ServerPanel::updateState);
+    connect(m_server, &Server::peerConnected, this, &ServerPanel::updateState);
+    connect(m_server, &Server::peerDisconnected, this, &ServerPanel::updateState);
+    updateState();
+}
+
+ServerPanel::~ServerPanel()
+{
+    // The endpoint says goodbye to its peers as it goes; this half-destroyed panel must not hear it.
+    m_server->disconnect(this);
+    delete m_log; // views of the endpoint's log go before the log itself
+    delete m_server;
+}
+
+QWidget *ServerPanel::buildSettings()
+{
+    const ServerConfig d;
+    auto *box = new QGroupBox(tr("Server settings"), this);
+    box->setObjectName(QStringLiteral("serverSettings"));
+    auto *form = new QFormLayout(box);
+    m_maxConnections = spin(1, 1000000, d.maxConnections, QString(), QStringLiteral("serverMaxConnections"), box);
+    m_maxPerAddress = spin(1, 1000000, d.maxPerAddress, QString(), QStringLiteral("serverMaxPerAddress"), box);
+    auto *caps = new QHBoxLayout;
+    caps->addWidget(m_maxConnections);
+    caps->addWidget(new QLabel(tr("per address"), box));
+    caps->addWidget(m_maxPerAddress);
+    form->addRow(tr("Connections"), caps);
+    m_maxMessageKiB = spin(1, 2 * 1024 * 1024, int(d.maxMessageSize / 1024), tr(" KiB"), QStringLiteral("serverMaxMessage"), box);
+    m_maxMessageKiB->setToolTip(tr("A larger incoming message is refused with close 1009 (Message Too Big)"));
+    m_rateLimit = spin(0, 1000000, 0, tr(" msg/s"), QStringLiteral("serverRateLimit"), box);
+    m_rateLimit->setSpecialValueText(tr("no rate limit"));
+    m_rateLimit->setToolTip(tr("Per connection; over it the peer is closed with 1008 (Policy Violation)"));
+    auto *limits = new QHBoxLayout;
+    limits->addWidget(m_maxMessageKiB);
+    limits->addWidget(m_rateLimit);
+    form->addRow(tr("Messages"), limits);
+    m_pingInterval = spin(0, 3600000, int(d.heartbeat.interval.count()), tr(" ms"), QStringLiteral("serverPingInterval"), box);
+    m_pingInterval->setSpecialValueText(tr("no heartbeat"));
+    m_pongTimeout = spin(1, 3600000, int(d.heartbeat.pongTimeout.count()), tr(" ms"), QStringLiteral("serverPongTimeout"), box);
+    auto *heartbeat = new QHBoxLayout;
+    heartbeat->addWidget(new QLabel(tr("ping every"), box));
+    heartbeat->addWidget(m_pingInterval);
+    heartbeat->addWidget(new QLabel(tr("pong within"), box));
+    heartbeat->addWidget(m_pongTimeout);
+    form->addRow(tr("Heartbeat"), heartbeat);
+    m_path = new QLineEdit(box);
+    m_path->setObjectName(QStringLiteral("serverPath"));
+    m_path->setPlaceholderText(tr("any path (e.g. /chat to serve only that; others get 404)"));
+    form->addRow(tr("Path"), m_path);
+    m_token = new QLineEdit(box);
+    m_token->setObjectName(QStringLiteral("serverToken"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("none (else Authorization: Bearer T or ?token=T, or 401)"));
+    form->addRow(tr("Token"), m_token);
+    m_origins = new QLineEdit(box);
+    m_origins->setObjectName(QStringLiteral("serverOrigins"));
+    m_origins->setPlaceholderText(tr("any origin (else a comma-separated allow-list; others get 403)"));
+    form->addRow(tr("Origins"), m_origins);
+    QHBoxLayout *certRow = nullptr;
+    QHBoxLayout *keyRow = nullptr;
+    m_certFile = fileField(QStringLiteral("serverCertFile"), tr("cert.pem (serve wss://)"), box, &certRow);
+    m_keyFile = fileField(QStringLiteral("serverKeyFile"), tr("key.pem"), box, &keyRow);
+    auto *make = new QPushButton(tr("Make certificate…"), box);
+    make->setObjectName(QStringLiteral("serverMakeCertificate"));
+    make->setToolTip(tr("Create a lab CA and a certificate for this machine's names and addresses; clients trust ca.pem"));
+    connect(make, &QPushButton::clicked, this, &ServerPanel::makeCertificate);
+    certRow->addWidget(make);
+    form->addRow(tr("TLS certificate"), certRow);
+    form->addRow(tr("TLS key"), keyRow);
+    m_certInfo = new QLabel(box);
+    m_certInfo->setObjectName(QStringLiteral("serverCertInfo"));
+    m_certInfo->setWordWrap(true);
+    m_certInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(QString(), m_certInfo);
+    return box;
+}
+
+void ServerPanel::setHost(const QString &host)
+{
+    m_host->setEditText(host);
+}
+
+void ServerPanel::setPort(quint16 port)
+{
+    m_port->setValue(port);
+}
+
+void ServerPanel::setMode(ServerMode mode)
+{
+    m_mode->setCurrentIndex(m_mode->findData(int(mode)));
+}
+
+ServerConfig ServerPanel::configFromForm(QString *error) const
+{
+    ServerConfig c;
+    c.host = m_host->currentText().trimmed();
+    c.port = quint16(m_port->value());
+    c.mode = ServerMode(m_mode->currentData().toInt());
+    c.maxConnections = m_maxConnections->value();
+    c.maxPerAddress = m_maxPerAddress->value();
+    c.maxMessageSize = qint64(m_maxMessageKiB->value()) * 1024;
+    c.rateLimit = m_rateLimit->value();
+    c.heartbeat.interval = std::chrono::milliseconds(m_pingInterval->value());
+    c.heartbeat.pongTimeout = std::chrono::milliseconds(m_pongTimeout->value());
+    c.path = m_path->text().trimmed();
+    c.token = m_token->text();
+    for (const QString &origin : m_origins->text().split(u',', Qt::SkipEmptyParts))
+        c.allowedOrigins << origin.trimmed();
+    c.tlsCertFile = m_certFile->text().trimmed();
+    c.tlsKeyFile = m_keyFile->text().trimmed();
+    *error = c.validate();
+    return c;
+}
+
+bool ServerPanel::start()
+{
+    QString error;
+    const ServerConfig config = configFromForm(&error);
+    if (error.isEmpty()) {
+        m_server->setConfig(config);
+        if (!m_server->start())
+            error = m_server->errorString();
+    }
+    if (!error.isEmpty()) {
+        m_status->setText(tr("Not started: %1").arg(error));
+        m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        return false;
+    }
+    updateState();
+    return true;
+}
+
+void ServerPanel::stop()
+{
+    m_server->stop();
+}
+
+QString ServerPanel::shareAddress() const
+{
+    if (m_server->state() != Server::State::Listening)
+        return {};
+    QUrl url = m_server->url();
+    if (m_server->config().host == u"0.0.0.0") {
+        const QStringList lan = lanAddresses();
+        if (!lan.isEmpty())
+            url.setHost(lan.first());
+    }
+    if (!m_server->config().path.isEmpty())
+        url.setPath(m_server->config().path);
+    return url.toString();
+}
+
+int ServerPanel::selectedPeerId() const
+{
+    const QModelIndex current = m_peerTable->selectionModel()->currentIndex();
+    return current.isValid() ? m_peers->peerIdAt(current.row()) : -1;
+}
+
+bool ServerPanel::kickSelected(int code, const QString &reason)
+{
+    const int id = selectedPeerId();
+    if (id < 0 || !m_server->kick(id, code, reason)) {
+        m_status->setText(tr("Not kicked: %1").arg(id < 0 ? tr("select a peer first") : m_server->errorString()));
+        m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        return false;
+    }
+    return true;
+}
+
+void ServerPanel::askKick()
+{
+    const int id = selectedPeerId();
+    if (id < 0) {
+        kickSelected(1000, {});
+        return;
+    }
+    KickDialog dialog(tr("Close peer %1").arg(id), this);
+    if (dialog.exec() == QDialog::Accepted)
+        kickSelected(dialog.code(), dialog.reason());
+}
+
+void ServerPanel::makeCertificate()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for ca.pem, cert.pem and key.pem"));
+    if (dir.isEmpty())
+        return;
+    LabCertificate cert;
+    QString error;
+    const QStringList hosts = LabCertificate::defaultHosts();
+    if (!LabCertificate::generate(hosts, std::chrono::hours(24 * 825), &cert, &error) || !cert.writeTo(dir, &error)) {
+        m_certInfo->setText(tr("Could not make the certificate: %1").arg(error));
+        return;
+    }
+    m_certFile->setText(dir + QStringLiteral("/cert.pem"));
+    m_keyFile->setText(dir + QStringLiteral("/key.pem"));
+    m_certInfo->setText(tr("For %1. Clients trust %2/ca.pem. SHA-256 %3").arg(hosts.join(QStringLiteral(", ")), dir, cert.sha256));
+}
+
+QString ServerPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void ServerPanel::updateState()
+{
+    const bool listening = m_server->state() == Server::State::Listening;
+    m_startStop->setText(listening ? tr("Stop") : tr("Start"));
+    for (QWidget *w : {static_cast<QWidget *>(m_host), static_cast<QWidget *>(m_port)})
+        w->setEnabled(!listening);
+    if (listening) {
+        m_status->setText(tr("Listening on %1 · %2 · %n peer(s)", nullptr, m_server->peerCount())
+                              .arg(m_server->url().toString(), serverModeName(m_server->config().mode)));
+        m_status->setStyleSheet(QStringLiteral("color: #1b7a3a; font-weight: bold;"));
+    } else if (!m_status->text().startsWith(tr("Not started"))) {
+        m_status->setText(tr("Stopped"));
+        m_status->setStyleSheet(QStringLiteral("color: #5f6b73;"));
+    }
+    m_share->setText(shareAddress());
+    Q_EMIT summaryChanged();
+}
+
+void ServerPanel::saveSettings(QSettings &s) const
+{
+    QString ignored;
+    const ServerConfig c = configFromForm(&ignored);
+    s.setValue(QStringLiteral("host"), c.host);
+    s.setValue(QStringLiteral("port"), c.port);
+    s.setValue(QStringLiteral("mode"), serverModeName(c.mode));
+    s.setValue(QStringLiteral("maxConnections"), c.maxConnections);
+    s.setValue(QStringLiteral("maxPerAddress"), c.maxPerAddress);
+    s.setValue(QStringLiteral("maxMessageKiB"), m_maxMessageKiB->value());
+    s.setValue(QStringLiteral("rateLimit"), m_rateLimit->value());
+    s.setValue(QStringLiteral("pingInterval"), m_pingInterval->value());
+    s.setValue(QStringLiteral("pongTimeout"), m_pongTimeout->value());
+    s.setValue(QStringLiteral("path"), c.path);
+    s.setValue(QStringLiteral("origins"), m_origins->text());
+    s.setValue(QStringLiteral("certFile"), c.tlsCertFile);
+    s.setValue(QStringLiteral("keyFile"), c.tlsKeyFile);
+    // The token is a secret: it is not written to disk.
+}
+
+void ServerPanel::restoreSettings(const QSettings &s)
+{
+    setHost(s.value(QStringLiteral("host"), QStringLiteral("127.0.0.1")).toString());
+    setPort(quint16(s.value(QStringLiteral("port"), 8080).toUInt()));
+    ServerMode mode = ServerMode::Echo;
+    serverModeFromName(s.value(QStringLiteral("mode")).toString(), &mode);
+    setMode(mode);
+    m_maxConnections->setValue(s.value(QStringLiteral("maxConnections"), m_maxConnections->value()).toInt());
+    m_maxPerAddress->setValue(s.value(QStringLiteral("maxPerAddress"), m_maxPerAddress->value()).toInt());
+    m_maxMessageKiB->setValue(s.value(QStringLiteral("maxMessageKiB"), m_maxMessageKiB->value()).toInt());
+    m_rateLimit->setValue(s.value(QStringLiteral("rateLimit"), 0).toInt());
+    m_pingInterval->setValue(s.value(QStringLiteral("pingInterval"), m_pingInterval->value()).toInt());
+    m_pongTimeout->setValue(s.value(QStringLiteral("pongTimeout"), m_pongTimeout->value()).toInt());
+    m_path->setText(s.value(QStringLiteral("path")).toString());
+    m_origins->setText(s.value(QStringLiteral("origins")).toString());
+    m_certFile->setText(s.value(QStringLiteral("certFile")).toString());
+    m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
+}
+
+} // namespace wslab

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "server/ServerConfig.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+class QTableView;
+
+namespace wslab {
+
+class Composer;
+class LogView;
+class PeerTableModel;
+class Server;
+
+// The server endpoint: where and how to listen (interface, port, mode, limits, heartbeat, front-door
+// checks, TLS), Start/Stop, the address to share, the connected peers with send and kick, the
+// composer and the live log. It fills a ServerConfig and calls the Server; nothing more.
+class ServerPanel : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerPanel)
+public:
+    explicit ServerPanel(QWidget *parent = nullptr);
+    ~ServerPanel() override;
+
+    Server *server() const { return m_server; }
+    LogView *logView() const { return m_log; }
+    Composer *composer() const { return m_composer; }
+    PeerTableModel *peerModel() const { return m_peers; }
+    QTableView *peerTable() const { return m_peerTable; }
+
+    void setHost(const QString &host);
+    void setPort(quint16 port);
+    void setMode(ServerMode mode);
+    ServerConfig configFromForm(QString *error) const;
+    // Starts with the form's settings; false with the reason shown.
+    bool start();
+    void stop();
+    // ws://LAN-address:port that other machines can use (or 127.0.0.1 when bound there).
+    QString shareAddress() const;
+    // Kicks the selected peer with the code and reason given (no dialog); false with the reason shown.
+    bool kickSelected(int code, const QString &reason);
+    int selectedPeerId() const;
+    QString statusText() const;
+
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+
+Q_SIGNALS:
+    void summaryChanged();
+
+private:
+    QWidget *buildSettings();
+    void updateState();
+    void askKick();
+    void makeCertificate();
+
+    Server *m_server;
+    QComboBox *m_host;
+    QSpinBox *m_port;
+    QComboBox *m_mode;
+    QPushButton *m_startStop;
+    QLabel *m_status;
+    QLineEdit *m_share;
+    QSpinBox *m_maxConnections;
+    QSpinBox *m_maxMessageKiB;
+    QSpinBox *m_maxPerAddress;
+    QSpinBox *m_rateLimit;
+    QSpinBox *m_pingInterval;
+    QSpinBox *m_pongTimeout;
+    QLineEdit *m_path;
+    QLineEdit *m_token;
+    QLineEdit *m_origins;
+    QLineEdit *m_certFile;
+    QLineEdit *m_keyFile;
+    QLabel *m_certInfo;
+    PeerTableModel *m_peers;
+    QTableView *m_peerTable;
+    QComboBox *m_target;
+    Composer *m_composer;
+    LogView *m_log;
+};
+
+} // namespace wslab
