@@ -1,8 +1,11 @@
+#include "client/ClientPanel.h"
+#include "log/LogView.h"
 #include "main/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTableView>
 #include <QTimer>
 
 int main(int argc, char *argv[])
@@ -31,6 +34,11 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
+            // Show the detail pane at work: the last message the first client received.
+            if (!window.clientPanels().isEmpty()) {
+                QTableView *table = window.clientPanels().first()->logView()->table();
+                table->selectRow(table->model()->rowCount() - 1);
+            }
             const bool saved = window.grab().save(path);
             QApplication::exit(saved ? 0 : 1);
         });
