@@ -256,22 +256,7 @@ int runConnect(const QStringList &arguments)
     EventSink sink;
     if (args.isSet(QStringLiteral("log")))
         sink.openLogFile(args.value(QStringLiteral("log")));
-    sink.setStderrFilter([verbose](const LogEvent &e) {
-        if (verbose)
-            return true;
-        switch (e.kind) {
-        case EventKind::Text:
-        case EventKind::Binary:
-        case EventKind::Ping:
-        case EventKind::Pong:
-        case EventKind::State:
-        case EventKind::OutboxQueued:
-        case EventKind::Handshake:
-            return false;
-        default:
-            return true;
-        }
-    });
+    sink.setQuietKinds(verbose, {EventKind::OutboxQueued, EventKind::Handshake});
     sink.watch(client.log());
 
     Session session(&client, args.isSet(QStringLiteral("binary")), args.millis(QStringLiteral("linger"), std::chrono::milliseconds(300)));

@@ -29,6 +29,17 @@ void EventSink::openLogFile(const QString &path)
     m_flushTimer.start();
 }
 
+void EventSink::setQuietKinds(bool verbose, const QList<EventKind> &extra)
+{
+    if (verbose) {
+        m_filter = nullptr;
+        return;
+    }
+    QList<EventKind> quiet{EventKind::Text, EventKind::Binary, EventKind::Ping, EventKind::Pong, EventKind::State};
+    quiet += extra;
+    m_filter = [quiet](const LogEvent &e) { return !quiet.contains(e.kind); };
+}
+
 void EventSink::watch(EventLog *log)
 {
     log->setLimits(kStreamedHistory);

@@ -29,6 +29,9 @@ public:
     // Throws UsageError when the file cannot be opened.
     void openLogFile(const QString &path);
     void setStderrFilter(Filter filter) { m_filter = std::move(filter); }
+    // Unless verbose, stderr gets connection events only: no messages, pings, pongs or state lines,
+    // nor the extra kinds a command prints in its own way.
+    void setQuietKinds(bool verbose, const QList<EventKind> &extra);
     // Writes out every event the log appends from now on, and shortens the log's history to
     // kStreamedHistory: nothing in the CLI reads the ring back, every event is out as it arrives.
     void watch(EventLog *log);

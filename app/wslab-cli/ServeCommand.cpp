@@ -90,21 +90,8 @@ int runServe(const QStringList &arguments)
     EventSink sink;
     if (args.isSet(QStringLiteral("log")))
         sink.openLogFile(args.value(QStringLiteral("log")));
-    sink.setStderrFilter([verbose](const LogEvent &e) {
-        if (verbose)
-            return true;
-        switch (e.kind) {
-        case EventKind::Text:
-        case EventKind::Binary:
-        case EventKind::Ping:
-        case EventKind::Pong:
-        case EventKind::State:
-        case EventKind::Listening: // stdout says it, in a fixed form for scripts
-            return false;
-        default:
-            return true;
-        }
-    });
+    // The listening line goes to stdout, in a fixed form for scripts.
+    sink.setQuietKinds(verbose, {EventKind::Listening});
     sink.watch(server.log());
 
     if (!server.start()) {
