@@ -21,6 +21,9 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTableView>
+#include <QLineEdit>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace wslab;
@@ -186,6 +189,39 @@ private Q_SLOTS:
         dialog.setReason(QStringLiteral("bye"));
         QVERIFY(dialog.isAcceptable());
         QVERIFY(ok->isEnabled());
+    }
+
+    void settingsSurviveARestartButTheTokenDoesNot()
+    {
+        QTemporaryDir dir;
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("WsLabTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("wslab-settings-test"));
+        {
+            MainWindow window({true, false});
+            window.serverPanel()->setPort(9123);
+            window.serverPanel()->setMode(ServerMode::Silent);
+            window.serverPanel()->findChild<QLineEdit *>(QStringLiteral("serverPath"))->setText(QStringLiteral("/chat"));
+            window.serverPanel()->findChild<QLineEdit *>(QStringLiteral("serverToken"))->setText(QStringLiteral("s3cret"));
+            window.serverPanel()->findChild<QSpinBox *>(QStringLiteral("serverCloseTimeout"))->setValue(1234);
+            window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/chat"));
+            window.clientPanels().at(0)->findChild<QLineEdit *>(QStringLiteral("clientSubprotocols"))->setText(QStringLiteral("chat"));
+            window.close();
+        }
+        MainWindow again({true, true}); // saved state wins over the first-start demo
+        QVERIFY(!again.ranFirstStart());
+        QString error;
+        const ServerConfig config = again.serverPanel()->configFromForm(&error);
+        QCOMPARE(config.port, quint16(9123));
+        QCOMPARE(config.mode, ServerMode::Silent);
+        QCOMPARE(config.path, QStringLiteral("/chat"));
+        QCOMPARE(config.closeTimeout, std::chrono::milliseconds(1234));
+        QVERIFY(config.token.isEmpty());
+        QCOMPARE(again.clientPanels().at(0)->url(), QStringLiteral("ws://127.0.0.1:9123/chat"));
+        QCOMPARE(again.clientPanels().at(0)->configFromForm(&error).subprotocols, QStringList{QStringLiteral("chat")});
+        QFile file(QSettings().fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("s3cret"));
     }
 
     void kickReachesTheClientWithCodeAndReason()

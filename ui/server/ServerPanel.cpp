@@ -251,6 +251,34 @@ QWidget *ServerPanel::buildSettings()
     heartbeat->addWidget(new QLabel(tr("pong within"), box));
     heartbeat->addWidget(m_pongTimeout);
     form->addRow(tr("Heartbeat"), heartbeat);
+    m_slowReaderKiB = spin(1, 4 * 1024 * 1024, int(d.slowReaderLimit / 1024), tr(" KiB"), QStringLiteral("serverSlowReader"), box);
+    m_slowReaderKiB->setToolTip(tr("A peer holding more unsent data than this (it does not read) is closed with 1008"));
+    m_idleTimeout = spin(0, 24 * 3600 * 1000, int(d.idleTimeout.count()), tr(" ms"), QStringLiteral("serverIdleTimeout"), box);
+    m_idleTimeout->setSpecialValueText(tr("no idle limit"));
+    auto *backlog = new QHBoxLayout;
+    backlog->addWidget(new QLabel(tr("slow reader"), box));
+    backlog->addWidget(m_slowReaderKiB);
+    backlog->addWidget(new QLabel(tr("idle"), box));
+    backlog->addWidget(m_idleTimeout);
+    form->addRow(tr("Peers"), backlog);
+    m_handshakeTimeout = spin(1, 3600000, int(d.handshakeTimeout.count()), tr(" ms"), QStringLiteral("serverHandshakeTimeout"), box);
+    m_handshakeTimeout->setToolTip(tr("Time to send a complete upgrade request, else HTTP 408"));
+    m_closeTimeout = spin(1, 3600000, int(d.closeTimeout.count()), tr(" ms"), QStringLiteral("serverCloseTimeout"), box);
+    m_closeTimeout->setToolTip(tr("Time a peer has to answer our close frame before it is aborted"));
+    auto *timeouts = new QHBoxLayout;
+    timeouts->addWidget(new QLabel(tr("handshake"), box));
+    timeouts->addWidget(m_handshakeTimeout);
+    timeouts->addWidget(new QLabel(tr("close"), box));
+    timeouts->addWidget(m_closeTimeout);
+    form->addRow(tr("Timeouts"), timeouts);
+    m_maxHeaderLine = spin(64, 1 << 20, d.httpLimits.maxLineBytes, tr(" B/line"), QStringLiteral("serverMaxHeaderLine"), box);
+    m_maxHeaderLine->setToolTip(tr("Longest request or header line: longer gets HTTP 414 or 431"));
+    m_maxHeaders = spin(1, 10000, d.httpLimits.maxHeaders, tr(" headers"), QStringLiteral("serverMaxHeaders"), box);
+    m_maxHeaders->setToolTip(tr("Most header fields in an upgrade request: more gets HTTP 431"));
+    auto *request = new QHBoxLayout;
+    request->addWidget(m_maxHeaderLine);
+    request->addWidget(m_maxHeaders);
+    form->addRow(tr("Request"), request);
     m_path = new QLineEdit(box);
     m_path->setObjectName(QStringLiteral("serverPath"));
     m_path->setPlaceholderText(tr("any path (e.g. /chat to serve only that; others get 404)"));
@@ -310,6 +338,12 @@ ServerConfig ServerPanel::configFromForm(QString *error) const
     c.rateLimit = m_rateLimit->value();
     c.heartbeat.interval = std::chrono::milliseconds(m_pingInterval->value());
     c.heartbeat.pongTimeout = std::chrono::milliseconds(m_pongTimeout->value());
+    c.slowReaderLimit = qint64(m_slowReaderKiB->value()) * 1024;
+    c.idleTimeout = std::chrono::milliseconds(m_idleTimeout->value());
+    c.handshakeTimeout = std::chrono::milliseconds(m_handshakeTimeout->value());
+    c.closeTimeout = std::chrono::milliseconds(m_closeTimeout->value());
+    c.httpLimits.maxLineBytes = m_maxHeaderLine->value();
+    c.httpLimits.maxHeaders = m_maxHeaders->value();
     c.path = m_path->text().trimmed();
     c.token = m_token->text();
     for (const QString &origin : m_origins->text().split(u',', Qt::SkipEmptyParts))
@@ -427,6 +461,16 @@ void ServerPanel::updateState()
     Q_EMIT summaryChanged();
 }
 
+QList<QPair<QSpinBox *, QString>> ServerPanel::persistedSpinBoxes() const
+{
+    return {{m_maxConnections, QStringLiteral("maxConnections")}, {m_maxPerAddress, QStringLiteral("maxPerAddress")},
+            {m_maxMessageKiB, QStringLiteral("maxMessageKiB")},   {m_rateLimit, QStringLiteral("rateLimit")},
+            {m_pingInterval, QStringLiteral("pingInterval")},     {m_pongTimeout, QStringLiteral("pongTimeout")},
+            {m_slowReaderKiB, QStringLiteral("slowReaderKiB")},   {m_idleTimeout, QStringLiteral("idleTimeout")},
+            {m_handshakeTimeout, QStringLiteral("handshakeTimeout")}, {m_closeTimeout, QStringLiteral("closeTimeout")},
+            {m_maxHeaderLine, QStringLiteral("maxHeaderLine")},   {m_maxHeaders, QStringLiteral("maxHeaders")}};
+}
+
 void ServerPanel::saveSettings(QSettings &s) const
 {
     QString ignored;
@@ -434,12 +478,8 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("host"), c.host);
     s.setValue(QStringLiteral("port"), c.port);
     s.setValue(QStringLiteral("mode"), serverModeName(c.mode));
-    s.setValue(QStringLiteral("maxConnections"), c.maxConnections);
-    s.setValue(QStringLiteral("maxPerAddress"), c.maxPerAddress);
-    s.setValue(QStringLiteral("maxMessageKiB"), m_maxMessageKiB->value());
-    s.setValue(QStringLiteral("rateLimit"), m_rateLimit->value());
-    s.setValue(QStringLiteral("pingInterval"), m_pingInterval->value());
-    s.setValue(QStringLiteral("pongTimeout"), m_pongTimeout->value());
+    for (const auto &[box, key] : persistedSpinBoxes())
+        s.setValue(key, box->value());
     s.setValue(QStringLiteral("path"), c.path);
     s.setValue(QStringLiteral("origins"), m_origins->text());
     s.setValue(QStringLiteral("certFile"), c.tlsCertFile);
@@ -454,12 +494,8 @@ void ServerPanel::restoreSettings(const QSettings &s)
     ServerMode mode = ServerMode::Echo;
     serverModeFromName(s.value(QStringLiteral("mode")).toString(), &mode);
     setMode(mode);
-    m_maxConnections->setValue(s.value(QStringLiteral("maxConnections"), m_maxConnections->value()).toInt());
-    m_maxPerAddress->setValue(s.value(QStringLiteral("maxPerAddress"), m_maxPerAddress->value()).toInt());
-    m_maxMessageKiB->setValue(s.value(QStringLiteral("maxMessageKiB"), m_maxMessageKiB->value()).toInt());
-    m_rateLimit->setValue(s.value(QStringLiteral("rateLimit"), 0).toInt());
-    m_pingInterval->setValue(s.value(QStringLiteral("pingInterval"), m_pingInterval->value()).toInt());
-    m_pongTimeout->setValue(s.value(QStringLiteral("pongTimeout"), m_pongTimeout->value()).toInt());
+    for (const auto &[box, key] : persistedSpinBoxes())
+        box->setValue(s.value(key, box->value()).toInt());
     m_path->setText(s.value(QStringLiteral("path")).toString());
     m_origins->setText(s.value(QStringLiteral("origins")).toString());
     m_certFile->setText(s.value(QStringLiteral("certFile")).toString());

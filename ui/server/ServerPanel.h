@@ -61,6 +61,8 @@ private:
     void updateState();
     void askKick();
     void makeCertificate();
+    // The number fields kept between runs, with their settings keys.
+    QList<QPair<QSpinBox *, QString>> persistedSpinBoxes() const;
 
     Server *m_server;
     QComboBox *m_host;
@@ -75,6 +77,12 @@ private:
     QSpinBox *m_rateLimit;
     QSpinBox *m_pingInterval;
     QSpinBox *m_pongTimeout;
+    QSpinBox *m_slowReaderKiB;
+    QSpinBox *m_handshakeTimeout;
+    QSpinBox *m_closeTimeout;
+    QSpinBox *m_idleTimeout;
+    QSpinBox *m_maxHeaderLine;
+    QSpinBox *m_maxHeaders;
     QLineEdit *m_path;
     QLineEdit *m_token;
     QLineEdit *m_origins;
