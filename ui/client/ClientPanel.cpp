@@ -52,6 +52,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     , m_composer(new Composer(this))
     , m_log(new LogView(m_client->log(), this))
     , m_countdown(new QTimer(this))
+    , m_coalesce(new QTimer(this))
 {
     setObjectName(QStringLiteral("clientPanel"));
     m_url->setObjectName(QStringLiteral("clientUrl"));
@@ -83,8 +84,16 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     });
     connect(m_retryNow, &QPushButton::clicked, m_client, &Client::retryNow);
     connect(m_client, &Client::stateChanged, this, &ClientPanel::updateState);
-    connect(m_client, &Client::countersChanged, this, &ClientPanel::updateState);
-    connect(m_client, &Client::outboxChanged, this, &ClientPanel::updateState);
+    // Counters change with every message: a flood must not redraw the panel 20,000 times a second.
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(100);
+    connect(m_coalesce, &QTimer::timeout, this, &ClientPanel::updateState);
+    auto later = [this] {
+        if (!m_coalesce->isActive())
+            m_coalesce->start();
+    };
+    connect(m_client, &Client::countersChanged, this, later);
+    connect(m_client, &Client::outboxChanged, this, later);
     m_countdown->setInterval(100); // the backoff countdown's tenths of a second
     connect(m_countdown, &QTimer::timeout, this, &ClientPanel::updateState);
 

@@ -79,6 +79,7 @@ private:
     Composer *m_composer;
     LogView *m_log;
     QTimer *m_countdown;
+    QTimer *m_coalesce;
 };
 
 } // namespace wslab
