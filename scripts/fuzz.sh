@@ -14,7 +14,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 # shellcheck disable=SC2046
 clang++ -std=c++20 -g -O1 -fPIC -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -DQT_NO_CAST_FROM_ASCII -Icore $(pkg-config --cflags Qt6Core) \
+    -DQT_NO_CAST_FROM_ASCII -DQT_USE_QSTRINGBUILDER -Icore $(pkg-config --cflags Qt6Core) \
     tests/fuzz/fuzz_http_request.cpp core/protocol/HttpRequest.cpp core/protocol/Redaction.cpp \
     $(pkg-config --libs Qt6Core) -o "$out/fuzz_http_request"
 # The seed corpus stays read-only in the repo; new inputs go to build/fuzz/corpus.
