@@ -1,10 +1,11 @@
 #include "ClientPanel.h"
 
+#include "HeadersEditor.h"
+#include "StateIndicator.h"
 #include "client/Client.h"
 #include "composer/Composer.h"
 #include "log/LogView.h"
-#include "protocol/CloseCode.h"
-#include "tls/TlsFiles.h"
+#include "server/KickDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,7 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -45,13 +46,9 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     , m_client(new Client(name, this))
     , m_url(new QComboBox(this))
     , m_connect(new QPushButton(tr("Connect"), this))
-    , m_retryNow(new QPushButton(tr("Retry now"), this))
-    , m_state(new QLabel(this))
-    , m_outbox(new QLabel(this))
-    , m_certificate(new QLabel(this))
+    , m_indicator(new StateIndicator(m_client, this))
     , m_composer(new Composer(this))
     , m_log(new LogView(m_client->log(), this))
-    , m_countdown(new QTimer(this))
     , m_coalesce(new QTimer(this))
 {
     setObjectName(QStringLiteral("clientPanel"));
@@ -61,16 +58,11 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS"));
     m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_connect->setObjectName(QStringLiteral("clientConnect"));
-    m_retryNow->setObjectName(QStringLiteral("clientRetryNow"));
-    m_retryNow->setToolTip(tr("Skip the rest of the backoff delay and try again now"));
-    m_retryNow->hide();
-    m_state->setObjectName(QStringLiteral("clientState"));
-    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_outbox->setObjectName(QStringLiteral("clientOutbox"));
-    m_outbox->setToolTip(tr("Messages sent while the connection is down wait here and go out, in order, on the next open"));
-    m_certificate->setObjectName(QStringLiteral("clientCertificate"));
-    m_certificate->setWordWrap(true);
-    m_certificate->hide();
+    auto *closeWith = new QToolButton(this);
+    closeWith->setObjectName(QStringLiteral("clientCloseWithCode"));
+    closeWith->setText(tr("Close…"));
+    closeWith->setToolTip(tr("Close the connection with a close code and reason of your choice (the close frame's 2-byte status and text)"));
+    connect(closeWith, &QToolButton::clicked, this, &ClientPanel::askClose);
 
     connect(m_connect, &QPushButton::clicked, this, [this] {
         if (m_client->state() == Client::State::Idle)
@@ -82,7 +74,6 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
         if (m_client->state() == Client::State::Idle)
             connectToServer();
     });
-    connect(m_retryNow, &QPushButton::clicked, m_client, &Client::retryNow);
     connect(m_client, &Client::stateChanged, this, &ClientPanel::updateState);
     // Counters change with every message: a flood must not redraw the panel 20,000 times a second.
     m_coalesce->setSingleShot(true);
@@ -94,8 +85,6 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     };
     connect(m_client, &Client::countersChanged, this, later);
     connect(m_client, &Client::outboxChanged, this, later);
-    m_countdown->setInterval(100); // the backoff countdown's tenths of a second
-    connect(m_countdown, &QTimer::timeout, this, &ClientPanel::updateState);
 
     m_composer->setSendFunction([this](bool binary, const QByteArray &data, QString *error) {
         const bool ok = binary ? m_client->sendBinary(data) : m_client->sendText(QString::fromUtf8(data));
@@ -123,18 +112,14 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     top->addWidget(m_url, 1);
     top->addWidget(settingsToggle);
     top->addWidget(m_connect);
-    auto *stateRow = new QHBoxLayout;
-    stateRow->addWidget(m_state, 1);
-    stateRow->addWidget(m_outbox);
-    stateRow->addWidget(m_retryNow);
+    top->addWidget(closeWith);
 
     auto *upper = new QWidget(this);
     auto *upperLayout = new QVBoxLayout(upper);
     upperLayout->setContentsMargins(0, 0, 0, 0);
     upperLayout->addLayout(top);
     upperLayout->addWidget(settings);
-    upperLayout->addLayout(stateRow);
-    upperLayout->addWidget(m_certificate);
+    upperLayout->addWidget(m_indicator);
     upperLayout->addWidget(m_composer);
 
     auto *layout = new QVBoxLayout(this);
@@ -159,11 +144,7 @@ QWidget *ClientPanel::buildSettings()
     auto *form = new QFormLayout(box);
     const ClientConfig defaults;
 
-    m_headers = new QPlainTextEdit(box);
-    m_headers->setObjectName(QStringLiteral("clientHeaders"));
-    m_headers->setPlaceholderText(tr("Name: value, one per line"));
-    m_headers->setMaximumHeight(m_headers->fontMetrics().lineSpacing() * 3 + 12);
-    m_headers->setToolTip(tr("Extra HTTP headers sent with the upgrade request, e.g. Authorization: Bearer …"));
+    m_headers = new HeadersEditor(box);
     form->addRow(tr("Headers"), m_headers);
 
     m_subprotocols = new QLineEdit(box);
@@ -263,15 +244,8 @@ ClientConfig ClientPanel::configFromForm(QString *error) const
 {
     ClientConfig c;
     c.url = QUrl(url(), QUrl::StrictMode);
-    const QStringList lines = m_headers->toPlainText().split(u'\n', Qt::SkipEmptyParts);
-    for (const QString &line : lines) {
-        const qsizetype colon = line.indexOf(u':');
-        if (colon <= 0) {
-            *error = tr("Header \"%1\" should look like Name: value").arg(line.trimmed());
-            return c;
-        }
-        c.headers.append({line.left(colon).trimmed().toLatin1(), line.mid(colon + 1).trimmed().toUtf8()});
-    }
+    if (!m_headers->headers(&c.headers, error))
+        return c;
     for (const QString &p : m_subprotocols->text().split(u',', Qt::SkipEmptyParts))
         c.subprotocols << p.trimmed();
     c.origin = m_origin->text().trimmed();
@@ -293,13 +267,12 @@ bool ClientPanel::connectToServer()
     QString error;
     const ClientConfig config = configFromForm(&error);
     if (!error.isEmpty()) {
-        m_state->setText(tr("Cannot connect: %1").arg(error));
-        m_state->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        m_indicator->showProblem(tr("Cannot connect: %1").arg(error));
         return false;
     }
     m_client->setConfig(config);
     if (!m_client->open()) {
-        m_state->setText(tr("Cannot connect: %1").arg(m_client->errorString()));
+        m_indicator->showProblem(tr("Cannot connect: %1").arg(m_client->errorString()));
         return false;
     }
     const QString used = url();
@@ -309,87 +282,39 @@ bool ClientPanel::connectToServer()
     return true;
 }
 
-void ClientPanel::disconnectFromServer()
+bool ClientPanel::disconnectFromServer(int code, const QString &reason)
 {
-    m_client->close(1000, QStringLiteral("closed from the lab window"));
+    if (!m_client->close(code, reason)) {
+        m_indicator->showProblem(tr("Not closed: %1").arg(m_client->errorString()));
+        return false;
+    }
+    return true;
+}
+
+void ClientPanel::askClose()
+{
+    KickDialog dialog(tr("Close %1's connection").arg(name()), this);
+    dialog.setReason(QStringLiteral("closed from the lab window"));
+    if (dialog.exec() == QDialog::Accepted)
+        disconnectFromServer(dialog.code(), dialog.reason());
 }
 
 QString ClientPanel::stateText() const
 {
-    return m_state->text();
+    return m_indicator->text();
 }
 
 void ClientPanel::updateState()
 {
-    const Client::State state = m_client->state();
-    QString text;
-    QString colour;
-    switch (state) {
-    case Client::State::Idle: {
-        const DisconnectCause::Kind kind = m_client->lastCause().kind;
-        const bool failedToOpen = kind == DisconnectCause::Kind::NetworkError || kind == DisconnectCause::Kind::ConnectTimeout
-                                  || kind == DisconnectCause::Kind::HandshakeRefused || kind == DisconnectCause::Kind::TlsError;
-        if (failedToOpen && !m_client->errorString().isEmpty())
-            text = tr("Failed: %1").arg(m_client->errorString());
-        else if (m_client->lastCloseCode() != 0)
-            text = tr("Closed: %1%2").arg(CloseCode::describe(m_client->lastCloseCode()),
-                                         m_client->lastCloseReason().isEmpty() ? QString() : QStringLiteral(" — ") + m_client->lastCloseReason());
-        else
-            text = tr("Not connected");
-        colour = QStringLiteral("#5f6b73");
-        break;
-    }
-    case Client::State::Connecting:
-        text = m_client->attempt() > 0 ? tr("Connecting (retry %1)…").arg(m_client->attempt()) : tr("Connecting…");
-        colour = QStringLiteral("#8a6d00");
-        break;
-    case Client::State::Open: {
-        const RttStats &rtt = m_client->counters().rtt;
-        text = tr("Open");
-        if (rtt.samples > 0)
-            text += tr(" · RTT %1 ms").arg(double(rtt.last.count()) / 1000.0, 0, 'f', 2);
-        if (!m_client->subprotocol().isEmpty())
-            text += tr(" · subprotocol %1").arg(m_client->subprotocol());
-        text += tr(" · %1 in, %2 out").arg(m_client->counters().messagesIn).arg(m_client->counters().messagesOut);
-        colour = QStringLiteral("#1b7a3a");
-        break;
-    }
-    case Client::State::Closing:
-        text = tr("Closing…");
-        colour = QStringLiteral("#b35c00");
-        break;
-    case Client::State::Backoff:
-        text = tr("Retry %1 in %2 s").arg(m_client->attempt()).arg(double(m_client->backoffRemaining().count()) / 1000.0, 0, 'f', 1);
-        if (m_client->lastCloseCode() != 0)
-            text += tr(" (closed %1)").arg(CloseCode::describe(m_client->lastCloseCode()));
-        colour = QStringLiteral("#8a6d00");
-        break;
-    }
-    m_state->setText(text);
-    m_state->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(colour));
-    m_retryNow->setVisible(state == Client::State::Backoff);
-    if (state == Client::State::Backoff)
-        m_countdown->start();
-    else
-        m_countdown->stop();
-    m_connect->setText(state == Client::State::Idle ? tr("Connect") : tr("Disconnect"));
-    m_outbox->setText(m_client->outboxSize() > 0 ? tr("%1 waiting in the outbox").arg(m_client->outboxSize()) : QString());
-    const bool tls = state == Client::State::Open && m_client->config().url.scheme() == u"wss";
-    m_certificate->setVisible(tls);
-    if (tls) {
-        const QString described = TlsFiles::describe(m_client->peerCertificate());
-        m_certificate->setText(m_client->certificateErrorsIgnored()
-                                   ? tr("⚠ Certificate NOT verified (errors ignored): %1").arg(described)
-                                   : tr("🔒 %1").arg(described));
-        m_certificate->setStyleSheet(m_client->certificateErrorsIgnored() ? QStringLiteral("color: #c01c28;") : QString());
-    }
+    m_indicator->refresh();
+    m_connect->setText(m_client->state() == Client::State::Idle ? tr("Connect") : tr("Disconnect"));
     Q_EMIT summaryChanged();
 }
 
 void ClientPanel::saveSettings(QSettings &s) const
 {
     s.setValue(QStringLiteral("url"), url());
-    s.setValue(QStringLiteral("headers"), m_headers->toPlainText());
+    s.setValue(QStringLiteral("headers"), m_headers->toText());
     s.setValue(QStringLiteral("subprotocols"), m_subprotocols->text());
     s.setValue(QStringLiteral("origin"), m_origin->text());
     s.setValue(QStringLiteral("reconnect"), m_reconnect->isChecked());
@@ -405,7 +330,7 @@ void ClientPanel::saveSettings(QSettings &s) const
 void ClientPanel::restoreSettings(const QSettings &s)
 {
     setUrl(s.value(QStringLiteral("url"), url()).toString());
-    m_headers->setPlainText(s.value(QStringLiteral("headers")).toString());
+    m_headers->setText(s.value(QStringLiteral("headers")).toString());
     m_subprotocols->setText(s.value(QStringLiteral("subprotocols")).toString());
     m_origin->setText(s.value(QStringLiteral("origin")).toString());
     m_reconnect->setChecked(s.value(QStringLiteral("reconnect"), true).toBool());

@@ -6,9 +6,7 @@
 
 class QCheckBox;
 class QComboBox;
-class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QSettings;
 class QSpinBox;
@@ -18,7 +16,9 @@ namespace wslab {
 
 class Client;
 class Composer;
+class HeadersEditor;
 class LogView;
+class StateIndicator;
 
 // One client endpoint: where to connect and how (headers, subprotocols, origin, reconnect, heartbeat,
 // TLS trust), Connect/Disconnect, a state line that tells the truth at a glance, the composer and the
@@ -44,8 +44,10 @@ public:
     ClientConfig configFromForm(QString *error) const;
     // Connects with the form's settings; false with the reason shown when the form is not valid.
     bool connectToServer();
-    void disconnectFromServer();
+    // Closes with 1000, or with the code and reason given (validated by the Client); cancels a pending retry.
+    bool disconnectFromServer(int code = 1000, const QString &reason = QStringLiteral("closed from the lab window"));
     QString stateText() const;
+    StateIndicator *stateIndicator() const { return m_indicator; }
 
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
@@ -56,16 +58,14 @@ Q_SIGNALS:
 
 private:
     void updateState();
+    void askClose();
     QWidget *buildSettings();
 
     Client *m_client;
     QComboBox *m_url;
     QPushButton *m_connect;
-    QPushButton *m_retryNow;
-    QLabel *m_state;
-    QLabel *m_outbox;
-    QLabel *m_certificate;
-    QPlainTextEdit *m_headers;
+    StateIndicator *m_indicator;
+    HeadersEditor *m_headers;
     QLineEdit *m_subprotocols;
     QLineEdit *m_origin;
     QCheckBox *m_reconnect;
@@ -78,7 +78,6 @@ private:
     QCheckBox *m_insecure;
     Composer *m_composer;
     LogView *m_log;
-    QTimer *m_countdown;
     QTimer *m_coalesce;
 };
 
