@@ -1,5 +1,7 @@
 #include "client/ClientPanel.h"
+#include "log/LogModel.h"
 #include "log/LogView.h"
+#include "server/ServerPanel.h"
 #include "main/MainWindow.h"
 
 #include <QApplication>
@@ -7,6 +9,24 @@
 #include <QIcon>
 #include <QTableView>
 #include <QTimer>
+
+namespace {
+
+// Selects the newest text message, so the detail pane below the log shows it whole.
+void lastTextRow(wslab::LogView *view)
+{
+    view->model()->flush();
+    // No filter is set on first start, so the model's rows are the table's rows.
+    for (int row = view->model()->rowCount() - 1; row >= 0; --row) {
+        const wslab::LogEvent *event = view->model()->eventAt(row);
+        if (event && event->kind == wslab::EventKind::Text) {
+            view->table()->selectRow(row);
+            return;
+        }
+    }
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -34,11 +54,12 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
-            // Show the detail pane at work: the last message the first client received.
-            if (!window.clientPanels().isEmpty()) {
-                QTableView *table = window.clientPanels().first()->logView()->table();
-                table->selectRow(table->model()->rowCount() - 1);
-            }
+            // Show the detail panes at work: the last message each side saw.
+            QList<wslab::LogView *> views{window.serverPanel()->logView()};
+            if (!window.clientPanels().isEmpty())
+                views << window.clientPanels().first()->logView();
+            for (wslab::LogView *view : views)
+                lastTextRow(view);
             const bool saved = window.grab().save(path);
             QApplication::exit(saved ? 0 : 1);
         });

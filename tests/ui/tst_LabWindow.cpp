@@ -2,6 +2,8 @@
 // clients, messages into all three logs, backoff with a countdown, refusals shown where they happen.
 #include "client/Client.h"
 #include "client/ClientPanel.h"
+#include "client/HeadersEditor.h"
+#include "client/StateIndicator.h"
 #include "composer/Composer.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
@@ -23,7 +25,9 @@
 #include <QTableView>
 #include <QLineEdit>
 #include <QSettings>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace wslab;
@@ -49,6 +53,20 @@ void prepareClient(ClientPanel *panel, const QString &url)
     // Short delays keep the test quick; the defaults (1 s base) are for people.
     panel->findChild<QSpinBox *>(QStringLiteral("clientReconnectBase"))->setValue(300);
     panel->findChild<QSpinBox *>(QStringLiteral("clientReconnectCap"))->setValue(600);
+}
+
+// The usual start: the window's server on a free port, its first client open on it; nullptr on failure.
+ClientPanel *startServerAndOpenClient(MainWindow &window)
+{
+    ServerPanel *server = window.serverPanel();
+    server->setPort(0);
+    if (!server->start())
+        return nullptr;
+    ClientPanel *client = window.clientPanels().at(0);
+    prepareClient(client, server->server()->url().toString() + u'/');
+    if (!client->connectToServer())
+        return nullptr;
+    return QTest::qWaitFor([client] { return client->client()->state() == Client::State::Open; }, 10000) ? client : nullptr;
 }
 
 } // namespace
@@ -104,13 +122,9 @@ private Q_SLOTS:
     {
         MainWindow window({false, false});
         ServerPanel *server = window.serverPanel();
-        server->setPort(0);
-        QVERIFY(server->start());
+        ClientPanel *client = startServerAndOpenClient(window);
+        QVERIFY(client);
         const quint16 port = server->server()->port();
-        ClientPanel *client = window.clientPanels().at(0);
-        prepareClient(client, server->server()->url().toString() + u'/');
-        QVERIFY(client->connectToServer());
-        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
 
         server->stop(); // peers get 1001: a retryable ending
         QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Backoff, 10000);
@@ -150,13 +164,8 @@ private Q_SLOTS:
     void malformedJsonIsRefusedWithItsPosition()
     {
         MainWindow window({false, false});
-        ServerPanel *server = window.serverPanel();
-        server->setPort(0);
-        QVERIFY(server->start());
-        ClientPanel *client = window.clientPanels().at(0);
-        prepareClient(client, server->server()->url().toString() + u'/');
-        QVERIFY(client->connectToServer());
-        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
+        ClientPanel *client = startServerAndOpenClient(window);
+        QVERIFY(client);
 
         Composer *composer = client->composer();
         composer->setMode(Composer::Mode::Json);
@@ -228,17 +237,114 @@ private Q_SLOTS:
     {
         MainWindow window({false, false});
         ServerPanel *server = window.serverPanel();
-        server->setPort(0);
-        QVERIFY(server->start());
-        ClientPanel *client = window.clientPanels().at(0);
-        prepareClient(client, server->server()->url().toString() + u'/');
-        QVERIFY(client->connectToServer());
-        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
+        ClientPanel *client = startServerAndOpenClient(window);
+        QVERIFY(client);
         server->peerModel()->refresh();
         server->peerTable()->selectRow(0);
         QVERIFY(server->kickSelected(4001, QStringLiteral("lesson over")));
         QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 10000);
         QCOMPARE(client->stateText(), QStringLiteral("Closed: 4001 Private use — lesson over"));
+    }
+
+    void firstStartShowsTrafficAtOnce()
+    {
+        MainWindow window({/*persist*/ false, /*firstStartDemo*/ true, /*firstStartPort*/ 0});
+        QVERIFY(window.ranFirstStart());
+        Server *server = window.serverPanel()->server();
+        QCOMPARE(server->state(), Server::State::Listening);
+        QCOMPARE(server->config().mode, ServerMode::Echo);
+        QCOMPARE(window.clientPanels().size(), 1);
+        ClientPanel *client = window.clientPanels().first();
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
+        // The greeting went out through the Outbox and came back; the demo's ping gives an RTT.
+        QTRY_VERIFY_WITH_TIMEOUT(rowsWith(client->logView(), EventKind::Text, Direction::In, "Hello from WsLab") == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(client->stateText().contains(QStringLiteral("RTT")), 10000);
+        QVERIFY(rowsWith(window.serverPanel()->logView(), EventKind::Text, Direction::In, "Hello from WsLab") == 1);
+    }
+
+    void headersEditorRefusesBrokenHeaders()
+    {
+        MainWindow window({false, false});
+        ClientPanel *client = window.clientPanels().at(0);
+        auto *headers = client->findChild<HeadersEditor *>(QStringLiteral("clientHeaders"));
+        QVERIFY(headers);
+        client->setUrl(QStringLiteral("ws://127.0.0.1:1/"));
+        headers->addRow(QStringLiteral("Authorization"), QStringLiteral("Bearer T"));
+        headers->addRow(); // an empty row is ignored, not an error
+        QString error;
+        ClientConfig config = client->configFromForm(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(config.headers.size(), 1);
+        QCOMPARE(config.headers.first().first, QByteArray("Authorization"));
+        QCOMPARE(config.headers.first().second, QByteArray("Bearer T"));
+
+        headers->addRow(QStringLiteral("Bad Name"), QStringLiteral("x"));
+        config = client->configFromForm(&error);
+        QVERIFY(error.contains(QStringLiteral("Bad Name")));
+        QVERIFY(!client->connectToServer());
+        QVERIFY2(client->stateText().startsWith(QStringLiteral("Cannot connect")), qPrintable(client->stateText()));
+        QCOMPARE(client->client()->state(), Client::State::Idle);
+
+        headers->setText(QStringLiteral("X-One: 1\nX-Two: two: parts"));
+        QCOMPARE(headers->table()->rowCount(), 2);
+        QCOMPARE(headers->toText(), QStringLiteral("X-One: 1\nX-Two: two: parts"));
+    }
+
+    void clientClosesWithTheCodeAndReasonGiven()
+    {
+        MainWindow window({false, false});
+        ServerPanel *server = window.serverPanel();
+        ClientPanel *client = startServerAndOpenClient(window);
+        QVERIFY(client);
+        QVERIFY(!client->disconnectFromServer(1006, QStringLiteral("not allowed"))); // reserved: never on the wire
+        QVERIFY2(client->stateText().contains(QStringLiteral("1006")), qPrintable(client->stateText()));
+        QCOMPARE(client->client()->state(), Client::State::Open);
+        QVERIFY(client->disconnectFromServer(4002, QStringLiteral("done here")));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsWith(server->logView(), EventKind::Close, Direction::In, {}), 1, 10000);
+        server->logView()->model()->flush();
+        bool seen = false;
+        for (int row = 0; row < server->logView()->model()->rowCount(); ++row) {
+            const LogEvent *e = server->logView()->model()->eventAt(row);
+            seen |= e && e->kind == EventKind::Close && e->direction == Direction::In && e->code == 4002 && e->detail == u"done here";
+        }
+        QVERIFY(seen);
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 10000);
+    }
+
+    void exportWritesOneFilePerEndpoint()
+    {
+        MainWindow window({false, false});
+        window.addClient();
+        QTemporaryDir dir;
+        QStringList written;
+        QString error;
+        QVERIFY2(window.exportLogsTo(dir.path(), &written, &error), qPrintable(error));
+        QCOMPARE(written.size(), 3);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("server.jsonl"))));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("client-2.jsonl"))));
+    }
+
+    void peerTableUnderTheModelTester()
+    {
+        MainWindow window({false, false});
+        ServerPanel *server = window.serverPanel();
+        QAbstractItemModelTester tester(server->peerModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        server->setPort(0);
+        QVERIFY(server->start());
+        const QString url = server->server()->url().toString() + u'/';
+        ClientPanel *a = window.clientPanels().at(0);
+        ClientPanel *b = window.addClient();
+        prepareClient(a, url);
+        prepareClient(b, url);
+        QVERIFY(a->connectToServer());
+        QVERIFY(b->connectToServer());
+        // Rows come from the coalescing timer, not from each signal.
+        QTRY_COMPARE_WITH_TIMEOUT(server->peerModel()->rowCount(), 2, 10000);
+        QCOMPARE(server->peerModel()->index(0, PeerTableModel::PathColumn).data().toString(), QStringLiteral("/"));
+        QVERIFY(a->disconnectFromServer());
+        QTRY_COMPARE_WITH_TIMEOUT(server->peerModel()->rowCount(), 1, 10000);
+        server->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(server->peerModel()->rowCount(), 0, 10000);
     }
 };
 

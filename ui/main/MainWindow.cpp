@@ -3,13 +3,17 @@
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
+#include "log/LogView.h"
 #include "protocol/CloseCode.h"
+#include "server/Peer.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
@@ -20,8 +24,11 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTcpServer>
+#include <QTextBrowser>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace wslab {
 
@@ -138,7 +145,7 @@ void MainWindow::runFirstStartDemo()
 {
     m_ranFirstStart = true;
     m_server->setHost(QStringLiteral("127.0.0.1"));
-    m_server->setPort(firstFreePort());
+    m_server->setPort(m_options.firstStartPort < 0 ? firstFreePort() : quint16(m_options.firstStartPort));
     m_server->setMode(ServerMode::Echo);
     if (!m_server->start())
         return;
@@ -147,6 +154,20 @@ void MainWindow::runFirstStartDemo()
     // A greeting queued before the open goes out through the Outbox the moment the link is up.
     client->client()->sendText(tr("Hello from WsLab! Every message, ping and close shows up in both logs."));
     client->client()->sendText(QStringLiteral("{\"type\":\"greeting\",\"from\":\"client 1\",\"lang\":[\"en\",\"français\"]}"));
+    // One ping each way as soon as the link is up, so RTTs and ping/pong pairs show at once, not after 20 s.
+    Client *demo = client->client();
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(demo, &Client::opened, demo, [demo, once] {
+        QObject::disconnect(*once);
+        demo->ping(QByteArrayLiteral("hello"));
+    });
+    Server *server = m_server->server();
+    auto first = std::make_shared<QMetaObject::Connection>();
+    *first = connect(server, &Server::peerConnected, server, [server, first](int peerId) {
+        QObject::disconnect(*first);
+        if (Peer *peer = server->peer(peerId))
+            peer->ping(QByteArrayLiteral("hello"));
+    });
     client->connectToServer();
 }
 
@@ -162,12 +183,49 @@ void MainWindow::buildMenus()
             m_server->start();
     });
     startStop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction *closeClient = file->addAction(tr("&Close client"), this, [this] {
+        if (m_clients->currentIndex() >= 0)
+            Q_EMIT m_clients->tabCloseRequested(m_clients->currentIndex());
+    });
+    closeClient->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+    file->addSeparator();
+    QAction *exportAll = file->addAction(tr("&Export logs…"), this, &MainWindow::exportLogs);
+    exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportAll->setToolTip(tr("Every endpoint's log as JSON Lines, one file per endpoint"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *showServer = view->addAction(tr("&Server panel"));
+    showServer->setCheckable(true);
+    showServer->setChecked(true);
+    showServer->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(showServer, &QAction::toggled, m_server, &QWidget::setVisible);
+    QAction *showClients = view->addAction(tr("&Clients"));
+    showClients->setCheckable(true);
+    showClients->setChecked(true);
+    showClients->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    connect(showClients, &QAction::toggled, m_clients, &QWidget::setVisible);
+    QAction *stacked = view->addAction(tr("Server &above clients"));
+    stacked->setCheckable(true);
+    stacked->setToolTip(tr("Stack the server and the clients vertically, for a narrow screen or a projector"));
+    connect(stacked, &QAction::toggled, m_splitter, [this](bool on) { m_splitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
+    view->addSeparator();
+    QAction *next = view->addAction(tr("&Next client"), this, [this] {
+        if (m_clients->count() > 0)
+            m_clients->setCurrentIndex((m_clients->currentIndex() + 1) % m_clients->count());
+    });
+    next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    QAction *previous = view->addAction(tr("&Previous client"), this, [this] {
+        if (m_clients->count() > 0)
+            m_clients->setCurrentIndex((m_clients->currentIndex() + m_clients->count() - 1) % m_clients->count());
+    });
+    previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Close codes"), this, &MainWindow::showCloseCodes);
+    help->addAction(tr("&Close codes"), this, &MainWindow::showCloseCodes)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Protocol terms"), this, &MainWindow::showGlossary);
     help->addAction(tr("&About WsLab"), this, &MainWindow::showAbout);
 }
 
@@ -223,7 +281,7 @@ void MainWindow::showCloseCodes()
     QDialog dialog(this);
     dialog.setWindowTitle(tr("WebSocket close codes"));
     auto *table = new QTableWidget(&dialog);
-    const QList<int> codes{1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 2000, 3000, 4000};
+    const QList<int> codes{1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 2000, 3000, 4000};
     table->setColumnCount(3);
     table->setRowCount(int(codes.size()));
     table->setHorizontalHeaderLabels({tr("Code"), tr("Name"), tr("Meaning")});
@@ -242,6 +300,69 @@ void MainWindow::showCloseCodes()
     auto *layout = new QVBoxLayout(&dialog);
     layout->addWidget(table);
     dialog.resize(820, 560);
+    dialog.exec();
+}
+
+bool MainWindow::exportLogsTo(const QString &dir, QStringList *written, QString *error) const
+{
+    if (!QDir().mkpath(dir)) {
+        *error = tr("cannot create %1").arg(dir);
+        return false;
+    }
+    QList<QPair<QString, LogView *>> views{{QStringLiteral("server"), m_server->logView()}};
+    for (ClientPanel *panel : clientPanels())
+        views.append({panel->name(), panel->logView()});
+    for (const auto &[name, view] : views) {
+        const QString path = QDir(dir).filePath(QString(name).replace(u' ', u'-') + QStringLiteral(".jsonl"));
+        if (!view->exportTo(path, error))
+            return false;
+        written->append(path);
+    }
+    return true;
+}
+
+void MainWindow::exportLogs()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the logs (one .jsonl file per endpoint)"));
+    if (dir.isEmpty())
+        return;
+    QStringList written;
+    QString error;
+    if (!exportLogsTo(dir, &written, &error)) {
+        QMessageBox::warning(this, tr("Export logs"), tr("The logs were not all written: %1").arg(error));
+        return;
+    }
+    statusBar()->showMessage(tr("Wrote %n log file(s) to %1", nullptr, int(written.size())).arg(dir), 8000);
+}
+
+void MainWindow::showGlossary()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("WebSocket terms"));
+    auto *text = new QTextBrowser(&dialog);
+    text->setObjectName(QStringLiteral("glossary"));
+    text->setHtml(tr(
+        "<dl>"
+        "<dt><b>Handshake (upgrade)</b></dt><dd>The client's HTTP GET with <i>Upgrade: websocket</i>; the server answers "
+        "101 Switching Protocols, or an HTTP error (401, 403, 404, 429, 503…) to refuse.</dd>"
+        "<dt><b>Frame, opcode</b></dt><dd>Messages travel in frames. The opcode says what a frame is: 0x1 text (UTF-8), "
+        "0x2 binary, 0x0 continuation, 0x8 close, 0x9 ping, 0xA pong.</dd>"
+        "<dt><b>Ping / pong</b></dt><dd>Control frames: a ping must be answered by a pong with the same payload. WsLab "
+        "times the round trip (RTT) and uses them as a heartbeat: no pong (nor any data) in time means the peer is dead.</dd>"
+        "<dt><b>Close code</b></dt><dd>The 2-byte status in a close frame, with an optional reason of at most 123 bytes. "
+        "1000 is a normal close; 1005, 1006 and 1015 are only reported, never sent (see Help → Close codes).</dd>"
+        "<dt><b>Subprotocol</b></dt><dd>An application protocol offered by the client in Sec-WebSocket-Protocol; the "
+        "server picks at most one, and both then speak it.</dd>"
+        "<dt><b>Origin</b></dt><dd>The web page a browser's connection comes from; a server may allow only some.</dd>"
+        "<dt><b>Backoff</b></dt><dd>After a drop the client waits before retrying: a random delay up to a limit that "
+        "doubles with each failed attempt (up to a cap), so clients do not all rush a recovering server at once.</dd>"
+        "<dt><b>Outbox</b></dt><dd>Messages sent while the connection is down wait in order and go out on the next open.</dd>"
+        "<dt><b>ws:// and wss://</b></dt><dd>WebSocket over plain TCP, and over TLS (encrypted, the server proves who it is "
+        "with a certificate).</dd>"
+        "</dl>"));
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(text);
+    dialog.resize(640, 520);
     dialog.exec();
 }
 

@@ -25,6 +25,8 @@ public:
         // With no saved state: start a server on 127.0.0.1:8080 (or the next free port) in echo
         // mode and connect one client to it, so traffic shows within seconds.
         bool firstStartDemo = true;
+        // The demo server's port: -1 tries 8080..8099, then any free port; tests pass 0.
+        int firstStartPort = -1;
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);
@@ -33,6 +35,8 @@ public:
     ServerPanel *serverPanel() const { return m_server; }
     QList<ClientPanel *> clientPanels() const;
     ClientPanel *addClient();
+    // Writes every endpoint's log into dir as <endpoint>.jsonl; false with error at the first failure.
+    bool exportLogsTo(const QString &dir, QStringList *written, QString *error) const;
     // True when there was no saved state and the demo ran.
     bool ranFirstStart() const { return m_ranFirstStart; }
 
@@ -45,7 +49,9 @@ private:
     void updateStatusBar();
     void saveState() const;
     void showCloseCodes();
+    void showGlossary();
     void showAbout();
+    void exportLogs();
 
     Options m_options;
     ServerPanel *m_server;
