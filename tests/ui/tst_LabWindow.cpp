@@ -111,6 +111,15 @@ private Q_SLOTS:
         QCOMPARE(rowsWith(alice->logView(), EventKind::Text, Direction::Out, "hello from alice"), 1);
         QCOMPARE(rowsWith(alice->logView(), EventKind::Text, Direction::In, "hello from alice"), 0); // broadcast skips the sender
 
+        // The server's composer names its target, and refuses loudly when there is none.
+        QCOMPARE(server->composer()->findChild<QPushButton *>(QStringLiteral("composerSend"))->text(), QStringLiteral("Send to all"));
+        server->findChild<QComboBox *>(QStringLiteral("serverTarget"))->setCurrentIndex(1);
+        server->peerTable()->clearSelection();
+        server->composer()->editor()->setPlainText(QStringLiteral("to nobody"));
+        QVERIFY(!server->composer()->send());
+        QVERIFY(server->composer()->statusIsError());
+        server->findChild<QComboBox *>(QStringLiteral("serverTarget"))->setCurrentIndex(0);
+
         // The server answers everyone from its own composer.
         server->composer()->editor()->setPlainText(QStringLiteral("welcome, both"));
         QVERIFY(server->composer()->send());

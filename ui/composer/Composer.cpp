@@ -49,7 +49,7 @@ Composer::Composer(QWidget *parent)
     pingButton->setObjectName(QStringLiteral("composerPing"));
     pingButton->setToolTip(tr("Send a ping control frame (opcode 0x9); the peer must answer with a pong, and its round trip is timed"));
     connect(pingButton, &QPushButton::clicked, this, &Composer::ping);
-    auto *fileButton = new QPushButton(tr("File…"), this);
+    auto *fileButton = new QPushButton(tr("Load file…"), this);
     fileButton->setObjectName(QStringLiteral("composerFile"));
     fileButton->setToolTip(tr("Load a file's bytes as a binary message (shown as hex)"));
     connect(fileButton, &QPushButton::clicked, this, &Composer::loadFile);

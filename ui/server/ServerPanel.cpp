@@ -150,6 +150,9 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_target->setObjectName(QStringLiteral("serverTarget"));
     m_target->addItem(tr("Send to all"));
     m_target->addItem(tr("Send to selected"));
+    m_target->setToolTip(tr("Where the composer's messages and Ctrl+Enter go: every connected peer, or the one selected above"));
+    connect(m_target, &QComboBox::currentIndexChanged, this, &ServerPanel::updateSendLabel);
+    connect(m_peerTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerPanel::updateSendLabel);
     auto *kick = new QPushButton(tr("Kick…"), this);
     kick->setObjectName(QStringLiteral("serverKick"));
     kick->setToolTip(tr("Close the selected peer's connection with a close code and reason"));
@@ -206,6 +209,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);
 
+    updateSendLabel();
     connect(m_server, &Server::stateChanged, this, &ServerPanel::updateState);
     connect(m_server, &Server::peerConnected, this, &ServerPanel::updateState);
     connect(m_server, &Server::peerDisconnected, this, &ServerPanel::updateState);
@@ -394,8 +398,9 @@ QString ServerPanel::shareAddress() const
 
 int ServerPanel::selectedPeerId() const
 {
-    const QModelIndex current = m_peerTable->selectionModel()->currentIndex();
-    return current.isValid() ? m_peers->peerIdAt(current.row()) : -1;
+    // What the user sees highlighted, not the focus cursor, which may sit on an unselected row.
+    const QModelIndexList rows = m_peerTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : m_peers->peerIdAt(rows.first().row());
 }
 
 bool ServerPanel::kickSelected(int code, const QString &reason)
@@ -436,6 +441,16 @@ void ServerPanel::makeCertificate()
     m_certFile->setText(dir + QStringLiteral("/cert.pem"));
     m_keyFile->setText(dir + QStringLiteral("/key.pem"));
     m_certInfo->setText(tr("For %1. Clients trust %2/ca.pem. SHA-256 %3").arg(hosts.join(QStringLiteral(", ")), dir, cert.sha256));
+}
+
+void ServerPanel::updateSendLabel()
+{
+    if (m_target->currentIndex() == 0) {
+        m_composer->setSendLabel(tr("Send to all"));
+        return;
+    }
+    const int id = selectedPeerId();
+    m_composer->setSendLabel(id < 0 ? tr("Send to selected") : tr("Send to peer %1").arg(id));
 }
 
 QString ServerPanel::statusText() const

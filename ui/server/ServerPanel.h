@@ -59,6 +59,7 @@ Q_SIGNALS:
 private:
     QWidget *buildSettings();
     void updateState();
+    void updateSendLabel();
     void askKick();
     void makeCertificate();
     // The number fields kept between runs, with their settings keys.
