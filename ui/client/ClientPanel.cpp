@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -104,7 +105,11 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     settingsToggle->setText(tr("Settings"));
     settingsToggle->setCheckable(true);
     settingsToggle->setToolTip(tr("Headers, subprotocols, origin, reconnect, heartbeat and TLS"));
-    QWidget *settings = buildSettings();
+    auto *settings = new QScrollArea(this);
+    settings->setWidget(buildSettings());
+    settings->setWidgetResizable(true);
+    settings->setFrameShape(QFrame::NoFrame);
+    settings->setMaximumHeight(settings->widget()->sizeHint().height() + 4);
     settings->hide();
     connect(settingsToggle, &QToolButton::toggled, settings, &QWidget::setVisible);
 

@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QNetworkInterface>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -122,7 +123,12 @@ ServerPanel::ServerPanel(QWidget *parent)
     settingsToggle->setCheckable(true);
     settingsToggle->setObjectName(QStringLiteral("serverSettingsToggle"));
     settingsToggle->setToolTip(tr("Limits, heartbeat, path, token, origins and TLS"));
-    QWidget *settings = buildSettings();
+    // In a scroll area, so opening the settings squeezes them instead of growing the window off screen.
+    auto *settings = new QScrollArea(this);
+    settings->setWidget(buildSettings());
+    settings->setWidgetResizable(true);
+    settings->setFrameShape(QFrame::NoFrame);
+    settings->setMaximumHeight(settings->widget()->sizeHint().height() + 4);
     settings->hide();
     connect(settingsToggle, &QToolButton::toggled, settings, &QWidget::setVisible);
 
@@ -205,6 +211,16 @@ ServerPanel::ServerPanel(QWidget *parent)
     split->addWidget(m_log);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
+    // Opened settings get the room they need from the log, which keeps a few rows in sight.
+    connect(settingsToggle, &QToolButton::toggled, split, [split, upper](bool open) {
+        if (!open)
+            return;
+        const QList<int> sizes = split->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        const int wanted = std::min(upper->sizeHint().height(), total - 8 * split->fontMetrics().height());
+        if (wanted > sizes.value(0))
+            split->setSizes({wanted, total - wanted});
+    });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);
@@ -500,6 +516,8 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("certFile"), c.tlsCertFile);
     s.setValue(QStringLiteral("keyFile"), c.tlsKeyFile);
     // The token is a secret: it is not written to disk.
+    if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
+        s.setValue(QStringLiteral("splitter"), split->saveState());
 }
 
 void ServerPanel::restoreSettings(const QSettings &s)
@@ -515,6 +533,8 @@ void ServerPanel::restoreSettings(const QSettings &s)
     m_origins->setText(s.value(QStringLiteral("origins")).toString());
     m_certFile->setText(s.value(QStringLiteral("certFile")).toString());
     m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
+        split->restoreState(s.value(QStringLiteral("splitter")).toByteArray());
 }
 
 } // namespace wslab
