@@ -14,6 +14,8 @@
 #include "server/ServerPanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QLabel>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QPlainTextEdit>
@@ -354,6 +356,43 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(server->peerModel()->rowCount(), 1, 10000);
         server->stop();
         QTRY_COMPARE_WITH_TIMEOUT(server->peerModel()->rowCount(), 0, 10000);
+    }
+
+    void wssWithALabCertificateAndIgnoredErrorsShowsAWarning()
+    {
+        MainWindow window({false, false});
+        ServerPanel *server = window.serverPanel();
+        QTemporaryDir dir;
+        QVERIFY(server->makeCertificateIn(dir.path()));
+        QVERIFY2(server->certificateInfo().contains(QStringLiteral("SHA-256 ")), qPrintable(server->certificateInfo()));
+        QCOMPARE(server->findChild<QLineEdit *>(QStringLiteral("serverCertFile"))->text(), dir.filePath(QStringLiteral("cert.pem")));
+        server->setPort(0);
+        QVERIFY2(server->start(), qPrintable(server->statusText()));
+        const QString url = server->server()->url().toString() + u'/';
+        QVERIFY(url.startsWith(QStringLiteral("wss://")));
+        QVERIFY(server->shareAddress().startsWith(QStringLiteral("wss://")));
+
+        // Trusting the lab CA: verified, no warning.
+        ClientPanel *trusting = window.clientPanels().at(0);
+        prepareClient(trusting, url);
+        trusting->findChild<QLineEdit *>(QStringLiteral("clientCaFile"))->setText(dir.filePath(QStringLiteral("ca.pem")));
+        QVERIFY(trusting->connectToServer());
+        QTRY_COMPARE_WITH_TIMEOUT(trusting->client()->state(), Client::State::Open, 10000);
+        auto *trustedLine = trusting->findChild<QLabel *>(QStringLiteral("clientCertificate"));
+        QTRY_VERIFY_WITH_TIMEOUT(trustedLine->isVisibleTo(trusting), 5000);
+        QVERIFY(!trustedLine->text().contains(QStringLiteral("NOT verified")));
+
+        // Ignoring errors instead: connected, and told loudly.
+        ClientPanel *careless = window.addClient();
+        prepareClient(careless, url);
+        careless->findChild<QCheckBox *>(QStringLiteral("clientInsecure"))->setChecked(true);
+        QVERIFY(careless->connectToServer());
+        QTRY_COMPARE_WITH_TIMEOUT(careless->client()->state(), Client::State::Open, 10000);
+        auto *warning = careless->findChild<QLabel *>(QStringLiteral("clientCertificate"));
+        QTRY_VERIFY_WITH_TIMEOUT(warning->isVisibleTo(careless) && warning->text().contains(QStringLiteral("NOT verified")), 5000);
+        QVERIFY(warning->styleSheet().contains(QStringLiteral("#c01c28")));
+        QVERIFY(careless->disconnectFromServer());
+        QTRY_VERIFY_WITH_TIMEOUT(!warning->isVisibleTo(careless), 10000);
     }
 };
 

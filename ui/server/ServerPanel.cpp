@@ -445,18 +445,25 @@ void ServerPanel::askKick()
 void ServerPanel::makeCertificate()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for ca.pem, cert.pem and key.pem"));
-    if (dir.isEmpty())
-        return;
+    if (!dir.isEmpty())
+        makeCertificateIn(dir);
+}
+
+bool ServerPanel::makeCertificateIn(const QString &dir)
+{
     LabCertificate cert;
     QString error;
     const QStringList hosts = LabCertificate::defaultHosts();
     if (!LabCertificate::generate(hosts, std::chrono::hours(24 * 825), &cert, &error) || !cert.writeTo(dir, &error)) {
         m_certInfo->setText(tr("Could not make the certificate: %1").arg(error));
-        return;
+        m_certInfo->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        return false;
     }
+    m_certInfo->setStyleSheet(QString());
     m_certFile->setText(dir + QStringLiteral("/cert.pem"));
     m_keyFile->setText(dir + QStringLiteral("/key.pem"));
     m_certInfo->setText(tr("For %1. Clients trust %2/ca.pem. SHA-256 %3").arg(hosts.join(QStringLiteral(", ")), dir, cert.sha256));
+    return true;
 }
 
 void ServerPanel::updateSendLabel()
@@ -467,6 +474,11 @@ void ServerPanel::updateSendLabel()
     }
     const int id = selectedPeerId();
     m_composer->setSendLabel(id < 0 ? tr("Send to selected") : tr("Send to peer %1").arg(id));
+}
+
+QString ServerPanel::certificateInfo() const
+{
+    return m_certInfo->text();
 }
 
 QString ServerPanel::statusText() const

@@ -48,6 +48,10 @@ public:
     // Kicks the selected peer with the code and reason given (no dialog); false with the reason shown.
     bool kickSelected(int code, const QString &reason);
     int selectedPeerId() const;
+    // Writes a lab CA and a certificate for this machine into dir and fills the TLS fields with it;
+    // false with the reason shown. "Make certificate…" asks for the folder, then calls this.
+    bool makeCertificateIn(const QString &dir);
+    QString certificateInfo() const;
     QString statusText() const;
 
     void saveSettings(QSettings &settings) const;
