@@ -112,7 +112,6 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_status->setWordWrap(true);
     m_share->setObjectName(QStringLiteral("serverShareAddress"));
     m_share->setReadOnly(true);
-    m_share->setToolTip(tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
     auto *copy = new QToolButton(this);
     copy->setObjectName(QStringLiteral("serverCopyAddress"));
     copy->setText(tr("Copy"));
@@ -501,6 +500,9 @@ void ServerPanel::updateState()
         m_status->setStyleSheet(QStringLiteral("color: #5f6b73;"));
     }
     m_share->setText(shareAddress());
+    const bool loopbackOnly = listening && QHostAddress(m_server->config().host).isLoopback();
+    m_share->setToolTip(loopbackOnly ? tr("Only this machine can use this address: listen on 0.0.0.0 or a LAN address to let other devices join")
+                                     : tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
     Q_EMIT summaryChanged();
 }
 
