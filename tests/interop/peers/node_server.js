@@ -1,7 +1,9 @@
 // node-ws server for WsLab's interop tests: node node_server.js MODE [CERT KEY]
 //   echo    echo server; picks subprotocol "chat" when offered; if the upgrade carried X-Lab, its value
-//           is sent first as "x-lab: VALUE"; prints "closed CODE" per connection
-//   reject  answers every upgrade with HTTP 401 and prints "attempt N" for each
+//           is sent first as "x-lab: VALUE"; prints "open protocol P" ("-" for none) and "closed CODE"
+//           per connection
+//   reject  answers every upgrade with HTTP 401 and prints "attempt N" for each ("attempt N probe" when
+//           the request carries X-Probe, the test's own marker)
 //   tls     the echo server over TLS with the given PEM certificate and key
 // Prints "port N" once listening on 127.0.0.1.
 'use strict';
@@ -23,7 +25,7 @@ const wss = new WebSocket.Server({
   verifyClient: (info, done) => {
     attempts += 1;
     if (mode === 'reject') {
-      console.log(`attempt ${attempts}`);
+      console.log(`attempt ${attempts}${info.req.headers['x-probe'] !== undefined ? ' probe' : ''}`);
       done(false, 401, 'Unauthorized');
       return;
     }
@@ -32,6 +34,7 @@ const wss = new WebSocket.Server({
 });
 
 wss.on('connection', (ws, request) => {
+  console.log(`open protocol ${ws.protocol || '-'}`);
   const lab = request.headers['x-lab'];
   if (lab !== undefined) ws.send(`x-lab: ${lab}`);
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));

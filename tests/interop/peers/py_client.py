@@ -3,6 +3,8 @@
 Prints one line per finding; the test compares them. Exits non-zero on any surprise.
   echo URL            text (ASCII, non-ASCII, 1 MiB) and binary echo, then close 1000
   hold URL            connect, print "open", wait for the server to close, print "closed CODE"
+  lines URL           print "open", then send each stdin line and print its echo; at EOF close 1000
+                      and print "closed CODE"
   oversize URL N      send N bytes of text, print "closed CODE"
   token URL [TOKEN]   connect with/without "Authorization: Bearer TOKEN", print "status S" or "echo ok"
   tls URL CAFILE      wss echo trusting CAFILE
@@ -37,6 +39,17 @@ async def hold(url):
         print(f"closed {ws.close_code}", flush=True)
 
 
+async def lines(url):
+    loop = asyncio.get_running_loop()
+    async with websockets.connect(url) as ws:
+        print("open", flush=True)
+        while line := await loop.run_in_executor(None, sys.stdin.readline):
+            await ws.send(line.rstrip("\n"))
+            print(await ws.recv(), flush=True)
+        await ws.close(1000, "end of input")
+        print(f"closed {ws.close_code}", flush=True)
+
+
 async def oversize(url, size):
     async with websockets.connect(url, max_size=None) as ws:
         await ws.send("y" * size)
@@ -62,6 +75,8 @@ if mode == "echo":
     asyncio.run(echo(url))
 elif mode == "hold":
     asyncio.run(hold(url))
+elif mode == "lines":
+    asyncio.run(lines(url))
 elif mode == "oversize":
     asyncio.run(oversize(url, int(sys.argv[3])))
 elif mode == "token":
