@@ -1,11 +1,13 @@
 """python3-websockets client for WsLab's interop tests: py_client.py MODE URL [ARGS].
 
 Prints one line per finding; the test compares them. Exits non-zero on any surprise.
-  echo URL            text (ASCII, non-ASCII, 1 MiB) and binary echo, then close 1000
+  echo URL            text (ASCII, non-ASCII, 1 MiB, fragmented) and binary echo, a ping answered,
+                      then close 1000
   hold URL            connect, print "open", wait for the server to close, print "closed CODE"
   lines URL           print "open", then send each stdin line and print its echo; at EOF close 1000
                       and print "closed CODE"
-  oversize URL N      send N bytes of text, print "closed CODE"
+  oversize URL N HOW  send exactly N bytes of text and print "echo N" once it is echoed, then N + 1
+                      bytes in one frame (HOW=frame) or three fragments (HOW=fragments); print "closed CODE"
   token URL [TOKEN]   connect with/without "Authorization: Bearer TOKEN", print "status S" or "echo ok"
   tls URL CAFILE      wss echo trusting CAFILE
 """
@@ -24,6 +26,12 @@ async def echo(url, ssl_context=None):
             if reply != message:
                 print(f"mismatch for a {type(message).__name__} of {len(message)}")
                 sys.exit(1)
+        # A list goes out as one message: a text frame and continuation frames.
+        await ws.send(["frag", "mented ", "grüße"])
+        if await ws.recv() != "fragmented grüße":
+            print("mismatch for a fragmented message")
+            sys.exit(1)
+        await asyncio.wait_for(await ws.ping(b"wslab"), 10)
         print("echo ok", flush=True)
         await ws.close(1000, "done")
         print(f"closed {ws.close_code}", flush=True)
@@ -50,9 +58,16 @@ async def lines(url):
         print(f"closed {ws.close_code}", flush=True)
 
 
-async def oversize(url, size):
+async def oversize(url, limit, how):
     async with websockets.connect(url, max_size=None) as ws:
-        await ws.send("y" * size)
+        await ws.send("y" * limit)
+        if await ws.recv() == "y" * limit:
+            print(f"echo {limit}", flush=True)
+        if how == "fragments":
+            third = limit // 3 + 1
+            await ws.send(["y" * third, "y" * third, "y" * (limit + 1 - 2 * third)])
+        else:
+            await ws.send("y" * (limit + 1))
         try:
             await ws.recv()
         except websockets.ConnectionClosed:
@@ -78,7 +93,7 @@ elif mode == "hold":
 elif mode == "lines":
     asyncio.run(lines(url))
 elif mode == "oversize":
-    asyncio.run(oversize(url, int(sys.argv[3])))
+    asyncio.run(oversize(url, int(sys.argv[3]), sys.argv[4]))
 elif mode == "token":
     asyncio.run(token(url, sys.argv[3] if len(sys.argv) > 3 else ""))
 elif mode == "tls":
