@@ -10,6 +10,7 @@ Prints one line per finding; the test compares them. Exits non-zero on any surpr
                       bytes in one frame (HOW=frame) or three fragments (HOW=fragments); print "closed CODE"
   token URL [TOKEN]   connect with/without "Authorization: Bearer TOKEN", print "status S" or "echo ok"
   tls URL CAFILE      wss echo trusting CAFILE
+  untrusted URL       wss with only the system's CAs: print "refused certificate" when verification fails
 """
 import asyncio
 import ssl
@@ -99,5 +100,10 @@ elif mode == "token":
 elif mode == "tls":
     context = ssl.create_default_context(cafile=sys.argv[3])
     asyncio.run(echo(url, context))
+elif mode == "untrusted":
+    try:
+        asyncio.run(echo(url, ssl.create_default_context()))
+    except ssl.SSLCertVerificationError:
+        print("refused certificate", flush=True)
 else:
     sys.exit(f"unknown mode {mode}")
