@@ -162,6 +162,21 @@ private Q_SLOTS:
                                   qPrintable(serve.stderrText()), 10000);
     }
 
+    void nodeClientAgainstServeWithSubprotocol()
+    {
+        Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--subprotocol"),
+                            QStringLiteral("chat")});
+        const QString url = serveUrl(serve);
+        QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
+        Child client(QStringLiteral("node"), {peer(QStringLiteral("node_client.js")), url});
+        QVERIFY(client.finish());
+        QVERIFY2(client.process().exitCode() == 0, qPrintable(client.stderrText()));
+        QCOMPARE(client.lines(), (QStringList{QStringLiteral("open protocol chat"), QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
+        QTRY_VERIFY2_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("close 1000 Normal Closure: done")),
+                                  qPrintable(serve.stderrText()), 10000);
+        QVERIFY2(serve.stderrText().contains(QStringLiteral(" subprotocol chat")), qPrintable(serve.stderrText()));
+    }
+
     void serveClosesPythonWith1001OnSignal_data() { addSignalRows(); }
 
     void serveClosesPythonWith1001OnSignal()
