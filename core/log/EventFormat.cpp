@@ -53,8 +53,6 @@ QString hexDump(const QByteArray &data)
     return out;
 }
 
-namespace {
-
 QString textPreview(const QByteArray &payload, int previewChars)
 {
     QString text = QString::fromUtf8(payload.left(previewChars * 4));
@@ -66,6 +64,8 @@ QString textPreview(const QByteArray &payload, int previewChars)
     text.replace(u'\n', QStringLiteral("⏎")).replace(u'\r', QStringLiteral("␍")).replace(u'\t', u' ');
     return cut ? text + QStringLiteral("…") : text;
 }
+
+namespace {
 
 QString bytes(qint64 n)
 {

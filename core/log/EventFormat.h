@@ -15,6 +15,8 @@ QString arrow(Direction direction);
 QString summary(const LogEvent &event, int previewChars = 120);
 // Everything on one line, as wslab-cli prints it on stderr.
 QString line(const LogEvent &event);
+// UTF-8 text on one line (line breaks shown as ⏎), at most previewChars characters, "…" when cut.
+QString textPreview(const QByteArray &utf8, int previewChars);
 // The payload as "48 65 6c 6c 6f", at most maxBytes of it.
 QString hexPreview(const QByteArray &data, int maxBytes);
 // A classic dump, 16 bytes a line: "00000010  48 65 6c 6c 6f 20 ...  |Hello ...|".

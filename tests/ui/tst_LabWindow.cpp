@@ -7,6 +7,7 @@
 #include "composer/Composer.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
+#include "main/ClientArea.h"
 #include "main/MainWindow.h"
 #include "server/KickDialog.h"
 #include "server/PeerTableModel.h"
@@ -14,6 +15,7 @@
 #include "server/ServerPanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QCheckBox>
 #include <QLabel>
 #include <QComboBox>
@@ -22,11 +24,13 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTableView>
 #include <QLineEdit>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -255,6 +259,64 @@ private Q_SLOTS:
         QVERIFY(server->kickSelected(4001, QStringLiteral("lesson over")));
         QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 10000);
         QCOMPARE(client->stateText(), QStringLiteral("Closed: 4001 Private use — lesson over"));
+    }
+
+    void clientsSideBySideKeepTheirConnections()
+    {
+        MainWindow window({false, false});
+        window.show();
+        ServerPanel *server = window.serverPanel();
+        server->setPort(0);
+        server->setMode(ServerMode::Broadcast);
+        QVERIFY(server->start());
+        const QString url = server->server()->url().toString() + u'/';
+        window.addClient();
+        window.addClient();
+        const QList<ClientPanel *> panels = window.clientPanels();
+        QCOMPARE(panels.size(), 3);
+        for (ClientPanel *panel : panels) {
+            prepareClient(panel, url);
+            QVERIFY(panel->connectToServer());
+        }
+        for (ClientPanel *panel : panels)
+            QTRY_COMPARE_WITH_TIMEOUT(panel->client()->state(), Client::State::Open, 10000);
+
+        // Columns instead of tabs: the same panels, in the same order, every one in sight, still open.
+        auto *toggle = window.findChild<QAction *>(QStringLiteral("clientsSideBySide"));
+        QVERIFY(toggle);
+        toggle->trigger();
+        QVERIFY(window.clientArea()->isSideBySide());
+        QCOMPARE(window.clientPanels(), panels);
+        auto *columns = window.findChild<QSplitter *>(QStringLiteral("clientColumns"));
+        QCOMPARE(columns->count(), 3);
+        for (ClientPanel *panel : panels) {
+            QVERIFY(panel->isVisible());
+            QCOMPARE(panel->client()->state(), Client::State::Open);
+        }
+        QTRY_VERIFY(panels.at(1)->parentWidget()->findChild<QLabel *>(QStringLiteral("clientColumnTitle"))->text().endsWith(QStringLiteral("client 2")));
+
+        // A three-way chat, every log in one view.
+        panels.at(0)->composer()->editor()->setPlainText(QStringLiteral("hi all"));
+        QVERIFY(panels.at(0)->composer()->send());
+        QTRY_COMPARE_WITH_TIMEOUT(rowsWith(panels.at(1)->logView(), EventKind::Text, Direction::In, "hi all"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsWith(panels.at(2)->logView(), EventKind::Text, Direction::In, "hi all"), 1, 10000);
+
+        // A column's close button ends that client alone.
+        QPointer<ClientPanel> closing = panels.at(1);
+        panels.at(1)->parentWidget()->findChild<QToolButton *>(QStringLiteral("clientColumnClose"))->click();
+        QCOMPARE(window.clientPanels(), (QList<ClientPanel *>{panels.at(0), panels.at(2)}));
+        QTRY_VERIFY(closing.isNull());
+        QTRY_COMPARE_WITH_TIMEOUT(server->server()->peerCount(), 2, 10000);
+
+        // Back to tabs, and a new client goes where the others are.
+        toggle->trigger();
+        auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("clientTabs"));
+        QCOMPARE(tabs->count(), 2);
+        QCOMPARE(columns->count(), 0);
+        QCOMPARE(window.clientPanels(), (QList<ClientPanel *>{panels.at(0), panels.at(2)}));
+        QCOMPARE(panels.at(2)->client()->state(), Client::State::Open);
+        window.addClient();
+        QCOMPARE(tabs->count(), 3);
     }
 
     void firstStartShowsTrafficAtOnce()

@@ -9,6 +9,38 @@
 
 namespace wslab {
 
+namespace {
+
+// The Event column says only what the time, direction, kind and size columns do not, so a narrow
+// column still shows the message itself.
+QString preview(const LogEvent &e)
+{
+    constexpr int kChars = 200;
+    switch (e.kind) {
+    case EventKind::Text:
+        return EventFormat::textPreview(e.payload, kChars);
+    case EventKind::Binary:
+        return EventFormat::hexPreview(e.payload, kChars / 3);
+    case EventKind::Ping:
+        return EventFormat::textPreview(e.payload, kChars);
+    case EventKind::Pong: {
+        QString s = e.code >= 0 ? LogModel::tr("RTT %1 ms").arg(double(e.code) / 1000.0, 0, 'f', 3) : LogModel::tr("unsolicited");
+        if (!e.payload.isEmpty())
+            s += QStringLiteral(" · ") + EventFormat::textPreview(e.payload, kChars);
+        return s;
+    }
+    case EventKind::Close:
+        return e.detail.isEmpty() ? CloseCode::describe(e.code) : CloseCode::describe(e.code) + QStringLiteral(" — ") + e.detail;
+    case EventKind::OutboxQueued:
+    case EventKind::OutboxFlushed:
+        return EventFormat::summary(e, kChars);
+    default:
+        return e.detail.isEmpty() ? EventFormat::summary(e, kChars) : e.detail;
+    }
+}
+
+} // namespace
+
 LogModel::LogModel(EventLog *log, QObject *parent)
     : QAbstractTableModel(parent)
     , m_log(log)
@@ -82,7 +114,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
                     || e->kind == EventKind::Pong)
                        ? QLocale().toString(e->size)
                        : QString();
-        case SummaryColumn: return EventFormat::summary(*e, 200);
+        case SummaryColumn: return preview(*e);
         }
         return {};
     case Qt::ForegroundRole:

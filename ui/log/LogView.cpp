@@ -141,11 +141,13 @@ LogView::LogView(EventLog *log, QWidget *parent)
     QHeaderView *columns = m_table->horizontalHeader();
     columns->setStretchLastSection(true);
     columns->setSectionResizeMode(QHeaderView::Interactive);
-    const int digit = m_table->fontMetrics().horizontalAdvance(u'0');
-    m_table->setColumnWidth(LogModel::TimeColumn, digit * 14);
-    m_table->setColumnWidth(LogModel::DirectionColumn, digit * 6);
-    m_table->setColumnWidth(LogModel::KindColumn, digit * 10);
-    m_table->setColumnWidth(LogModel::SizeColumn, digit * 9);
+    // Fixed columns as narrow as their usual content, so a log in a narrow column still shows the message.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 2 * metrics.horizontalAdvance(u'0');
+    m_table->setColumnWidth(LogModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("88:88:88.888")) + padding);
+    m_table->setColumnWidth(LogModel::DirectionColumn, metrics.horizontalAdvance(QStringLiteral("→ #88888")) + padding);
+    m_table->setColumnWidth(LogModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("handshake")) + padding);
+    m_table->setColumnWidth(LogModel::SizeColumn, metrics.horizontalAdvance(QStringLiteral("888,888")) + padding);
 
     // Follow new rows only while the user is at the bottom; moving away stops it, coming back resumes.
     QScrollBar *scroll = m_table->verticalScrollBar();

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ClientArea.h"
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
@@ -21,7 +22,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTextBrowser>
@@ -53,28 +53,37 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
     , m_server(new ServerPanel(this))
-    , m_clients(new QTabWidget(this))
+    , m_clients(new ClientArea(this))
+    , m_sideBySide(new QAction(tr("Clients side by &side"), this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_statusLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("WsLab — a WebSocket lab"));
-    m_clients->setObjectName(QStringLiteral("clientTabs"));
-    m_clients->setTabsClosable(true);
-    m_clients->setMovable(true);
-    m_clients->setDocumentMode(true);
-    connect(m_clients, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        QWidget *panel = m_clients->widget(index);
-        m_clients->removeTab(index);
-        panel->deleteLater(); // its Client says goodbye with 1001 as it goes
-        updateStatusBar();
-    });
+    connect(m_clients, &ClientArea::closeRequested, this, &MainWindow::closeClient);
     auto *addButton = new QAction(tr("+ Client"), this);
     addButton->setToolTip(tr("Add a client (Ctrl+Shift+N)"));
     connect(addButton, &QAction::triggered, this, &MainWindow::addClient);
+    m_sideBySide->setObjectName(QStringLiteral("clientsSideBySide"));
+    m_sideBySide->setIconText(tr("Side by side"));
+    m_sideBySide->setCheckable(true);
+    m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    m_sideBySide->setToolTip(tr("Show every client in its own column instead of tabs, e.g. for a three-way chat (Ctrl+3)"));
+    connect(m_sideBySide, &QAction::toggled, this, [this](bool on) {
+        m_clients->setSideBySide(on);
+        // One column per endpoint: the server gets a client's share, not half the window.
+        if (on && m_splitter->orientation() == Qt::Horizontal && m_server->isVisible()) {
+            const QList<int> sizes = m_splitter->sizes();
+            const int total = sizes.value(0) + sizes.value(1);
+            const int server = total / int(m_clients->count() + 1);
+            m_splitter->setSizes({server, total - server});
+        }
+    });
     auto *corner = new QToolBar(m_clients);
+    corner->setObjectName(QStringLiteral("clientCorner"));
     corner->addAction(addButton);
-    m_clients->setCornerWidget(corner, Qt::TopRightCorner);
+    corner->addAction(m_sideBySide);
+    m_clients->setCornerWidget(corner);
 
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     m_splitter->addWidget(m_server);
@@ -93,6 +102,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
         m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
         m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
+        m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
         settings.beginGroup(QStringLiteral("server"));
         m_server->restoreSettings(settings);
         settings.endGroup();
@@ -114,12 +124,13 @@ MainWindow::~MainWindow() = default;
 
 QList<ClientPanel *> MainWindow::clientPanels() const
 {
-    QList<ClientPanel *> panels;
-    for (int i = 0; i < m_clients->count(); ++i) {
-        if (auto *panel = qobject_cast<ClientPanel *>(m_clients->widget(i)))
-            panels << panel;
-    }
-    return panels;
+    return m_clients->panels();
+}
+
+void MainWindow::closeClient(ClientPanel *panel)
+{
+    m_clients->closePanel(panel); // its Client says goodbye with 1001 as it goes
+    updateStatusBar();
 }
 
 ClientPanel *MainWindow::addClient()
@@ -136,7 +147,7 @@ ClientPanel *MainWindow::addClient()
             m_recentUrls.removeLast();
     });
     connect(panel, &ClientPanel::summaryChanged, this, &MainWindow::updateStatusBar);
-    m_clients->setCurrentIndex(m_clients->addTab(panel, name));
+    m_clients->addPanel(panel, name);
     updateStatusBar();
     return panel;
 }
@@ -183,11 +194,11 @@ void MainWindow::buildMenus()
             m_server->start();
     });
     startStop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    QAction *closeClient = file->addAction(tr("&Close client"), this, [this] {
-        if (m_clients->currentIndex() >= 0)
-            Q_EMIT m_clients->tabCloseRequested(m_clients->currentIndex());
+    QAction *closeCurrent = file->addAction(tr("&Close client"), this, [this] {
+        if (ClientPanel *panel = m_clients->currentPanel())
+            closeClient(panel);
     });
-    closeClient->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+    closeCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
     file->addSeparator();
     QAction *exportAll = file->addAction(tr("&Export logs…"), this, &MainWindow::exportLogs);
     exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
@@ -207,20 +218,22 @@ void MainWindow::buildMenus()
     showClients->setChecked(true);
     showClients->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(showClients, &QAction::toggled, m_clients, &QWidget::setVisible);
+    view->addAction(m_sideBySide);
     QAction *stacked = view->addAction(tr("Server &above clients"));
     stacked->setCheckable(true);
     stacked->setToolTip(tr("Stack the server and the clients vertically, for a narrow screen or a projector"));
     connect(stacked, &QAction::toggled, m_splitter, [this](bool on) { m_splitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
     view->addSeparator();
-    QAction *next = view->addAction(tr("&Next client"), this, [this] {
-        if (m_clients->count() > 0)
-            m_clients->setCurrentIndex((m_clients->currentIndex() + 1) % m_clients->count());
-    });
+    auto step = [this](int by) {
+        const QList<ClientPanel *> panels = m_clients->panels();
+        if (panels.isEmpty())
+            return;
+        const auto at = std::max<qsizetype>(0, panels.indexOf(m_clients->currentPanel()));
+        m_clients->setCurrentPanel(panels.at((at + by + panels.size()) % panels.size()));
+    };
+    QAction *next = view->addAction(tr("&Next client"), this, [step] { step(+1); });
     next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
-    QAction *previous = view->addAction(tr("&Previous client"), this, [this] {
-        if (m_clients->count() > 0)
-            m_clients->setCurrentIndex((m_clients->currentIndex() + m_clients->count() - 1) % m_clients->count());
-    });
+    QAction *previous = view->addAction(tr("&Previous client"), this, [step] { step(-1); });
     previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -240,7 +253,7 @@ void MainWindow::updateStatusBar()
         const QString dot = client->state() == Client::State::Open      ? QStringLiteral("● ")
                             : client->state() == Client::State::Backoff ? QStringLiteral("↻ ")
                                                                         : QStringLiteral("○ ");
-        m_clients->setTabText(m_clients->indexOf(panels.at(i)), dot + panels.at(i)->name());
+        m_clients->setTitle(panels.at(i), dot + panels.at(i)->name());
     }
     const Server *server = m_server->server();
     m_statusLabel->setText(server->state() == Server::State::Listening
@@ -260,6 +273,7 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
+    settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
     settings.endGroup();

@@ -2,16 +2,17 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSplitter;
-class QTabWidget;
 
 namespace wslab {
 
+class ClientArea;
 class ClientPanel;
 class ServerPanel;
 
-// The lab window: the server panel on the left, client panels as tabs on the right. It assembles
+// The lab window: the server panel on the left, client panels as tabs or columns on the right. It assembles
 // panels, menus and the status bar, and remembers them between runs; the panels do the rest.
 class MainWindow : public QMainWindow
 {
@@ -35,6 +36,8 @@ public:
     ServerPanel *serverPanel() const { return m_server; }
     QList<ClientPanel *> clientPanels() const;
     ClientPanel *addClient();
+    void closeClient(ClientPanel *panel);
+    ClientArea *clientArea() const { return m_clients; }
     // Writes every endpoint's log into dir as <endpoint>.jsonl; false with error at the first failure.
     bool exportLogsTo(const QString &dir, QStringList *written, QString *error) const;
     // True when there was no saved state and the demo ran.
@@ -55,7 +58,8 @@ private:
 
     Options m_options;
     ServerPanel *m_server;
-    QTabWidget *m_clients;
+    ClientArea *m_clients;
+    QAction *m_sideBySide;
     QSplitter *m_splitter;
     QLabel *m_statusLabel;
     QStringList m_recentUrls;
