@@ -4,6 +4,7 @@
 #include "EventSink.h"
 #include "SignalWatcher.h"
 #include "client/Client.h"
+#include "client/WebSocketUrl.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -27,7 +28,10 @@ ClientConfig configFrom(const CliArgs &args)
         throw UsageError(positional.isEmpty() ? QStringLiteral("connect: missing URL (e.g. ws://127.0.0.1:8080/)")
                                               : QStringLiteral("connect: one URL expected, got %1 arguments").arg(positional.size()));
     ClientConfig c;
-    c.url = QUrl(positional.first(), QUrl::StrictMode);
+    QString urlError;
+    c.url = webSocketUrlFromUserInput(positional.first(), &urlError);
+    if (!urlError.isEmpty())
+        throw UsageError(QStringLiteral("connect: ") + urlError);
     for (const QString &h : args.values(QStringLiteral("header"))) {
         const qsizetype colon = h.indexOf(u':');
         if (colon <= 0)
@@ -65,7 +69,10 @@ public:
         , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
     {
         connect(m_stdin, &QSocketNotifier::activated, this, &Session::readStdin);
-        connect(client, &Client::opened, this, &Session::pump);
+        connect(client, &Client::opened, this, [this] {
+            m_everOpened = true;
+            pump();
+        });
         connect(client, &Client::textReceived, this, [this](const QString &text) {
             writeLine(text.toUtf8());
             extendLinger();
@@ -136,8 +143,10 @@ private:
             const bool accepted = m_binary ? m_client->sendBinary(line) : m_client->sendText(QString::fromUtf8(line));
             if (!accepted) {
                 if (!m_warnedFull)
-                    std::fprintf(stderr, "wslab-cli: connect: %s; pausing input until the connection reopens\n",
-                                 qPrintable(m_client->errorString()));
+                    // Expected whenever input outruns the connection (a pipe before the first open): a
+                    // notice, since reading resumes by itself and no line is dropped.
+                    std::fprintf(stderr, "wslab-cli: connect: notice: input paused until the connection %s (%s); no line is lost\n",
+                                 m_everOpened ? "is back" : "opens", qPrintable(m_client->errorString()));
                 m_warnedFull = true;
                 m_stdin->setEnabled(false);
                 return;
@@ -217,6 +226,7 @@ private:
     bool m_eof = false;
     bool m_terminating = false;
     bool m_warnedFull = false;
+    bool m_everOpened = false;
     int m_exitCode = 0;
 };
 

@@ -46,10 +46,13 @@ int main(int argc, char *argv[])
     // For scripts/screenshot.sh: grab the window after a delay, write it, quit.
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."), QStringLiteral("FILE"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Wait MS before the picture (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
-    parser.addOptions({screenshot, delay});
+    const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Start with dark colours (View → Dark colours)."));
+    parser.addOptions({screenshot, delay, dark});
     parser.process(app);
 
     wslab::MainWindow window(wslab::MainWindow::Options{});
+    if (parser.isSet(dark))
+        window.setDarkColours(true);
     window.show();
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);

@@ -148,13 +148,21 @@ int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *w
     }
     const int open = m_openConnections ? m_openConnections() : 0;
     if (open >= m_config.maxConnections) {
-        *why = QStringLiteral("connection limit reached (%1 open, limit %2)").arg(open).arg(m_config.maxConnections);
+        *why = QStringLiteral("connection limit reached: %1 open, limit %2 (raise it in the server's Settings > Connections, "
+                              "or with serve --max-connections)")
+                   .arg(open)
+                   .arg(m_config.maxConnections);
         *extraHeaders = {{"Retry-After", "5"}};
         return 503;
     }
     const int fromHere = m_connectionsFrom ? m_connectionsFrom(from) : 0;
     if (fromHere >= m_config.maxPerAddress) {
-        *why = QStringLiteral("too many connections from %1 (%2 open, limit %3)").arg(from.toString()).arg(fromHere).arg(m_config.maxPerAddress);
+        // A classroom demo from one machine meets this limit first: say which one and where it is set.
+        *why = QStringLiteral("per-address limit reached: %1 connections open from %2, limit %3 (raise it in the "
+                              "server's Settings > Connections > per address, or with serve --max-per-address)")
+                   .arg(fromHere)
+                   .arg(from.toString())
+                   .arg(m_config.maxPerAddress);
         *extraHeaders = {{"Retry-After", "5"}};
         return 429;
     }

@@ -78,6 +78,22 @@ void Server::setConfig(const ServerConfig &config)
     m_gate->setConfig(config);
 }
 
+void Server::setMode(ServerMode mode)
+{
+    if (mode == m_config.mode)
+        return;
+    const ServerMode before = m_config.mode;
+    m_config.mode = mode;
+    if (m_state == State::Listening) {
+        LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+        e.detail = QStringLiteral("mode changed from %1 to %2 (%3 peers stay connected)")
+                       .arg(serverModeName(before), serverModeName(mode))
+                       .arg(m_peers.size());
+        logEvent(std::move(e));
+    }
+    Q_EMIT modeChanged(mode);
+}
+
 bool Server::start()
 {
     if (m_state == State::Listening)

@@ -40,6 +40,9 @@ public:
     QString name() const { return m_name; }
     void setConfig(const ServerConfig &config);
     const ServerConfig &config() const { return m_config; }
+    // Takes effect at once, also while listening: the peers stay connected and the next message they
+    // send is handled the new way. Logged, and announced with modeChanged.
+    void setMode(ServerMode mode);
 
     // Binds and listens; false with errorString when the config is invalid or the port is taken.
     bool start();
@@ -67,6 +70,7 @@ public:
 
 Q_SIGNALS:
     void stateChanged(wslab::Server::State state);
+    void modeChanged(wslab::ServerMode mode);
     void peerConnected(int peerId);
     void peerDisconnected(int peerId);
     void peerCountersChanged(int peerId);

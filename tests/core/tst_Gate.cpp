@@ -350,9 +350,12 @@ void tst_Gate::capAnswersWithRetryAfter_data()
     QTest::addColumn<QByteArray>("statusLine");
     QTest::addColumn<QString>("why");
     QTest::newRow("connections 503") << 2 << 64 << QByteArray("HTTP/1.1 503 Service Unavailable")
-                                     << QStringLiteral("connection limit reached (2 open, limit 2)");
+                                     << QStringLiteral("connection limit reached: 2 open, limit 2 (raise it in the server's Settings > "
+                                                       "Connections, or with serve --max-connections)");
     QTest::newRow("per address 429") << 1000 << 2 << QByteArray("HTTP/1.1 429 Too Many Requests")
-                                     << QStringLiteral("too many connections from 127.0.0.1 (2 open, limit 2)");
+                                     << QStringLiteral("per-address limit reached: 2 connections open from 127.0.0.1, limit 2 (raise it "
+                                                       "in the server's Settings > Connections > per address, or with "
+                                                       "serve --max-per-address)");
 }
 
 void tst_Gate::capAnswersWithRetryAfter()

@@ -3,6 +3,7 @@
 #include "HeadersEditor.h"
 #include "StateIndicator.h"
 #include "client/Client.h"
+#include "client/WebSocketUrl.h"
 #include "composer/Composer.h"
 #include "log/LogView.h"
 #include "server/KickDialog.h"
@@ -56,7 +57,8 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     m_url->setObjectName(QStringLiteral("clientUrl"));
     m_url->setEditable(true);
     m_url->setInsertPolicy(QComboBox::NoInsert);
-    m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS"));
+    m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS; host:port alone means ws://, http:// and https:// are taken as ws:// and wss://"));
+    m_url->setAccessibleName(tr("Server URL"));
     m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_connect->setObjectName(QStringLiteral("clientConnect"));
     auto *closeWith = new QToolButton(this);
@@ -248,7 +250,9 @@ QStringList ClientPanel::recentUrls() const
 ClientConfig ClientPanel::configFromForm(QString *error) const
 {
     ClientConfig c;
-    c.url = QUrl(url(), QUrl::StrictMode);
+    c.url = webSocketUrlFromUserInput(url(), error);
+    if (!error->isEmpty())
+        return c;
     if (!m_headers->headers(&c.headers, error))
         return c;
     for (const QString &p : m_subprotocols->text().split(u',', Qt::SkipEmptyParts))
@@ -280,7 +284,9 @@ bool ClientPanel::connectToServer()
         m_indicator->showProblem(tr("Cannot connect: %1").arg(m_client->errorString()));
         return false;
     }
-    const QString used = url();
+    // "localhost:8080" becomes ws://localhost:8080: the box shows what was really used.
+    const QString used = config.url.toString();
+    setUrl(used);
     if (m_url->findText(used) < 0)
         m_url->insertItem(0, used);
     Q_EMIT urlUsed(used);

@@ -2,6 +2,7 @@
 
 #include "client/Client.h"
 #include "protocol/CloseCode.h"
+#include "style/LabColors.h"
 #include "tls/TlsFiles.h"
 
 #include <QHBoxLayout>
@@ -11,10 +12,6 @@
 #include <QVBoxLayout>
 
 namespace wslab {
-
-namespace {
-const QString kRed = QStringLiteral("#c01c28");
-}
 
 StateIndicator::StateIndicator(Client *client, QWidget *parent)
     : QWidget(parent)
@@ -63,14 +60,14 @@ QString StateIndicator::text() const
 void StateIndicator::showProblem(const QString &problem)
 {
     m_state->setText(problem);
-    m_state->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(kRed));
+    setTone(m_state, Tone::Error, true);
 }
 
 void StateIndicator::refresh()
 {
     const Client::State state = m_client->state();
     QString text;
-    QString colour;
+    Tone colour = Tone::Muted;
     const DisconnectCause::Kind kind = m_client->lastCause().kind;
     // Only then is errorString about the connection (it may also hold a refused send).
     const bool failedToOpen = kind == DisconnectCause::Kind::NetworkError || kind == DisconnectCause::Kind::ConnectTimeout
@@ -79,20 +76,20 @@ void StateIndicator::refresh()
     case Client::State::Idle: {
         if (failedToOpen && !m_client->errorString().isEmpty()) {
             text = tr("Failed: %1").arg(m_client->errorString());
-            colour = kRed;
+            colour = Tone::Error;
         } else if (m_client->lastCloseCode() != 0) {
             text = tr("Closed: %1%2").arg(CloseCode::describe(m_client->lastCloseCode()),
                                          m_client->lastCloseReason().isEmpty() ? QString() : QStringLiteral(" — ") + m_client->lastCloseReason());
-            colour = QStringLiteral("#5f6b73");
+            colour = Tone::Muted;
         } else {
             text = tr("Not connected");
-            colour = QStringLiteral("#5f6b73");
+            colour = Tone::Muted;
         }
         break;
     }
     case Client::State::Connecting:
         text = m_client->attempt() > 0 ? tr("Connecting (retry %1)…").arg(m_client->attempt()) : tr("Connecting…");
-        colour = QStringLiteral("#8a6d00");
+        colour = Tone::Waiting;
         break;
     case Client::State::Open: {
         const RttStats &rtt = m_client->counters().rtt;
@@ -102,12 +99,12 @@ void StateIndicator::refresh()
         if (!m_client->subprotocol().isEmpty())
             text += tr(" · subprotocol %1").arg(m_client->subprotocol());
         text += tr(" · %1 in, %2 out").arg(m_client->counters().messagesIn).arg(m_client->counters().messagesOut);
-        colour = QStringLiteral("#1b7a3a");
+        colour = Tone::Success;
         break;
     }
     case Client::State::Closing:
         text = tr("Closing…");
-        colour = QStringLiteral("#b35c00");
+        colour = Tone::Closing;
         break;
     case Client::State::Backoff:
         text = tr("Retry %1 in %2 s").arg(m_client->attempt()).arg(double(m_client->backoffRemaining().count()) / 1000.0, 0, 'f', 1);
@@ -115,11 +112,11 @@ void StateIndicator::refresh()
             text += tr(" (closed %1)").arg(CloseCode::describe(m_client->lastCloseCode()));
         else if (failedToOpen && !m_client->errorString().isEmpty())
             text += tr(" (%1)").arg(m_client->errorString());
-        colour = QStringLiteral("#8a6d00");
+        colour = Tone::Waiting;
         break;
     }
     m_state->setText(text);
-    m_state->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(colour));
+    setTone(m_state, colour, true);
     m_retryNow->setVisible(state == Client::State::Backoff);
     if (state == Client::State::Backoff) {
         if (!m_countdown->isActive())
@@ -138,7 +135,10 @@ void StateIndicator::refresh()
                                             "and change this traffic. %1")
                                              .arg(described)
                                        : tr("🔒 %1").arg(described));
-        m_certificate->setStyleSheet(ignored ? QStringLiteral("color: %1; font-weight: bold;").arg(kRed) : QString());
+        if (ignored)
+            setTone(m_certificate, Tone::Error, true);
+        else
+            clearTone(m_certificate);
     }
 }
 

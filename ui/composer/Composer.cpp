@@ -1,5 +1,7 @@
 #include "Composer.h"
 
+#include "style/LabColors.h"
+
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -179,7 +181,10 @@ void Composer::showStatus(const QString &text, bool error)
 {
     m_statusIsError = error && !text.isEmpty();
     m_status->setText(text);
-    m_status->setStyleSheet(m_statusIsError ? QStringLiteral("color: #c01c28;") : QString());
+    if (m_statusIsError)
+        setTone(m_status, Tone::Error);
+    else
+        clearTone(m_status);
 }
 
 void Composer::loadFile()

@@ -1,5 +1,6 @@
 #include "LogModel.h"
 
+#include "style/LabColors.h"
 #include "log/EventFormat.h"
 #include "log/EventLog.h"
 #include "protocol/CloseCode.h"
@@ -75,23 +76,23 @@ const LogEvent *LogModel::eventAt(int row) const
 QColor LogModel::colorFor(EventKind kind)
 {
     switch (kind) {
-    case EventKind::Text: return QColor(0x1f, 0x4e, 0x8c);
-    case EventKind::Binary: return QColor(0x6a, 0x3d, 0x9a);
+    case EventKind::Text: return toneColor(Tone::Text);
+    case EventKind::Binary: return toneColor(Tone::Binary);
     case EventKind::Ping:
-    case EventKind::Pong: return QColor(0x5f, 0x6b, 0x73);
+    case EventKind::Pong: return toneColor(Tone::Muted);
     case EventKind::Open:
-    case EventKind::Listening: return QColor(0x1b, 0x7a, 0x3a);
+    case EventKind::Listening: return toneColor(Tone::Success);
     case EventKind::Close:
-    case EventKind::Stopped: return QColor(0xb3, 0x5c, 0x00);
+    case EventKind::Stopped: return toneColor(Tone::Closing);
     case EventKind::Error:
     case EventKind::Refused:
-    case EventKind::HeartbeatTimeout: return QColor(0xc0, 0x1c, 0x28);
+    case EventKind::HeartbeatTimeout: return toneColor(Tone::Error);
     case EventKind::RetryScheduled:
     case EventKind::OutboxQueued:
-    case EventKind::OutboxFlushed: return QColor(0x8a, 0x6d, 0x00);
+    case EventKind::OutboxFlushed: return toneColor(Tone::Waiting);
     case EventKind::Handshake:
     case EventKind::State:
-    case EventKind::Info: return QColor(0x44, 0x44, 0x44);
+    case EventKind::Info: return toneColor(Tone::Neutral);
     }
     return {};
 }

@@ -9,6 +9,7 @@
 #include "server/Peer.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
+#include "style/LabColors.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +23,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTextBrowser>
@@ -103,13 +105,11 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
         m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
         m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
+        m_darkColours->setChecked(settings.value(QStringLiteral("window/darkColours"), false).toBool());
         settings.beginGroup(QStringLiteral("server"));
         m_server->restoreSettings(settings);
         settings.endGroup();
-        ClientPanel *client = addClient();
-        settings.beginGroup(QStringLiteral("client"));
-        client->restoreSettings(settings);
-        settings.endGroup();
+        restoreClients(settings);
     } else {
         resize(1500, 900);
         if (m_options.firstStartDemo)
@@ -236,7 +236,16 @@ void MainWindow::buildMenus()
     QAction *previous = view->addAction(tr("&Previous client"), this, [step] { step(-1); });
     previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
 
+    view->addSeparator();
+    m_darkColours = view->addAction(tr("&Dark colours"));
+    m_darkColours->setObjectName(QStringLiteral("darkColours"));
+    m_darkColours->setCheckable(true);
+    m_darkColours->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_darkColours->setToolTip(tr("A dark palette (Fusion style); every colour the window uses has a dark variant"));
+    connect(m_darkColours, &QAction::toggled, this, &MainWindow::applyColours);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
     help->addAction(tr("&Close codes"), this, &MainWindow::showCloseCodes)->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&Protocol terms"), this, &MainWindow::showGlossary);
     help->addAction(tr("&About WsLab"), this, &MainWindow::showAbout);
@@ -274,20 +283,106 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
     settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());
+    settings.setValue(QStringLiteral("window/darkColours"), m_darkColours->isChecked());
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
     settings.endGroup();
-    if (const QList<ClientPanel *> panels = clientPanels(); !panels.isEmpty()) {
-        settings.beginGroup(QStringLiteral("client"));
-        panels.first()->saveSettings(settings);
-        settings.endGroup();
+    // Every open client comes back, in its order; the old single "client" group is still read.
+    settings.remove(QStringLiteral("clients"));
+    const QList<ClientPanel *> panels = clientPanels();
+    settings.beginWriteArray(QStringLiteral("clients"), int(panels.size()));
+    for (int i = 0; i < panels.size(); ++i) {
+        settings.setArrayIndex(i);
+        panels.at(i)->saveSettings(settings);
     }
+    settings.endArray();
+}
+
+void MainWindow::restoreClients(QSettings &settings)
+{
+    const int count = settings.beginReadArray(QStringLiteral("clients"));
+    for (int i = 0; i < count; ++i) {
+        settings.setArrayIndex(i);
+        addClient()->restoreSettings(settings);
+    }
+    settings.endArray();
+    if (count > 0)
+        return;
+    ClientPanel *client = addClient();
+    settings.beginGroup(QStringLiteral("client")); // written by WsLab before every tab was kept
+    client->restoreSettings(settings);
+    settings.endGroup();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveState();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setDarkColours(bool dark)
+{
+    m_darkColours->setChecked(dark);
+}
+
+bool MainWindow::darkColours() const
+{
+    return m_darkColours->isChecked();
+}
+
+void MainWindow::applyColours(bool dark)
+{
+    // Fusion draws with the palette it is given everywhere; native styles may ignore parts of it.
+    if (dark && QApplication::style()->name().compare(QStringLiteral("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStringLiteral("Fusion"));
+    QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
+    reapplyTones(this);
+}
+
+QList<QPair<QString, QKeySequence>> MainWindow::shortcuts() const
+{
+    QList<QPair<QString, QKeySequence>> list;
+    const auto menus = menuBar()->actions();
+    for (QAction *menu : menus) {
+        if (!menu->menu())
+            continue;
+        const QString menuName = menu->text().remove(u'&');
+        const auto actions = menu->menu()->actions();
+        for (QAction *action : actions) {
+            if (!action->shortcut().isEmpty())
+                list.append({menuName + QStringLiteral(" → ") + action->text().remove(u'&'), action->shortcut()});
+        }
+    }
+    // Keys that belong to a widget rather than a menu.
+    list.append({tr("Composer: send"), QKeySequence(Qt::CTRL | Qt::Key_Return)});
+    list.append({tr("Composer: earlier / later message (at the first or last line)"), QKeySequence(tr("Up, Down"))});
+    list.append({tr("Client URL: connect"), QKeySequence(Qt::Key_Return)});
+    list.append({tr("Move between controls"), QKeySequence(tr("Tab, Shift+Tab"))});
+    return list;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto *table = new QTableWidget(&dialog);
+    table->setObjectName(QStringLiteral("shortcutsTable"));
+    const auto list = shortcuts();
+    table->setColumnCount(2);
+    table->setRowCount(int(list.size()));
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
+    for (int row = 0; row < list.size(); ++row) {
+        table->setItem(row, 0, new QTableWidgetItem(list.at(row).first));
+        table->setItem(row, 1, new QTableWidgetItem(list.at(row).second.toString(QKeySequence::NativeText)));
+    }
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->resizeColumnsToContents();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    dialog.resize(620, 560);
+    dialog.exec();
 }
 
 void MainWindow::showCloseCodes()
@@ -308,6 +403,8 @@ void MainWindow::showCloseCodes()
         table->setItem(row, 1, new QTableWidgetItem(CloseCode::name(code)));
         table->setItem(row, 2, new QTableWidgetItem(CloseCode::meaning(code)));
     }
+    table->setObjectName(QStringLiteral("closeCodesTable"));
+    table->verticalHeader()->hide(); // row numbers would mean nothing next to the codes
     table->horizontalHeader()->setStretchLastSection(true);
     table->resizeColumnsToContents();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <QKeySequence>
 #include <QMainWindow>
 
 class QAction;
 class QLabel;
+class QSettings;
 class QSplitter;
 
 namespace wslab {
@@ -37,6 +39,11 @@ public:
     QList<ClientPanel *> clientPanels() const;
     ClientPanel *addClient();
     void closeClient(ClientPanel *panel);
+    // View → Dark colours: a dark palette at once, remembered between runs.
+    void setDarkColours(bool dark);
+    bool darkColours() const;
+    // Every key the window answers to, as Help → Keyboard shortcuts lists them.
+    QList<QPair<QString, QKeySequence>> shortcuts() const;
     ClientArea *clientArea() const { return m_clients; }
     // Writes every endpoint's log into dir as <endpoint>.jsonl; false with error at the first failure.
     bool exportLogsTo(const QString &dir, QStringList *written, QString *error) const;
@@ -51,7 +58,10 @@ private:
     void runFirstStartDemo();
     void updateStatusBar();
     void saveState() const;
+    void restoreClients(QSettings &settings);
     void showCloseCodes();
+    void showShortcuts();
+    void applyColours(bool dark);
     void showGlossary();
     void showAbout();
     void exportLogs();
@@ -60,6 +70,7 @@ private:
     ServerPanel *m_server;
     ClientArea *m_clients;
     QAction *m_sideBySide;
+    QAction *m_darkColours = nullptr;
     QSplitter *m_splitter;
     QLabel *m_statusLabel;
     QStringList m_recentUrls;

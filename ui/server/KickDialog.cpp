@@ -1,5 +1,7 @@
 #include "KickDialog.h"
 
+#include "style/LabColors.h"
+
 #include "protocol/CloseCode.h"
 
 #include <QDialogButtonBox>
@@ -81,7 +83,7 @@ void KickDialog::validate()
 {
     const QString why = problem();
     const QString meaning = QStringLiteral("<b>%1</b>: %2").arg(CloseCode::name(code()).toHtmlEscaped(), CloseCode::meaning(code()).toHtmlEscaped());
-    m_meaning->setText(why.isEmpty() ? meaning : meaning + QStringLiteral("<br><span style='color:#c01c28'>%1</span>").arg(why.toHtmlEscaped()));
+    m_meaning->setText(why.isEmpty() ? meaning : meaning + QStringLiteral("<br><span style='color:%1'>%2</span>").arg(toneColor(Tone::Error).name(), why.toHtmlEscaped()));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
 }
 

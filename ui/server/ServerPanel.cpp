@@ -1,5 +1,6 @@
 #include "ServerPanel.h"
 
+#include "style/LabColors.h"
 #include "KickDialog.h"
 #include "PeerTableModel.h"
 #include "composer/Composer.h"
@@ -84,6 +85,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_status(new QLabel(this))
     , m_share(new QLineEdit(this))
     , m_peers(new PeerTableModel(m_server, this))
+    , m_peersTitle(new QLabel(this))
     , m_peerTable(new QTableView(this))
     , m_target(new QComboBox(this))
     , m_composer(new Composer(this))
@@ -100,7 +102,13 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_mode->setObjectName(QStringLiteral("serverMode"));
     for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent})
         m_mode->addItem(serverModeName(mode), int(mode));
-    m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer (a chat) · silent: log only"));
+    m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer (a chat) · silent: log only.\n"
+                          "Changes at once, also while running: connected peers stay."));
+    m_mode->setAccessibleName(tr("Server mode"));
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        // The one setting a running server takes at once (a teacher goes from echo to broadcast mid-demo).
+        m_server->setMode(ServerMode(m_mode->currentData().toInt()));
+    });
     m_startStop->setObjectName(QStringLiteral("serverStartStop"));
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_server->state() == Server::State::Listening)
@@ -150,7 +158,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_peerTable->verticalHeader()->hide();
     m_peerTable->horizontalHeader()->setStretchLastSection(true);
     m_peerTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 6);
+    m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 4);
 
     m_target->setObjectName(QStringLiteral("serverTarget"));
     m_target->addItem(tr("Send to all"));
@@ -163,7 +171,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     kick->setToolTip(tr("Close the selected peer's connection with a close code and reason"));
     connect(kick, &QPushButton::clicked, this, &ServerPanel::askKick);
     auto *peerButtons = new QHBoxLayout;
-    peerButtons->addWidget(new QLabel(tr("Peers"), this));
+    m_peersTitle->setObjectName(QStringLiteral("serverPeersTitle"));
+    peerButtons->addWidget(m_peersTitle);
     peerButtons->addStretch(1);
     peerButtons->addWidget(m_target);
     peerButtons->addWidget(kick);
@@ -194,31 +203,44 @@ ServerPanel::ServerPanel(QWidget *parent)
         return pinged > 0;
     });
 
-    auto *upper = new QWidget(this);
-    auto *upperLayout = new QVBoxLayout(upper);
-    upperLayout->setContentsMargins(0, 0, 0, 0);
-    upperLayout->addLayout(top);
-    upperLayout->addWidget(settings);
-    upperLayout->addWidget(m_status);
-    upperLayout->addLayout(shareRow);
-    upperLayout->addLayout(peerButtons);
-    upperLayout->addWidget(m_peerTable, 1);
-    upperLayout->addWidget(m_composer);
+    // Four panes in one remembered splitter, so a classroom's peers can have as many rows as the log
+    // can spare: the controls, the peers, the composer, the log.
+    auto *controls = new QWidget(this);
+    auto *controlsLayout = new QVBoxLayout(controls);
+    controlsLayout->setContentsMargins(0, 0, 0, 0);
+    controlsLayout->addLayout(top);
+    controlsLayout->addWidget(settings);
+    controlsLayout->addWidget(m_status);
+    controlsLayout->addLayout(shareRow);
+    auto *peersPane = new QWidget(this);
+    auto *peersLayout = new QVBoxLayout(peersPane);
+    peersLayout->setContentsMargins(0, 0, 0, 0);
+    peersLayout->addLayout(peerButtons);
+    peersLayout->addWidget(m_peerTable, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("serverSplitter"));
-    split->addWidget(upper);
+    split->addWidget(controls);
+    split->addWidget(peersPane);
+    split->addWidget(m_composer);
     split->addWidget(m_log);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    for (int i = 0; i < split->count(); ++i)
+        split->setCollapsible(i, false);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 0);
+    split->setStretchFactor(3, 2);
     // Opened settings get the room they need from the log, which keeps a few rows in sight.
-    connect(settingsToggle, &QToolButton::toggled, split, [split, upper](bool open) {
+    connect(settingsToggle, &QToolButton::toggled, split, [split, controls](bool open) {
         if (!open)
             return;
-        const QList<int> sizes = split->sizes();
-        const int total = sizes.value(0) + sizes.value(1);
-        const int wanted = std::min(upper->sizeHint().height(), total - 8 * split->fontMetrics().height());
-        if (wanted > sizes.value(0))
-            split->setSizes({wanted, total - wanted});
+        QList<int> sizes = split->sizes();
+        const int spare = sizes.value(3) - 8 * split->fontMetrics().height();
+        const int wanted = std::min(controls->sizeHint().height() - sizes.value(0), spare);
+        if (wanted > 0) {
+            sizes[0] += wanted;
+            sizes[3] -= wanted;
+            split->setSizes(sizes);
+        }
     });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -226,6 +248,7 @@ ServerPanel::ServerPanel(QWidget *parent)
 
     updateSendLabel();
     connect(m_server, &Server::stateChanged, this, &ServerPanel::updateState);
+    connect(m_server, &Server::modeChanged, this, &ServerPanel::updateState);
     connect(m_server, &Server::peerConnected, this, &ServerPanel::updateState);
     connect(m_server, &Server::peerDisconnected, this, &ServerPanel::updateState);
     updateState();
@@ -244,7 +267,13 @@ QWidget *ServerPanel::buildSettings()
     const ServerConfig d;
     auto *box = new QGroupBox(tr("Server settings"), this);
     box->setObjectName(QStringLiteral("serverSettings"));
+    m_settingsBox = box;
     auto *form = new QFormLayout(box);
+    m_settingsNote = new QLabel(tr("The server is running: stop it to change these. They apply at the next Start."), box);
+    m_settingsNote->setObjectName(QStringLiteral("serverSettingsNote"));
+    m_settingsNote->setWordWrap(true);
+    m_settingsNote->hide();
+    form->addRow(m_settingsNote);
     m_maxConnections = spin(1, 1000000, d.maxConnections, QString(), QStringLiteral("serverMaxConnections"), box);
     m_maxPerAddress = spin(1, 1000000, d.maxPerAddress, QString(), QStringLiteral("serverMaxPerAddress"), box);
     auto *caps = new QHBoxLayout;
@@ -384,7 +413,7 @@ bool ServerPanel::start()
     }
     if (!error.isEmpty()) {
         m_status->setText(tr("Not started: %1").arg(error));
-        m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        setTone(m_status, Tone::Error);
         return false;
     }
     updateState();
@@ -423,7 +452,7 @@ bool ServerPanel::kickSelected(int code, const QString &reason)
     const int id = selectedPeerId();
     if (id < 0 || !m_server->kick(id, code, reason)) {
         m_status->setText(tr("Not kicked: %1").arg(id < 0 ? tr("select a peer first") : m_server->errorString()));
-        m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        setTone(m_status, Tone::Error);
         return false;
     }
     return true;
@@ -455,10 +484,10 @@ bool ServerPanel::makeCertificateIn(const QString &dir)
     const QStringList hosts = LabCertificate::defaultHosts();
     if (!LabCertificate::generate(hosts, std::chrono::hours(24 * 825), &cert, &error) || !cert.writeTo(dir, &error)) {
         m_certInfo->setText(tr("Could not make the certificate: %1").arg(error));
-        m_certInfo->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        setTone(m_certInfo, Tone::Error);
         return false;
     }
-    m_certInfo->setStyleSheet(QString());
+    clearTone(m_certInfo);
     m_certFile->setText(dir + QStringLiteral("/cert.pem"));
     m_keyFile->setText(dir + QStringLiteral("/key.pem"));
     m_certInfo->setText(tr("For %1. Clients trust %2/ca.pem. SHA-256 %3").arg(hosts.join(QStringLiteral(", ")), dir, cert.sha256));
@@ -489,15 +518,31 @@ void ServerPanel::updateState()
 {
     const bool listening = m_server->state() == Server::State::Listening;
     m_startStop->setText(listening ? tr("Stop") : tr("Start"));
+    // Only the mode applies to a running server; everything else waits for the next Start, so it
+    // cannot be edited meanwhile and look as if it had taken effect.
+    const QString whyDisabled = listening ? tr("Stop the server to change this; it applies at the next Start") : QString();
     for (QWidget *w : {static_cast<QWidget *>(m_host), static_cast<QWidget *>(m_port)})
         w->setEnabled(!listening);
+    m_host->setToolTip(listening ? whyDisabled : tr("127.0.0.1: this machine only; 0.0.0.0: every interface, so phones and laptops on the LAN can join"));
+    m_port->setToolTip(listening ? whyDisabled : tr("0 picks a free port"));
+    const auto fields = m_settingsBox->findChildren<QWidget *>();
+    for (QWidget *field : fields) {
+        if (field != m_settingsNote && field != m_certInfo)
+            field->setEnabled(!listening);
+    }
+    m_settingsNote->setVisible(listening);
+    {
+        const QSignalBlocker quiet(m_mode);
+        m_mode->setCurrentIndex(m_mode->findData(int(m_server->config().mode)));
+    }
+    m_peersTitle->setText(tr("Peers (%1)").arg(m_server->peerCount()));
     if (listening) {
         m_status->setText(tr("Listening on %1 · %2 · %n peer(s)", nullptr, m_server->peerCount())
                               .arg(m_server->url().toString(), serverModeName(m_server->config().mode)));
-        m_status->setStyleSheet(QStringLiteral("color: #1b7a3a; font-weight: bold;"));
+        setTone(m_status, Tone::Success, true);
     } else if (!m_status->text().startsWith(tr("Not started"))) {
         m_status->setText(tr("Stopped"));
-        m_status->setStyleSheet(QStringLiteral("color: #5f6b73;"));
+        setTone(m_status, Tone::Muted);
     }
     m_share->setText(shareAddress());
     const bool loopbackOnly = listening && QHostAddress(m_server->config().host).isLoopback();
@@ -531,7 +576,7 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("keyFile"), c.tlsKeyFile);
     // The token is a secret: it is not written to disk.
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
-        s.setValue(QStringLiteral("splitter"), split->saveState());
+        s.setValue(QStringLiteral("panes"), split->saveState());
 }
 
 void ServerPanel::restoreSettings(const QSettings &s)
@@ -548,7 +593,7 @@ void ServerPanel::restoreSettings(const QSettings &s)
     m_certFile->setText(s.value(QStringLiteral("certFile")).toString());
     m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
-        split->restoreState(s.value(QStringLiteral("splitter")).toByteArray());
+        split->restoreState(s.value(QStringLiteral("panes")).toByteArray());
 }
 
 } // namespace wslab

@@ -94,7 +94,10 @@ private:
     QLineEdit *m_certFile;
     QLineEdit *m_keyFile;
     QLabel *m_certInfo;
+    QWidget *m_settingsBox = nullptr;
+    QLabel *m_settingsNote = nullptr;
     PeerTableModel *m_peers;
+    QLabel *m_peersTitle;
     QTableView *m_peerTable;
     QComboBox *m_target;
     Composer *m_composer;

@@ -1,0 +1,116 @@
+#include "LabColors.h"
+
+#include <QGuiApplication>
+#include <QVariant>
+#include <QWidget>
+
+namespace wslab {
+
+namespace {
+
+struct Pair
+{
+    QRgb light;
+    QRgb dark;
+};
+
+// Light variants hold at least 4.5:1 against white, dark ones against #1e1e1e (WCAG AA for text).
+Pair pairFor(Tone tone)
+{
+    switch (tone) {
+    case Tone::Error: return {0xc01c28, 0xff7b72};
+    case Tone::Success: return {0x1b7a3a, 0x56d364};
+    case Tone::Muted: return {0x5f6b73, 0xa7b1b9};
+    case Tone::Waiting: return {0x8a6d00, 0xe3b341};
+    case Tone::Closing: return {0xb35c00, 0xffa657};
+    case Tone::Text: return {0x1f4e8c, 0x79c0ff};
+    case Tone::Binary: return {0x6a3d9a, 0xd2a8ff};
+    case Tone::Neutral: return {0x444444, 0xd0d7de};
+    }
+    return {0x000000, 0xffffff};
+}
+
+} // namespace
+
+bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QColor toneColor(Tone tone, const QPalette &palette)
+{
+    const Pair pair = pairFor(tone);
+    return QColor::fromRgb(isDarkPalette(palette) ? pair.dark : pair.light);
+}
+
+QColor toneColor(Tone tone)
+{
+    return toneColor(tone, QGuiApplication::palette());
+}
+
+QString toneStyle(Tone tone, bool bold)
+{
+    return QStringLiteral("color: %1;%2").arg(toneColor(tone).name(), bold ? QStringLiteral(" font-weight: bold;") : QString());
+}
+
+namespace {
+constexpr const char *kToneProperty = "wslabTone";
+constexpr const char *kBoldProperty = "wslabToneBold";
+} // namespace
+
+void setTone(QWidget *widget, Tone tone, bool bold)
+{
+    widget->setProperty(kToneProperty, int(tone));
+    widget->setProperty(kBoldProperty, bold);
+    widget->setStyleSheet(toneStyle(tone, bold));
+}
+
+void clearTone(QWidget *widget)
+{
+    widget->setProperty(kToneProperty, QVariant());
+    widget->setStyleSheet(QString());
+}
+
+void reapplyTones(QWidget *root)
+{
+    const auto widgets = root->findChildren<QWidget *>();
+    for (QWidget *w : widgets) {
+        const QVariant tone = w->property(kToneProperty);
+        if (tone.isValid())
+            w->setStyleSheet(toneStyle(Tone(tone.toInt()), w->property(kBoldProperty).toBool()));
+    }
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2b, 0x2b);
+    const QColor base(0x1e, 0x1e, 0x1e);
+    const QColor text(0xe6, 0xe6, 0xe6);
+    const QColor disabledText(0x80, 0x80, 0x80);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    p.setColor(QPalette::ToolTipBase, QColor(0x3a, 0x3a, 0x3a));
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(0xff, 0x7b, 0x72));
+    p.setColor(QPalette::Link, QColor(0x79, 0xc0, 0xff));
+    p.setColor(QPalette::Highlight, QColor(0x26, 0x4f, 0x78));
+    p.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
+    p.setColor(QPalette::Light, QColor(0x50, 0x50, 0x50));
+    p.setColor(QPalette::Midlight, QColor(0x40, 0x40, 0x40));
+    p.setColor(QPalette::Mid, QColor(0x30, 0x30, 0x30));
+    p.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x18));
+    p.setColor(QPalette::Shadow, QColor(0x00, 0x00, 0x00));
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, disabledText);
+    p.setColor(QPalette::Disabled, QPalette::Base, window);
+    return p;
+}
+
+} // namespace wslab

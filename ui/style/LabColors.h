@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+#include <QString>
+
+class QWidget;
+
+namespace wslab {
+
+// Every colour the window uses to say something, in one place, each with a light and a dark variant
+// so it stays readable on either palette (the variants are picked by the palette's window lightness).
+enum class Tone {
+    Error,   // refusals, failures, heartbeat timeouts
+    Success, // listening, open
+    Muted,   // stopped, not connected, pings and pongs
+    Waiting, // connecting, backoff, the outbox
+    Closing, // close frames, closing, stopping
+    Text,    // text messages
+    Binary,  // binary messages
+    Neutral, // handshakes, state changes, anything else
+};
+
+bool isDarkPalette(const QPalette &palette);
+// The colour of a tone on the given palette (the application's when none is given).
+QColor toneColor(Tone tone, const QPalette &palette);
+QColor toneColor(Tone tone);
+// "color: #rrggbb;" (bold on request) for a label's style sheet, on the application's palette.
+QString toneStyle(Tone tone, bool bold = false);
+// Colours a widget's text with a tone and remembers it, so reapplyTones can follow a palette change.
+void setTone(QWidget *widget, Tone tone, bool bold = false);
+void clearTone(QWidget *widget);
+// Re-colours every widget below root that setTone coloured, for the palette now in force.
+void reapplyTones(QWidget *root);
+// A dark palette for the Fusion style: View → Dark colours, and the screenshots' dark variant.
+QPalette darkPalette();
+
+} // namespace wslab
