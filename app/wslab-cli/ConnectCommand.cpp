@@ -140,14 +140,19 @@ private:
     {
         while (!m_lines.empty()) {
             const QByteArray &line = m_lines.front();
+            // Asked first rather than refused: input outrunning the connection (a pipe before the
+            // first open) is expected, reading resumes by itself and no line is dropped.
+            QString full;
+            if (!m_client->canAccept(line.size(), &full)) {
+                if (!m_warnedFull)
+                    std::fprintf(stderr, "wslab-cli: connect: notice: input paused until the connection %s (%s); no line is lost\n",
+                                 m_everOpened ? "is back" : "opens", qPrintable(full));
+                m_warnedFull = true;
+                m_stdin->setEnabled(false);
+                return;
+            }
             const bool accepted = m_binary ? m_client->sendBinary(line) : m_client->sendText(QString::fromUtf8(line));
             if (!accepted) {
-                if (!m_warnedFull)
-                    // Expected whenever input outruns the connection (a pipe before the first open): a
-                    // notice, since reading resumes by itself and no line is dropped.
-                    std::fprintf(stderr, "wslab-cli: connect: notice: input paused until the connection %s (%s); no line is lost\n",
-                                 m_everOpened ? "is back" : "opens", qPrintable(m_client->errorString()));
-                m_warnedFull = true;
                 m_stdin->setEnabled(false);
                 return;
             }

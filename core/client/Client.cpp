@@ -394,10 +394,20 @@ bool Client::sendBinary(const QByteArray &data)
     return enqueue({true, data});
 }
 
-bool Client::enqueue(Outbox::Message message)
+bool Client::sendsDirectly() const
 {
     // A socket that already got the peer's close is not open, whatever our state says yet.
-    if (m_state == State::Open && m_socket->state() == QAbstractSocket::ConnectedState && m_outbox.isEmpty()) {
+    return m_state == State::Open && m_socket->state() == QAbstractSocket::ConnectedState && m_outbox.isEmpty();
+}
+
+bool Client::canAccept(qint64 bytes, QString *why) const
+{
+    return sendsDirectly() || m_outbox.hasRoomFor(bytes, why);
+}
+
+bool Client::enqueue(Outbox::Message message)
+{
+    if (sendsDirectly()) {
         transmit(message);
         return true;
     }

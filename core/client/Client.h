@@ -49,6 +49,9 @@ public:
     // Sends now when open, otherwise queues in the Outbox. False when the Outbox refuses (see errorString).
     bool sendText(const QString &text);
     bool sendBinary(const QByteArray &data);
+    // Whether a send of this many bytes would be accepted now (sent at once, or queued), without
+    // trying it: a producer that can wait (wslab-cli's stdin) asks first instead of being refused.
+    bool canAccept(qint64 bytes, QString *why = nullptr) const;
     // Only when open; false otherwise.
     bool ping(const QByteArray &payload = {});
 
@@ -99,6 +102,7 @@ private:
     // The connection is gone or never came up; decides between Backoff and Idle. Idempotent per attempt.
     void handleDown(const DisconnectCause &cause, int closeCode, const QString &reason);
     void setState(State state);
+    bool sendsDirectly() const;
     bool enqueue(Outbox::Message message);
     void flushOutbox();
     void transmit(const Outbox::Message &message);

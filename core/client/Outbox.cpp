@@ -2,21 +2,25 @@
 
 namespace wslab {
 
-bool Outbox::push(Message message, QString *error)
+bool Outbox::hasRoomFor(qint64 bytes, QString *why) const
 {
     if (size() >= m_limits.maxMessages) {
-        if (error)
-            *error = QStringLiteral("outbox full: %1 messages already waiting (limit %2)").arg(size()).arg(m_limits.maxMessages);
+        if (why)
+            *why = QStringLiteral("outbox full: %1 messages already waiting (limit %2)").arg(size()).arg(m_limits.maxMessages);
         return false;
     }
-    if (m_bytes + message.data.size() > m_limits.maxBytes) {
-        if (error)
-            *error = QStringLiteral("outbox full: %1 + %2 bytes would pass the limit of %3 bytes")
-                         .arg(m_bytes)
-                         .arg(message.data.size())
-                         .arg(m_limits.maxBytes);
+    if (m_bytes + bytes > m_limits.maxBytes) {
+        if (why)
+            *why = QStringLiteral("outbox full: %1 + %2 bytes would pass the limit of %3 bytes").arg(m_bytes).arg(bytes).arg(m_limits.maxBytes);
         return false;
     }
+    return true;
+}
+
+bool Outbox::push(Message message, QString *error)
+{
+    if (!hasRoomFor(message.data.size(), error))
+        return false;
     m_bytes += message.data.size();
     m_messages.push_back(std::move(message));
     return true;

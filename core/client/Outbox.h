@@ -26,6 +26,8 @@ public:
     void setLimits(Limits limits) { m_limits = limits; }
     Limits limits() const { return m_limits; }
 
+    // Whether a message of this many bytes would be taken now; why says which bound it would pass.
+    bool hasRoomFor(qint64 bytes, QString *why = nullptr) const;
     bool push(Message message, QString *error = nullptr);
     Message takeFirst();
     void clear();

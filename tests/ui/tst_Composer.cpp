@@ -1,5 +1,6 @@
 // The composer alone, with a fake core behind it: what it hands over, what it refuses, and that a
 // refusal is shown in red rather than lost.
+#include "style/LabColors.h"
 #include "composer/Composer.h"
 
 #include <QComboBox>
@@ -71,7 +72,7 @@ private Q_SLOTS:
         QVERIFY2(composer.statusText().contains(QStringLiteral("line 3, column")), qPrintable(composer.statusText()));
         QVERIFY(!composer.editor()->toPlainText().isEmpty());
         auto *status = composer.findChild<QLabel *>(QStringLiteral("composerStatus"));
-        QVERIFY(status->styleSheet().contains(QStringLiteral("#c01c28")));
+        QVERIFY(status->styleSheet().contains(toneColor(Tone::Error).name()));
     }
 
     void binaryFromHexAndBase64()

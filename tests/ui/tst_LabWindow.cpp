@@ -1,5 +1,6 @@
 // The real lab window, driven on the offscreen platform as a user would: start the server, two
 // clients, messages into all three logs, backoff with a countdown, refusals shown where they happen.
+#include "style/LabColors.h"
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "client/HeadersEditor.h"
@@ -452,7 +453,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(careless->client()->state(), Client::State::Open, 10000);
         auto *warning = careless->findChild<QLabel *>(QStringLiteral("clientCertificate"));
         QTRY_VERIFY_WITH_TIMEOUT(warning->isVisibleTo(careless) && warning->text().contains(QStringLiteral("NOT verified")), 5000);
-        QVERIFY(warning->styleSheet().contains(QStringLiteral("#c01c28")));
+        QVERIFY(warning->styleSheet().contains(toneColor(Tone::Error).name()));
         QVERIFY(careless->disconnectFromServer());
         QTRY_VERIFY_WITH_TIMEOUT(!warning->isVisibleTo(careless), 10000);
     }

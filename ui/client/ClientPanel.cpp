@@ -5,6 +5,7 @@
 #include "client/Client.h"
 #include "client/WebSocketUrl.h"
 #include "composer/Composer.h"
+#include "keyboard/FocusChain.h"
 #include "log/LogView.h"
 #include "server/KickDialog.h"
 
@@ -59,6 +60,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     m_url->setInsertPolicy(QComboBox::NoInsert);
     m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS; host:port alone means ws://, http:// and https:// are taken as ws:// and wss://"));
     m_url->setAccessibleName(tr("Server URL"));
+    m_url->lineEdit()->setAccessibleName(tr("Server URL"));
     m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_connect->setObjectName(QStringLiteral("clientConnect"));
     auto *closeWith = new QToolButton(this);
@@ -133,6 +135,15 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(upper);
     layout->addWidget(m_log, 1);
+
+    // Tab reads the panel as a person does: where to connect, its settings, what to send, the log.
+    QList<QWidget *> order{m_url, settingsToggle, m_connect, closeWith};
+    for (QWidget *w : settings->widget()->findChildren<QWidget *>()) {
+        if (w->focusPolicy() & Qt::TabFocus)
+            order << w;
+    }
+    order << m_indicator->findChildren<QPushButton *>().value(0);
+    chainFocus(order + m_composer->focusOrder() + m_log->focusOrder());
     updateState();
 }
 

@@ -43,6 +43,7 @@ Composer::Composer(QWidget *parent)
     m_editor->setTabChangesFocus(true);
     m_editor->setMaximumHeight(m_editor->fontMetrics().lineSpacing() * 5 + 12);
     m_editor->installEventFilter(this);
+    m_editor->setAccessibleName(tr("Message to send"));
 
     m_sendButton->setObjectName(QStringLiteral("composerSend"));
     m_sendButton->setToolTip(tr("Send the message (Ctrl+Enter)"));
@@ -175,6 +176,12 @@ bool Composer::ping()
     }
     showStatus(tr("Ping sent; the pong's round trip appears in the log"), false);
     return true;
+}
+
+QList<QWidget *> Composer::focusOrder() const
+{
+    return {m_editor, m_mode, findChild<QWidget *>(QStringLiteral("composerFile")), findChild<QWidget *>(QStringLiteral("composerPing")),
+            m_sendButton};
 }
 
 void Composer::showStatus(const QString &text, bool error)

@@ -37,6 +37,8 @@ public:
     void setMode(Mode mode);
     Mode mode() const;
     QPlainTextEdit *editor() const { return m_editor; }
+    // Its controls in the order Tab visits them, for the panel that holds it to chain.
+    QList<QWidget *> focusOrder() const;
     QString statusText() const;
     bool statusIsError() const { return m_statusIsError; }
 

@@ -49,6 +49,7 @@ EventDetailView::EventDetailView(QWidget *parent)
     m_tabs->addTab(m_close, tr("Close"));
     m_tabs->setTabToolTip(2, tr("offset, bytes in hexadecimal, and the same bytes as ASCII"));
     m_tabs->setTabToolTip(3, tr("a close frame carries a 2-byte code and an optional UTF-8 reason"));
+    m_tabs->setAccessibleName(tr("Selected event"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);

@@ -74,6 +74,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
     m_filterText->setPlaceholderText(tr("Filter…"));
     m_filterText->setClearButtonEnabled(true);
     m_filterText->setToolTip(tr("Show only events whose line contains this text (case-insensitive)"));
+    m_filterText->setAccessibleName(tr("Filter the log"));
     m_filterDebounce->setSingleShot(true);
     m_filterDebounce->setInterval(200); // typing a word filters once, not once per letter
     connect(m_filterText, &QLineEdit::textChanged, m_filterDebounce, qOverload<>(&QTimer::start));
@@ -126,6 +127,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
     bar->addWidget(exportButton);
 
     m_table->setObjectName(QStringLiteral("logTable"));
+    m_table->setAccessibleName(tr("Event log"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -172,6 +174,17 @@ LogView::LogView(EventLog *log, QWidget *parent)
     layout->addWidget(m_splitter, 1);
     layout->addWidget(m_status);
     updateStatus();
+}
+
+QList<QWidget *> LogView::focusOrder() const
+{
+    QList<QWidget *> order{m_filterText, m_kindButton, m_pause, findChild<QWidget *>(QStringLiteral("logClear")),
+                           findChild<QWidget *>(QStringLiteral("logExport")), m_table};
+    for (QWidget *w : m_detail->findChildren<QWidget *>()) {
+        if (w->focusPolicy() & Qt::TabFocus)
+            order << w;
+    }
+    return order;
 }
 
 int LogView::visibleRowCount() const

@@ -31,6 +31,8 @@ public:
     QTableView *table() const { return m_table; }
     EventDetailView *detail() const { return m_detail; }
     QSplitter *splitter() const { return m_splitter; }
+    // Its controls in the order Tab visits them (the bar, the table, the detail pane).
+    QList<QWidget *> focusOrder() const;
     // Rows the table shows now (after filtering).
     int visibleRowCount() const;
     bool isFollowing() const { return m_follow; }

@@ -26,6 +26,7 @@ ClientArea::ClientArea(QWidget *parent)
 {
     setObjectName(QStringLiteral("clientArea"));
     m_tabs->setObjectName(QStringLiteral("clientTabs"));
+    m_tabs->setAccessibleName(tr("Clients"));
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
     m_tabs->setDocumentMode(true);

@@ -4,6 +4,7 @@
 #include "KickDialog.h"
 #include "PeerTableModel.h"
 #include "composer/Composer.h"
+#include "keyboard/FocusChain.h"
 #include "log/LogView.h"
 #include "server/Peer.h"
 #include "server/Server.h"
@@ -99,6 +100,9 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_host->addItems(lanAddresses());
     m_host->setToolTip(tr("127.0.0.1: this machine only; 0.0.0.0: every interface, so phones and laptops on the LAN can join"));
     m_port->setToolTip(tr("0 picks a free port"));
+    m_host->setAccessibleName(tr("Listen address"));
+    m_host->lineEdit()->setAccessibleName(tr("Listen address"));
+    m_port->setAccessibleName(tr("Port"));
     m_mode->setObjectName(QStringLiteral("serverMode"));
     for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent})
         m_mode->addItem(serverModeName(mode), int(mode));
@@ -120,6 +124,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_status->setWordWrap(true);
     m_share->setObjectName(QStringLiteral("serverShareAddress"));
     m_share->setReadOnly(true);
+    m_share->setAccessibleName(tr("Address to share"));
     auto *copy = new QToolButton(this);
     copy->setObjectName(QStringLiteral("serverCopyAddress"));
     copy->setText(tr("Copy"));
@@ -153,6 +158,7 @@ ServerPanel::ServerPanel(QWidget *parent)
 
     m_peerTable->setObjectName(QStringLiteral("serverPeers"));
     m_peerTable->setModel(m_peers);
+    m_peerTable->setAccessibleName(tr("Connected peers"));
     m_peerTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_peerTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_peerTable->verticalHeader()->hide();
@@ -245,6 +251,16 @@ ServerPanel::ServerPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);
+
+    // Tab reads the panel top to bottom: where and how to listen, its settings, the peers, the
+    // composer, the log.
+    QList<QWidget *> order{m_host, m_port, m_mode, settingsToggle, m_startStop};
+    for (QWidget *w : settings->widget()->findChildren<QWidget *>()) {
+        if (w->focusPolicy() & Qt::TabFocus)
+            order << w;
+    }
+    order << m_share << copy << m_target << kick << m_peerTable;
+    chainFocus(order + m_composer->focusOrder() + m_log->focusOrder());
 
     updateSendLabel();
     connect(m_server, &Server::stateChanged, this, &ServerPanel::updateState);

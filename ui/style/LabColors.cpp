@@ -14,15 +14,16 @@ struct Pair
     QRgb dark;
 };
 
-// Light variants hold at least 4.5:1 against white, dark ones against #1e1e1e (WCAG AA for text).
+// Each variant holds at least 4.5:1 (WCAG AA for text) against its palette's base, window and
+// alternate row colours; tst_FirstHour checks it.
 Pair pairFor(Tone tone)
 {
     switch (tone) {
-    case Tone::Error: return {0xc01c28, 0xff7b72};
-    case Tone::Success: return {0x1b7a3a, 0x56d364};
-    case Tone::Muted: return {0x5f6b73, 0xa7b1b9};
-    case Tone::Waiting: return {0x8a6d00, 0xe3b341};
-    case Tone::Closing: return {0xb35c00, 0xffa657};
+    case Tone::Error: return {0xb01a25, 0xff7b72};
+    case Tone::Success: return {0x17703a, 0x56d364};
+    case Tone::Muted: return {0x56616a, 0xa7b1b9};
+    case Tone::Waiting: return {0x755c00, 0xe3b341};
+    case Tone::Closing: return {0x9c4f00, 0xffa657};
     case Tone::Text: return {0x1f4e8c, 0x79c0ff};
     case Tone::Binary: return {0x6a3d9a, 0xd2a8ff};
     case Tone::Neutral: return {0x444444, 0xd0d7de};
