@@ -36,7 +36,7 @@ ClientConfig configFrom(const CliArgs &args)
         const qsizetype colon = h.indexOf(u':');
         if (colon <= 0)
             throw UsageError(QStringLiteral("connect: --header expects 'Name: value', got \"%1\"").arg(h));
-        c.headers.append({h.left(colon).trimmed().toLatin1(), h.mid(colon + 1).trimmed().toUtf8()});
+        c.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
     }
     c.subprotocols = args.values(QStringLiteral("subprotocol"));
     c.origin = args.value(QStringLiteral("origin"));

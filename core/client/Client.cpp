@@ -328,12 +328,8 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
 bool Client::close(int code, const QString &reason)
 {
     QString why;
-    if (!CloseCode::isSendable(code, &why)) {
+    if (!CloseCode::isSendableClose(code, reason, &why)) {
         fail(why);
-        return false;
-    }
-    if (reason.toUtf8().size() > 123) {
-        fail(QStringLiteral("close reason is %1 bytes; at most 123 fit in a close frame").arg(reason.toUtf8().size()));
         return false;
     }
     switch (m_state) {
@@ -392,6 +388,17 @@ bool Client::sendText(const QString &text)
 bool Client::sendBinary(const QByteArray &data)
 {
     return enqueue({true, data});
+}
+
+void Client::discardQueued()
+{
+    if (m_outbox.isEmpty())
+        return;
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    e.detail = QStringLiteral("%1 queued messages discarded from the outbox, unsent").arg(m_outbox.size());
+    m_outbox.clear();
+    logEvent(std::move(e));
+    Q_EMIT outboxChanged(0);
 }
 
 bool Client::sendsDirectly() const

@@ -45,6 +45,9 @@ public:
     bool close(int code = 1000, const QString &reason = {});
     // In Backoff: retry at once instead of waiting out the delay.
     void retryNow();
+    // Forgets every message waiting in the Outbox (logged with how many), so they are not sent on
+    // the next open.
+    void discardQueued();
 
     // Sends now when open, otherwise queues in the Outbox. False when the Outbox refuses (see errorString).
     bool sendText(const QString &text);

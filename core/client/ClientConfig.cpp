@@ -1,5 +1,7 @@
 #include "ClientConfig.h"
 
+#include "protocol/HttpGrammar.h"
+
 namespace wslab {
 
 QString ClientConfig::validate() const
@@ -9,14 +11,12 @@ QString ClientConfig::validate() const
     if (url.scheme() != u"ws" && url.scheme() != u"wss")
         return QStringLiteral("unsupported scheme \"%1\": use ws:// or wss://").arg(url.scheme());
     for (const auto &[name, value] : headers) {
-        if (name.isEmpty() || name.contains(':') || name.contains('\n') || name.contains('\r') || name.contains(' '))
-            return QStringLiteral("invalid header name \"%1\"").arg(QString::fromLatin1(name));
-        if (value.contains('\n') || value.contains('\r'))
-            return QStringLiteral("header \"%1\" has a line break in its value").arg(QString::fromLatin1(name));
+        if (const QString problem = HttpGrammar::headerProblem(name, value); !problem.isEmpty())
+            return problem;
     }
     for (const QString &p : subprotocols) {
-        if (p.isEmpty() || p.contains(u',') || p.contains(u' '))
-            return QStringLiteral("invalid subprotocol \"%1\": a token without spaces or commas").arg(p);
+        if (const QString problem = HttpGrammar::subprotocolProblem(p.toUtf8()); !problem.isEmpty())
+            return problem;
     }
     if (!caFile.isEmpty() && url.scheme() != u"wss")
         return QStringLiteral("a CA file only makes sense with a wss:// URL");

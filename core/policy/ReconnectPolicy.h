@@ -21,6 +21,13 @@ struct DisconnectCause
     Kind kind = Kind::UserClose;
     int closeCode = 0;
     int httpStatus = 0;
+
+    // The connection never opened (refused, unreachable, timed out, untrusted): the client's error
+    // text is about the connection, not about a send.
+    bool isFailureToOpen() const
+    {
+        return kind == Kind::NetworkError || kind == Kind::ConnectTimeout || kind == Kind::HandshakeRefused || kind == Kind::TlsError;
+    }
 };
 
 // Exponential backoff with full jitter. A value type: the Client drives it with a QTimer and feeds it

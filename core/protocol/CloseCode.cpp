@@ -88,4 +88,17 @@ bool isSendable(int code, QString *whyNot)
     return refuse(QStringLiteral("close code %1 is outside the sendable ranges 1000-1014 and 3000-4999").arg(code));
 }
 
+bool isSendableClose(int code, const QString &reason, QString *whyNot)
+{
+    if (!isSendable(code, whyNot))
+        return false;
+    const qsizetype bytes = reason.toUtf8().size();
+    if (bytes > kMaxReasonBytes) {
+        if (whyNot)
+            *whyNot = QStringLiteral("close reason is %1 bytes of UTF-8; at most %2 fit in a close frame").arg(bytes).arg(kMaxReasonBytes);
+        return false;
+    }
+    return true;
+}
+
 } // namespace wslab::CloseCode

@@ -34,4 +34,11 @@ QString describe(int code);
 // only; Qt 6.4 would send them anyway, so every outgoing close is checked here first.
 bool isSendable(int code, QString *whyNot = nullptr);
 
+// The longest close reason: a control frame carries at most 125 bytes, two of them the code (§5.5).
+constexpr int kMaxReasonBytes = 123;
+// Whether a close with this code and reason may be sent: a sendable code, and a reason of at most
+// kMaxReasonBytes bytes of UTF-8 (bytes, not characters: "é" counts two). The one rule the Server,
+// the Client and the window's close dialog all apply.
+bool isSendableClose(int code, const QString &reason, QString *whyNot = nullptr);
+
 } // namespace wslab::CloseCode

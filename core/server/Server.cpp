@@ -332,10 +332,8 @@ int Server::sendBinaryToAll(const QByteArray &data)
 bool Server::kick(int peerId, int code, const QString &reason)
 {
     QString why;
-    if (!CloseCode::isSendable(code, &why))
+    if (!CloseCode::isSendableClose(code, reason, &why))
         return fail(why);
-    if (reason.toUtf8().size() > 123)
-        return fail(QStringLiteral("close reason is %1 bytes; at most 123 fit in a close frame").arg(reason.toUtf8().size()));
     Peer *p = m_peers.value(peerId);
     if (!p || !p->isOpen())
         return fail(QStringLiteral("no open peer %1").arg(peerId));

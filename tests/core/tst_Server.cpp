@@ -412,7 +412,7 @@ void tst_Server::kickWithReservedCodeIsRefused()
     QVERIFY(!server.kick(id, 1006, QStringLiteral("no")));
     QCOMPARE(server.errorString(), QStringLiteral("close code 1006 (Abnormal Closure) is reserved and must not be sent"));
     QVERIFY(!server.kick(id, 4000, QString(124, u'r')));
-    QCOMPARE(server.errorString(), QStringLiteral("close reason is 124 bytes; at most 123 fit in a close frame"));
+    QCOMPARE(server.errorString(), QStringLiteral("close reason is 124 bytes of UTF-8; at most 123 fit in a close frame"));
     QVERIFY(!server.kick(id + 100, 1000, QString()));
     QCOMPARE(server.errorString(), QStringLiteral("no open peer %1").arg(id + 100));
 

@@ -10,7 +10,7 @@
 #include "log/LogView.h"
 #include "main/ClientArea.h"
 #include "main/MainWindow.h"
-#include "server/KickDialog.h"
+#include "close/CloseDialog.h"
 #include "server/PeerTableModel.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
@@ -205,7 +205,7 @@ private Q_SLOTS:
 
     void kickDialogRefusesReservedCodes()
     {
-        KickDialog dialog(QStringLiteral("Close peer 1"));
+        CloseDialog dialog(QStringLiteral("Close peer 1"));
         auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         dialog.setCode(1006);
         QVERIFY(!dialog.isAcceptable());
@@ -214,6 +214,12 @@ private Q_SLOTS:
         dialog.setReason(QStringLiteral("bye"));
         QVERIFY(dialog.isAcceptable());
         QVERIFY(ok->isEnabled());
+        // 62 characters but 124 bytes of UTF-8: one byte too many for a close frame.
+        dialog.setReason(QString(62, QChar(0xe9)));
+        QVERIFY(!dialog.isAcceptable());
+        QVERIFY2(dialog.problem().contains(QStringLiteral("124 bytes")), qPrintable(dialog.problem()));
+        dialog.setReason(QString(61, QChar(0xe9)) + u'x');
+        QVERIFY(dialog.isAcceptable());
     }
 
     void settingsSurviveARestartButTheTokenDoesNot()

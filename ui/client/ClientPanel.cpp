@@ -7,7 +7,7 @@
 #include "composer/Composer.h"
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
-#include "server/KickDialog.h"
+#include "close/CloseDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -137,13 +137,8 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     layout->addWidget(m_log, 1);
 
     // Tab reads the panel as a person does: where to connect, its settings, what to send, the log.
-    QList<QWidget *> order{m_url, settingsToggle, m_connect, closeWith};
-    for (QWidget *w : settings->widget()->findChildren<QWidget *>()) {
-        if (w->focusPolicy() & Qt::TabFocus)
-            order << w;
-    }
-    order << m_indicator->findChildren<QPushButton *>().value(0);
-    chainFocus(order + m_composer->focusOrder() + m_log->focusOrder());
+    const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith};
+    chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder());
     updateState();
 }
 
@@ -315,7 +310,7 @@ bool ClientPanel::disconnectFromServer(int code, const QString &reason)
 
 void ClientPanel::askClose()
 {
-    KickDialog dialog(tr("Close %1's connection").arg(name()), this);
+    CloseDialog dialog(tr("Close %1's connection").arg(name()), this);
     dialog.setReason(QStringLiteral("closed from the lab window"));
     if (dialog.exec() == QDialog::Accepted)
         disconnectFromServer(dialog.code(), dialog.reason());

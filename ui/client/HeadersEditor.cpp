@@ -1,5 +1,7 @@
 #include "HeadersEditor.h"
 
+#include "protocol/HttpGrammar.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QTableWidget>
@@ -9,19 +11,6 @@
 namespace wslab {
 
 namespace {
-
-// RFC 9110 token characters: anything else in a field name makes the whole request malformed.
-bool isToken(const QString &name)
-{
-    static const QString extra = QStringLiteral("!#$%&'*+-.^_`|~");
-    if (name.isEmpty())
-        return false;
-    for (QChar c : name) {
-        if (c.unicode() > 127 || !(c.isLetterOrNumber() || extra.contains(c)))
-            return false;
-    }
-    return true;
-}
 
 QString cell(const QTableWidget *table, int row, int column)
 {
@@ -85,15 +74,13 @@ bool HeadersEditor::headers(Headers *out, QString *error) const
         const QString value = cell(m_table, row, 1);
         if (name.isEmpty() && value.isEmpty())
             continue;
-        if (!isToken(name)) {
-            *error = tr("Header %1: \"%2\" is not a valid header name").arg(row + 1).arg(name);
+        const QByteArray nameBytes = name.toUtf8();
+        const QByteArray valueBytes = value.toUtf8();
+        if (const QString problem = HttpGrammar::headerProblem(nameBytes, valueBytes); !problem.isEmpty()) {
+            *error = tr("Header %1: %2").arg(row + 1).arg(problem);
             return false;
         }
-        if (value.contains(u'\n') || value.contains(u'\r')) {
-            *error = tr("Header %1 (%2): a value cannot contain a line break").arg(row + 1).arg(name);
-            return false;
-        }
-        out->append({name.toLatin1(), value.toUtf8()});
+        out->append({nameBytes, valueBytes});
     }
     return true;
 }

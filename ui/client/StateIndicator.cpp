@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QToolButton>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -20,6 +21,7 @@ StateIndicator::StateIndicator(Client *client, QWidget *parent)
     , m_outbox(new QLabel(this))
     , m_certificate(new QLabel(this))
     , m_retryNow(new QPushButton(tr("Retry now"), this))
+    , m_discard(new QToolButton(this))
     , m_countdown(new QTimer(this))
 {
     setObjectName(QStringLiteral("clientStateIndicator"));
@@ -38,12 +40,18 @@ StateIndicator::StateIndicator(Client *client, QWidget *parent)
     m_retryNow->setToolTip(tr("Skip the rest of the backoff delay and try again now"));
     m_retryNow->hide();
     connect(m_retryNow, &QPushButton::clicked, m_client, &Client::retryNow);
+    m_discard->setObjectName(QStringLiteral("clientDiscardQueued"));
+    m_discard->setText(tr("Discard"));
+    m_discard->setToolTip(tr("Forget the messages waiting in the outbox instead of sending them on the next open"));
+    m_discard->hide();
+    connect(m_discard, &QToolButton::clicked, m_client, &Client::discardQueued);
     m_countdown->setInterval(100); // the countdown shows tenths of a second
     connect(m_countdown, &QTimer::timeout, this, &StateIndicator::refresh);
 
     auto *row = new QHBoxLayout;
     row->addWidget(m_state, 1);
     row->addWidget(m_outbox);
+    row->addWidget(m_discard);
     row->addWidget(m_retryNow);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -68,10 +76,8 @@ void StateIndicator::refresh()
     const Client::State state = m_client->state();
     QString text;
     Tone colour = Tone::Muted;
-    const DisconnectCause::Kind kind = m_client->lastCause().kind;
     // Only then is errorString about the connection (it may also hold a refused send).
-    const bool failedToOpen = kind == DisconnectCause::Kind::NetworkError || kind == DisconnectCause::Kind::ConnectTimeout
-                              || kind == DisconnectCause::Kind::HandshakeRefused || kind == DisconnectCause::Kind::TlsError;
+    const bool failedToOpen = m_client->lastCause().isFailureToOpen();
     switch (state) {
     case Client::State::Idle: {
         if (failedToOpen && !m_client->errorString().isEmpty()) {
@@ -125,6 +131,7 @@ void StateIndicator::refresh()
         m_countdown->stop();
     }
     m_outbox->setText(m_client->outboxSize() > 0 ? tr("Outbox: %n waiting", nullptr, int(m_client->outboxSize())) : QString());
+    m_discard->setVisible(m_client->outboxSize() > 0);
 
     const bool tls = state == Client::State::Open && m_client->config().url.scheme() == u"wss";
     m_certificate->setVisible(tls);

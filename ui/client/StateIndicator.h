@@ -4,6 +4,7 @@
 
 class QLabel;
 class QPushButton;
+class QToolButton;
 class QTimer;
 
 namespace wslab {
@@ -33,6 +34,7 @@ private:
     QLabel *m_outbox;
     QLabel *m_certificate;
     QPushButton *m_retryNow;
+    QToolButton *m_discard;
     QTimer *m_countdown;
 };
 

@@ -4,6 +4,17 @@
 
 namespace wslab {
 
+QList<QWidget *> tabStopsIn(const QWidget *root)
+{
+    QList<QWidget *> stops;
+    const auto children = root->findChildren<QWidget *>();
+    for (QWidget *w : children) {
+        if (w->focusPolicy() & Qt::TabFocus)
+            stops << w;
+    }
+    return stops;
+}
+
 void chainFocus(const QList<QWidget *> &order)
 {
     // A compound widget (a combo, a spin box, a tab widget) moves with its inner widgets; listing

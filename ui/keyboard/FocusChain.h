@@ -11,5 +11,7 @@ namespace wslab {
 // left to right. Null entries are skipped, so optional controls can be listed unconditionally, and so
 // are widgets inside another listed one (a combo's line edit, a spin box's editor).
 void chainFocus(const QList<QWidget *> &order);
+// Every widget below root that Tab can reach, in the order they were made.
+QList<QWidget *> tabStopsIn(const QWidget *root);
 
 } // namespace wslab

@@ -1,5 +1,7 @@
 #include "LogView.h"
 
+#include "keyboard/FocusChain.h"
+
 #include "EventDetailView.h"
 #include "LogFilterProxy.h"
 #include "LogModel.h"
@@ -178,13 +180,9 @@ LogView::LogView(EventLog *log, QWidget *parent)
 
 QList<QWidget *> LogView::focusOrder() const
 {
-    QList<QWidget *> order{m_filterText, m_kindButton, m_pause, findChild<QWidget *>(QStringLiteral("logClear")),
-                           findChild<QWidget *>(QStringLiteral("logExport")), m_table};
-    for (QWidget *w : m_detail->findChildren<QWidget *>()) {
-        if (w->focusPolicy() & Qt::TabFocus)
-            order << w;
-    }
-    return order;
+    const QList<QWidget *> bar{m_filterText, m_kindButton, m_pause, findChild<QWidget *>(QStringLiteral("logClear")),
+                               findChild<QWidget *>(QStringLiteral("logExport")), m_table};
+    return bar + tabStopsIn(m_detail);
 }
 
 int LogView::visibleRowCount() const

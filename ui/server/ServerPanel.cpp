@@ -1,7 +1,7 @@
 #include "ServerPanel.h"
 
 #include "style/LabColors.h"
-#include "KickDialog.h"
+#include "close/CloseDialog.h"
 #include "PeerTableModel.h"
 #include "composer/Composer.h"
 #include "keyboard/FocusChain.h"
@@ -254,13 +254,9 @@ ServerPanel::ServerPanel(QWidget *parent)
 
     // Tab reads the panel top to bottom: where and how to listen, its settings, the peers, the
     // composer, the log.
-    QList<QWidget *> order{m_host, m_port, m_mode, settingsToggle, m_startStop};
-    for (QWidget *w : settings->widget()->findChildren<QWidget *>()) {
-        if (w->focusPolicy() & Qt::TabFocus)
-            order << w;
-    }
-    order << m_share << copy << m_target << kick << m_peerTable;
-    chainFocus(order + m_composer->focusOrder() + m_log->focusOrder());
+    const QList<QWidget *> where{m_host, m_port, m_mode, settingsToggle, m_startStop};
+    const QList<QWidget *> peers{m_share, copy, m_target, kick, m_peerTable};
+    chainFocus(where + tabStopsIn(settings->widget()) + peers + m_composer->focusOrder() + m_log->focusOrder());
 
     updateSendLabel();
     connect(m_server, &Server::stateChanged, this, &ServerPanel::updateState);
@@ -427,6 +423,7 @@ bool ServerPanel::start()
         if (!m_server->start())
             error = m_server->errorString();
     }
+    m_startFailed = !error.isEmpty();
     if (!error.isEmpty()) {
         m_status->setText(tr("Not started: %1").arg(error));
         setTone(m_status, Tone::Error);
@@ -481,7 +478,7 @@ void ServerPanel::askKick()
         kickSelected(1000, {});
         return;
     }
-    KickDialog dialog(tr("Close peer %1").arg(id), this);
+    CloseDialog dialog(tr("Close peer %1").arg(id), this);
     if (dialog.exec() == QDialog::Accepted)
         kickSelected(dialog.code(), dialog.reason());
 }
@@ -556,7 +553,7 @@ void ServerPanel::updateState()
         m_status->setText(tr("Listening on %1 · %2 · %n peer(s)", nullptr, m_server->peerCount())
                               .arg(m_server->url().toString(), serverModeName(m_server->config().mode)));
         setTone(m_status, Tone::Success, true);
-    } else if (!m_status->text().startsWith(tr("Not started"))) {
+    } else if (!m_startFailed) {
         m_status->setText(tr("Stopped"));
         setTone(m_status, Tone::Muted);
     }

@@ -96,6 +96,8 @@ private:
     QLabel *m_certInfo;
     QWidget *m_settingsBox = nullptr;
     QLabel *m_settingsNote = nullptr;
+    // The last Start failed: the status line keeps saying why until the next Start.
+    bool m_startFailed = false;
     PeerTableModel *m_peers;
     QLabel *m_peersTitle;
     QTableView *m_peerTable;

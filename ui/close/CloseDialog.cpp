@@ -1,4 +1,4 @@
-#include "KickDialog.h"
+#include "CloseDialog.h"
 
 #include "style/LabColors.h"
 
@@ -13,7 +13,7 @@
 
 namespace wslab {
 
-KickDialog::KickDialog(const QString &title, QWidget *parent)
+CloseDialog::CloseDialog(const QString &title, QWidget *parent)
     : QDialog(parent)
     , m_code(new QSpinBox(this))
     , m_reason(new QLineEdit(this))
@@ -27,8 +27,7 @@ KickDialog::KickDialog(const QString &title, QWidget *parent)
     m_code->setValue(1000);
     m_code->setToolTip(tr("The 2-byte status code of the close frame: 1000-1014 are defined by RFC 6455, 3000-3999 registered, 4000-4999 private"));
     m_reason->setObjectName(QStringLiteral("kickReason"));
-    m_reason->setMaxLength(123);
-    m_reason->setPlaceholderText(tr("optional, at most 123 bytes of UTF-8"));
+    m_reason->setPlaceholderText(tr("optional, at most %1 bytes of UTF-8").arg(CloseCode::kMaxReasonBytes));
     m_meaning->setObjectName(QStringLiteral("kickMeaning"));
     m_meaning->setWordWrap(true);
     m_meaning->setMinimumWidth(320);
@@ -39,47 +38,44 @@ KickDialog::KickDialog(const QString &title, QWidget *parent)
     form->addRow(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_code, &QSpinBox::valueChanged, this, &KickDialog::validate);
-    connect(m_reason, &QLineEdit::textChanged, this, &KickDialog::validate);
+    connect(m_code, &QSpinBox::valueChanged, this, &CloseDialog::validate);
+    connect(m_reason, &QLineEdit::textChanged, this, &CloseDialog::validate);
     validate();
 }
 
-int KickDialog::code() const
+int CloseDialog::code() const
 {
     return m_code->value();
 }
 
-void KickDialog::setCode(int code)
+void CloseDialog::setCode(int code)
 {
     m_code->setValue(code);
 }
 
-QString KickDialog::reason() const
+QString CloseDialog::reason() const
 {
     return m_reason->text();
 }
 
-void KickDialog::setReason(const QString &reason)
+void CloseDialog::setReason(const QString &reason)
 {
     m_reason->setText(reason);
 }
 
-QString KickDialog::problem() const
+QString CloseDialog::problem() const
 {
     QString why;
-    if (!CloseCode::isSendable(code(), &why))
-        return why;
-    if (reason().toUtf8().size() > 123)
-        return tr("the reason is %1 bytes; at most 123 fit in a close frame").arg(reason().toUtf8().size());
-    return {};
+    CloseCode::isSendableClose(code(), reason(), &why);
+    return why;
 }
 
-bool KickDialog::isAcceptable() const
+bool CloseDialog::isAcceptable() const
 {
     return problem().isEmpty();
 }
 
-void KickDialog::validate()
+void CloseDialog::validate()
 {
     const QString why = problem();
     const QString meaning = QStringLiteral("<b>%1</b>: %2").arg(CloseCode::name(code()).toHtmlEscaped(), CloseCode::meaning(code()).toHtmlEscaped());

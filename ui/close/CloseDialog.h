@@ -9,14 +9,15 @@ class QSpinBox;
 
 namespace wslab {
 
-// Asks for a close code and reason, explains the code as it is typed, and refuses codes that may
-// not be sent (1005, 1006, 1015, out of range) before anything reaches the wire.
-class KickDialog : public QDialog
+// Asks for a close code and reason, explains the code as it is typed, and refuses what may not be
+// sent (1005, 1006, 1015, out of range, a reason over 123 bytes of UTF-8) before anything reaches the
+// wire. Kicking a peer from the server and closing a client both use it.
+class CloseDialog : public QDialog
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(KickDialog)
+    Q_DISABLE_COPY_MOVE(CloseDialog)
 public:
-    explicit KickDialog(const QString &title, QWidget *parent = nullptr);
+    explicit CloseDialog(const QString &title, QWidget *parent = nullptr);
 
     int code() const;
     void setCode(int code);
