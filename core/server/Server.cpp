@@ -329,6 +329,20 @@ int Server::sendBinaryToAll(const QByteArray &data)
     return sent;
 }
 
+bool Server::ping(int peerId, const QByteArray &payload)
+{
+    Peer *p = m_peers.value(peerId);
+    return p && p->ping(payload);
+}
+
+int Server::pingAll(const QByteArray &payload)
+{
+    int pinged = 0;
+    for (Peer *p : std::as_const(m_peers))
+        pinged += p->ping(payload) ? 1 : 0;
+    return pinged;
+}
+
 bool Server::kick(int peerId, int code, const QString &reason)
 {
     QString why;

@@ -63,6 +63,10 @@ public:
     // Returns the number of peers it was sent to.
     int sendTextToAll(const QString &text);
     int sendBinaryToAll(const QByteArray &data);
+    // A ping to one open peer; false when there is no such open peer.
+    bool ping(int peerId, const QByteArray &payload = {});
+    // Returns the number of peers pinged.
+    int pingAll(const QByteArray &payload = {});
     // Closes one peer with a validated code; false (with errorString) for an unknown peer or bad code.
     bool kick(int peerId, int code, const QString &reason);
 

@@ -6,7 +6,6 @@
 #include "composer/Composer.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
-#include "server/Peer.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
@@ -176,8 +175,7 @@ void MainWindow::runFirstStartDemo()
     auto first = std::make_shared<QMetaObject::Connection>();
     *first = connect(server, &Server::peerConnected, server, [server, first](int peerId) {
         QObject::disconnect(*first);
-        if (Peer *peer = server->peer(peerId))
-            peer->ping(QByteArrayLiteral("hello"));
+        server->ping(peerId, QByteArrayLiteral("hello"));
     });
     client->connectToServer();
 }

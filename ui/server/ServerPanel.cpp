@@ -6,7 +6,6 @@
 #include "composer/Composer.h"
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
-#include "server/Peer.h"
 #include "server/Server.h"
 #include "tls/LabCertificate.h"
 
@@ -201,9 +200,7 @@ ServerPanel::ServerPanel(QWidget *parent)
         return sent > 0;
     });
     m_composer->setPingFunction([this](QString *error) {
-        int pinged = 0;
-        for (Peer *p : m_server->peers())
-            pinged += p->ping() ? 1 : 0;
+        const int pinged = m_server->pingAll();
         if (pinged == 0)
             *error = tr("no peer is connected");
         return pinged > 0;
