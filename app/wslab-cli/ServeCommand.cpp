@@ -3,6 +3,7 @@
 #include "CliArgs.h"
 #include "EventSink.h"
 #include "SignalWatcher.h"
+#include "chat/ChatRoom.h"
 #include "server/Server.h"
 
 #include <QCoreApplication>
@@ -22,7 +23,7 @@ ServerConfig configFrom(const CliArgs &args)
         c.host = args.value(QStringLiteral("host"));
     c.port = quint16(args.integer(QStringLiteral("port"), c.port, 0, 65535));
     if (args.isSet(QStringLiteral("mode")) && !serverModeFromName(args.value(QStringLiteral("mode")), &c.mode))
-        throw UsageError(QStringLiteral("serve: --mode expects echo, broadcast or silent, got \"%1\"").arg(args.value(QStringLiteral("mode"))));
+        throw UsageError(QStringLiteral("serve: --mode expects echo, broadcast, silent or chat, got \"%1\"").arg(args.value(QStringLiteral("mode"))));
     c.maxConnections = int(args.integer(QStringLiteral("max-connections"), c.maxConnections, 1, 1000000));
     c.maxMessageSize = args.integer(QStringLiteral("max-message-size"), c.maxMessageSize, 1, 1ll << 31);
     c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
@@ -56,7 +57,9 @@ int runServe(const QStringList &arguments)
     p.addOptions({
         O(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)."), QStringLiteral("H")),
         O(QStringLiteral("port"), QStringLiteral("Port (default 8080; 0 picks a free one)."), QStringLiteral("P")),
-        O(QStringLiteral("mode"), QStringLiteral("echo, broadcast or silent (default echo)."), QStringLiteral("mode")),
+        O(QStringLiteral("mode"), QStringLiteral("echo, broadcast, silent or chat (default echo); chat speaks docs/chat-protocol.md."), QStringLiteral("mode")),
+        O(QStringLiteral("history"), QStringLiteral("Chat mode: keep the history in this JSON Lines file, so a restart loses nothing."), QStringLiteral("FILE.jsonl")),
+        O(QStringLiteral("history-size"), QStringLiteral("Chat mode: messages kept for joiners and resumes (default 500)."), QStringLiteral("N")),
         O(QStringLiteral("max-connections"), QStringLiteral("Open connections allowed; the next gets HTTP 503 (default 1000)."), QStringLiteral("N")),
         O(QStringLiteral("max-message-size"), QStringLiteral("Largest incoming message in bytes; larger ones get close 1009 (default 16 MiB)."), QStringLiteral("BYTES")),
         O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."), QStringLiteral("MS")),
@@ -84,9 +87,22 @@ int runServe(const QStringList &arguments)
         throw UsageError(QStringLiteral("serve: unexpected argument \"%1\"").arg(args.positional().first()));
     const ServerConfig config = configFrom(args);
     const bool verbose = args.isSet(QStringLiteral("verbose"));
+    if (config.mode != ServerMode::Chat && (args.isSet(QStringLiteral("history")) || args.isSet(QStringLiteral("history-size"))))
+        throw UsageError(QStringLiteral("serve: --history and --history-size need --mode chat"));
 
     Server server;
     server.setConfig(config);
+    ChatRoom chat(&server);
+    if (config.mode == ServerMode::Chat) {
+        ChatRoom::Limits limits;
+        limits.historySize = int(args.integer(QStringLiteral("history-size"), limits.historySize, 0, 1000000));
+        chat.setLimits(limits);
+        QString error;
+        if (args.isSet(QStringLiteral("history")) && !chat.setHistoryFile(args.value(QStringLiteral("history")), &error)) {
+            std::fprintf(stderr, "wslab-cli: serve: %s\n", qPrintable(error));
+            return 1;
+        }
+    }
     EventSink sink;
     if (args.isSet(QStringLiteral("log")))
         sink.openLogFile(args.value(QStringLiteral("log")));

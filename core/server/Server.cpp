@@ -242,6 +242,7 @@ void Server::onPeerText(Peer *peer, const QString &text, const QByteArray &utf8)
         }
         break;
     case ServerMode::Silent:
+    case ServerMode::Chat:
         break;
     }
     Q_EMIT textReceived(peer->id(), text);
@@ -260,6 +261,7 @@ void Server::onPeerBinary(Peer *peer, const QByteArray &data)
         }
         break;
     case ServerMode::Silent:
+    case ServerMode::Chat:
         break;
     }
     Q_EMIT binaryReceived(peer->id(), data);

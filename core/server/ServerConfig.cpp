@@ -10,13 +10,14 @@ QString serverModeName(ServerMode mode)
     case ServerMode::Echo: return QStringLiteral("echo");
     case ServerMode::Broadcast: return QStringLiteral("broadcast");
     case ServerMode::Silent: return QStringLiteral("silent");
+    case ServerMode::Chat: return QStringLiteral("chat");
     }
     return {};
 }
 
 bool serverModeFromName(const QString &name, ServerMode *mode)
 {
-    for (ServerMode m : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent}) {
+    for (ServerMode m : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat}) {
         if (name == serverModeName(m)) {
             *mode = m;
             return true;

@@ -15,6 +15,7 @@ enum class ServerMode {
     Echo,      // send it back to its sender
     Broadcast, // send it to every other peer
     Silent,    // only log it; the server sends only when asked
+    Chat,      // a chat room (core/chat, docs/chat-protocol.md) answers; the server relays nothing itself
 };
 
 QString serverModeName(ServerMode mode);
