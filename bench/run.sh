@@ -178,6 +178,16 @@ if [ -n "$GUI_BENCH" ]; then
     QT_QPA_PLATFORM=offscreen timeout 120 "$GUI_BENCH" >"$RESULTS/gui.txt" 2>>"$RESULTS/errors.log" || echo "(exited with $?)" >>"$RESULTS/gui.txt"
 fi
 
+LOG_MEMORY=$BUILD/bench/bench-log-memory
+if [ -x "$LOG_MEMORY" ]; then
+    # 1,000 (QUICK: 200) echoes of 1 MiB under a 64 MiB log budget: RSS against (baseline + budget).
+    echo "Log memory ($LOG_MEMORY):"
+    # Two run timeouts: a loaded machine has taken a minute for it.
+    timeout $((2 * RUN_TIMEOUT)) "$LOG_MEMORY" --messages $((1000 / (SCALE > 1 ? 5 : 1))) --budget-mib 64 --timeout $((2 * RUN_TIMEOUT - 5)) \
+        >"$RESULTS/log-memory.txt" 2>>"$RESULTS/errors.log" \
+        || echo "(exited with $?)" >>"$RESULTS/log-memory.txt"
+fi
+
 echo "load average at end: $(machine_load); suite took $(($(date +%s) - START)) s" | tee -a "$RESULTS/machine.txt"
 echo
 "$PY" "$ROOT/bench/table.py" "$RESULTS" | tee "$RESULTS/table.md"

@@ -139,6 +139,10 @@ def main():
     if os.path.exists(gui):
         with open(gui) as f:
             print("\nGUI log ingest:\n```\n" + f.read().strip() + "\n```")
+    log_memory = os.path.join(results, "log-memory.txt")
+    if os.path.exists(log_memory):
+        with open(log_memory) as f:
+            print("\nLog memory (bench-log-memory):\n```\n" + f.read().strip() + "\n```")
     if problems:
         print("\nProblems:")
         for p in problems:

@@ -94,9 +94,12 @@ LogEvent LogEvent::make(EventKind kind, Direction direction, QByteArray data, qi
     e.kind = kind;
     e.direction = direction;
     e.size = fullSize >= 0 ? fullSize : data.size();
+    // A copy, not truncate(): truncate keeps the whole buffer (three bytes per character from toUtf8),
+    // so a cut 64 KiB could hold megabytes for as long as the event lives.
     if (data.size() > kMaxPayloadCopy)
-        data.truncate(kMaxPayloadCopy);
-    e.payload = std::move(data);
+        e.payload = QByteArray(data.constData(), kMaxPayloadCopy);
+    else
+        e.payload = std::move(data);
     return e;
 }
 

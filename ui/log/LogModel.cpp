@@ -52,6 +52,8 @@ LogModel::LogModel(EventLog *log, QObject *parent)
     m_flushTimer.setInterval(kFlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogModel::flush);
     connect(m_log, &EventLog::appended, this, &LogModel::scheduleFlush);
+    // A shared LogBudget can evict from this log while another one floods: those rows go at the next flush too.
+    connect(m_log, &EventLog::evicted, this, &LogModel::scheduleFlush);
     connect(m_log, &EventLog::cleared, this, &LogModel::onCleared);
     flush();
 }

@@ -4,6 +4,7 @@
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
+#include "log/LogBudget.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
 #include "server/Server.h"
@@ -16,7 +17,9 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -26,6 +29,7 @@
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -96,6 +100,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     statusBar()->addPermanentWidget(m_statusLabel, 1);
     connect(m_server, &ServerPanel::summaryChanged, this, &MainWindow::updateStatusBar);
     buildMenus();
+    setUpLogMemory();
 
     QSettings settings;
     const bool hasState = m_options.persist && settings.contains(QStringLiteral("window/geometry"));
@@ -146,6 +151,7 @@ ClientPanel *MainWindow::addClient()
             m_recentUrls.removeLast();
     });
     connect(panel, &ClientPanel::summaryChanged, this, &MainWindow::updateStatusBar);
+    m_logBudget->add(panel->client()->log());
     m_clients->addPanel(panel, name);
     updateStatusBar();
     return panel;
@@ -233,6 +239,10 @@ void MainWindow::buildMenus()
     next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
     QAction *previous = view->addAction(tr("&Previous client"), this, [step] { step(-1); });
     previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    view->addSeparator();
+    QAction *logMemory = view->addAction(tr("&Log memory…"), this, &MainWindow::chooseLogBudget);
+    logMemory->setObjectName(QStringLiteral("logMemoryAction"));
+    logMemory->setToolTip(tr("How much memory the logs of every endpoint may hold together"));
 
     view->addSeparator();
     m_darkColours = view->addAction(tr("&Dark colours"));
@@ -270,6 +280,59 @@ void MainWindow::updateStatusBar()
                                      .arg(open)
                                      .arg(panels.size())
                                : tr("Server stopped · %1 of %2 client(s) open").arg(open).arg(panels.size()));
+    updateLogMemory();
+}
+
+void MainWindow::setUpLogMemory()
+{
+    m_logBudget = new LogBudget(this);
+    int mib = kDefaultLogBudgetMiB;
+    if (m_options.persist)
+        mib = QSettings().value(QStringLiteral("log/budgetMiB"), kDefaultLogBudgetMiB).toInt();
+    m_logBudget->setMaxBytes(qint64(std::max(mib, kMinLogBudgetMiB)) * 1024 * 1024);
+    m_logBudget->add(m_server->server()->log());
+
+    m_logMemoryLabel = new QLabel(this);
+    m_logMemoryLabel->setObjectName(QStringLiteral("logMemory"));
+    m_logMemoryLabel->setToolTip(tr("Memory the logs of every endpoint hold together, out of their shared budget "
+                                    "(View → Log memory…). Over it, the log that holds the most drops its oldest events."));
+    statusBar()->addPermanentWidget(m_logMemoryLabel);
+    // Logs fill without any panel's summary changing (a flood of messages): a slow tick keeps this current.
+    auto *tick = new QTimer(this);
+    tick->setInterval(1000);
+    connect(tick, &QTimer::timeout, this, &MainWindow::updateLogMemory);
+    tick->start();
+}
+
+void MainWindow::updateLogMemory()
+{
+    const QLocale locale;
+    const double usedMiB = double(m_logBudget->bytesHeld()) / (1024.0 * 1024.0);
+    QString text = tr("Logs %1 of %2 MiB")
+                       .arg(locale.toString(usedMiB, 'f', 1), locale.toString(m_logBudget->maxBytes() / (1024 * 1024)));
+    if (m_logBudget->evictedCount() > 0)
+        text += tr(" · %1 older events dropped").arg(locale.toString(m_logBudget->evictedCount()));
+    m_logMemoryLabel->setText(text);
+}
+
+void MainWindow::setLogBudgetMiB(int mib)
+{
+    mib = std::max(mib, kMinLogBudgetMiB);
+    m_logBudget->setMaxBytes(qint64(mib) * 1024 * 1024);
+    if (m_options.persist)
+        QSettings().setValue(QStringLiteral("log/budgetMiB"), mib);
+    updateLogMemory();
+}
+
+void MainWindow::chooseLogBudget()
+{
+    bool ok = false;
+    const int mib = QInputDialog::getInt(this, tr("Log memory"),
+                                         tr("Memory the logs of every endpoint may hold together, in MiB.\n"
+                                            "Past it, the log holding the most drops its oldest events."),
+                                         int(m_logBudget->maxBytes() / (1024 * 1024)), kMinLogBudgetMiB, 1024 * 1024, 64, &ok);
+    if (ok)
+        setLogBudgetMiB(mib);
 }
 
 void MainWindow::saveState() const

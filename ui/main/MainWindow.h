@@ -12,6 +12,7 @@ namespace wslab {
 
 class ClientArea;
 class ClientPanel;
+class LogBudget;
 class ServerPanel;
 
 // The lab window: the server panel on the left, client panels as tabs or columns on the right. It assembles
@@ -49,6 +50,12 @@ public:
     bool exportLogsTo(const QString &dir, QStringList *written, QString *error) const;
     // True when there was no saved state and the demo ran.
     bool ranFirstStart() const { return m_ranFirstStart; }
+    // The one memory budget every endpoint's log shares (setting "log/budgetMiB").
+    LogBudget *logBudget() const { return m_logBudget; }
+    void setLogBudgetMiB(int mib);
+
+    static constexpr int kDefaultLogBudgetMiB = 512;
+    static constexpr int kMinLogBudgetMiB = 16;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -65,6 +72,9 @@ private:
     void showGlossary();
     void showAbout();
     void exportLogs();
+    void setUpLogMemory();
+    void updateLogMemory();
+    void chooseLogBudget();
 
     Options m_options;
     ServerPanel *m_server;
@@ -76,6 +86,8 @@ private:
     QStringList m_recentUrls;
     int m_nextClientNumber = 1;
     bool m_ranFirstStart = false;
+    LogBudget *m_logBudget = nullptr;
+    QLabel *m_logMemoryLabel = nullptr;
 };
 
 } // namespace wslab
