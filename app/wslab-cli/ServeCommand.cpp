@@ -107,7 +107,9 @@ int runServe(const QStringList &arguments)
         if (stopping)
             return;
         stopping = true;
-        server.stop(); // asks every peer to leave with 1001; each is aborted if it does not answer
+        // Asks every peer to leave with 1001; serve exits once each has answered with its own Close (what
+        // it sends meanwhile is discarded) or been aborted after the close timeout.
+        server.stop();
         if (server.peerCount() == 0)
             QCoreApplication::quit();
     });
