@@ -7,6 +7,7 @@
 #include "client/WebSocketUrl.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -85,6 +86,7 @@ public:
         connect(client, &Client::pongReceived, this, [this](const QByteArray &payload) {
             if (m_draining && payload == kDrainPing) {
                 m_pongSeen = true;
+                m_sincePong.start();
                 m_drainTimer.start(m_linger);
             }
         });
@@ -168,7 +170,9 @@ private:
     // Qt closes the TCP connection as soon as it sends a close frame, so replies still in flight would
     // be lost. The pong to a ping sent after the last message proves every message reached the server;
     // servers that answer from a separate task (python-websockets does) may send replies just after
-    // it, so the close waits until the link has been quiet for the linger time after the pong.
+    // it, so the close waits until the link has been quiet for the linger time after the pong. A server
+    // that never goes quiet (a busy broadcast) is closed after kLingerCap lingers all the same; see
+    // README's known limits for what that server then sees.
     void drainThenClose()
     {
         if (m_draining)
@@ -181,7 +185,7 @@ private:
 
     void extendLinger()
     {
-        if (m_draining && m_pongSeen)
+        if (m_draining && m_pongSeen && m_sincePong.elapsed() < kLingerCap * m_linger.count())
             m_drainTimer.start(m_linger);
     }
 
@@ -228,6 +232,8 @@ private:
     QTimer m_drainTimer;
     bool m_draining = false;
     bool m_pongSeen = false;
+    QElapsedTimer m_sincePong;
+    static constexpr int kLingerCap = 10;
     bool m_eof = false;
     bool m_terminating = false;
     bool m_warnedFull = false;
@@ -256,7 +262,7 @@ int runConnect(const QStringList &arguments)
         O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."), QStringLiteral("MS")),
         O(QStringLiteral("ca"), QStringLiteral("wss: also trust the CA or self-signed certificate(s) in this PEM file."), QStringLiteral("FILE")),
         O(QStringLiteral("insecure"), QStringLiteral("wss: connect even if the certificate is not trusted (a warning is printed).")),
-        O(QStringLiteral("linger"), QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300)."), QStringLiteral("MS")),
+        O(QStringLiteral("linger"), QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300); a server that never goes quiet is closed after ten times that."), QStringLiteral("MS")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),

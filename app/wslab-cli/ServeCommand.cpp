@@ -34,6 +34,7 @@ ServerConfig configFrom(const CliArgs &args)
     c.token = args.value(QStringLiteral("token"));
     c.allowedOrigins = args.values(QStringLiteral("allowed-origin"));
     c.maxPerAddress = int(args.integer(QStringLiteral("max-per-address"), c.maxPerAddress, 1, 1000000));
+    c.maxPendingHandshakes = int(args.integer(QStringLiteral("max-pending-handshakes"), c.maxPendingHandshakes, 1, 1000000));
     c.rateLimit = double(args.integer(QStringLiteral("rate-limit"), 0, 0, 1000000000));
     c.slowReaderLimit = args.integer(QStringLiteral("slow-reader-limit"), c.slowReaderLimit, 1, 1ll << 40);
     c.handshakeTimeout = args.millis(QStringLiteral("handshake-timeout"), c.handshakeTimeout, 1);
@@ -70,6 +71,7 @@ int runServe(const QStringList &arguments)
         O(QStringLiteral("token"), QStringLiteral("Require \"Authorization: Bearer T\" or ?token=T; otherwise HTTP 401. Never logged."), QStringLiteral("T")),
         O(QStringLiteral("allowed-origin"), QStringLiteral("Accept only this exact Origin (repeatable); others get HTTP 403."), QStringLiteral("ORIGIN")),
         O(QStringLiteral("max-per-address"), QStringLiteral("Open connections allowed from one address; the next gets HTTP 429 (default 64)."), QStringLiteral("N")),
+        O(QStringLiteral("max-pending-handshakes"), QStringLiteral("Connections that may be sending their upgrade request at once; past it new ones get HTTP 503 at once (default 256)."), QStringLiteral("N")),
         O(QStringLiteral("rate-limit"), QStringLiteral("Messages per second allowed per connection; over it: close 1008 (default 0: off)."), QStringLiteral("MSGS")),
         O(QStringLiteral("slow-reader-limit"), QStringLiteral("Unsent bytes a peer may hold before it is dropped with 1008 (default 8 MiB)."), QStringLiteral("BYTES")),
         O(QStringLiteral("handshake-timeout"), QStringLiteral("Time a client has to send its upgrade request, in ms; then HTTP 408 (default 10000)."), QStringLiteral("MS")),
@@ -123,7 +125,9 @@ int runServe(const QStringList &arguments)
         if (stopping)
             return;
         stopping = true;
-        server.stop(); // asks every peer to leave with 1001; each is aborted if it does not answer
+        // Asks every peer to leave with 1001; serve exits once each has answered with its own Close (what
+        // it sends meanwhile is discarded) or been aborted after the close timeout.
+        server.stop();
         if (server.peerCount() == 0)
             QCoreApplication::quit();
     });

@@ -1,15 +1,27 @@
 #include "FrameGuard.h"
 
 #include "protocol/CloseCode.h"
+#include "server/HoldableSocket.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>
+
+#include <algorithm>
+#include <limits>
 
 namespace wslab {
 
 namespace {
 constexpr int kLongestHeader = 14; // 2 + 8 bytes of length + 4 bytes of mask
+constexpr quint8 kCloseOpcode = 0x8;
+
+// The size of a frame header whose first two bytes are `b1`'s pair: length bytes and mask included.
+int headerSize(quint8 b1)
+{
+    const quint8 shortLength = b1 & 0x7f;
+    return 2 + (shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0)) + ((b1 & 0x80) ? 4 : 0);
 }
+} // namespace
 
 FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes)
     : QObject(socket)
@@ -17,6 +29,94 @@ FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes)
     , m_headBytes(headBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::beforeQt);
+    if (auto *holder = dynamic_cast<CloseHolder *>(socket))
+        holder->setHold([this] { return holdClose(); });
+}
+
+qint64 FrameGuard::consumedNow() const
+{
+    // Only beforeQt brings bytes into the socket's buffer, so what is gone since then Qt has read.
+    return m_arrived - m_socket->bytesAvailable();
+}
+
+bool FrameGuard::holdClose()
+{
+    if (!m_webSocket || m_answered || m_released)
+        return false;
+    if (m_draining)
+        return true;
+    const qint64 position = consumedNow();
+    // Qt read the client's Close and answered it: the handshake is complete.
+    if (m_clientCloseEnd >= 0 && position >= m_clientCloseEnd)
+        return false;
+    startDraining(position);
+    return !m_answered;
+}
+
+void FrameGuard::startDraining(qint64 position)
+{
+    m_draining = true;
+    // Qt's reader stops here: after an error of its own it may be lost inside a frame, and anything it
+    // still delivered would be a message after our Close.
+    QObject::disconnect(m_socket, &QIODevice::readyRead, m_webSocket.data(), nullptr);
+    // Pick up the stream where Qt stopped, which may be inside a frame or inside its header.
+    while (!m_frames.empty() && m_frames.front().end <= position)
+        m_frames.pop_front();
+    if (!m_frames.empty() && m_frames.front().start < position) {
+        m_inFrame = true;
+        m_frameB0 = m_frames.front().b0;
+        m_frameLeft = m_frames.front().end - position;
+    } else if (position > m_nextFrame) {
+        m_head = m_partialHeader.left(position - m_nextFrame);
+    }
+    m_frames.clear();
+    Q_EMIT closing();
+    // Read everything now: when Qt asked to close from inside its own read loop, that loop then finds
+    // nothing more to read.
+    drain();
+}
+
+void FrameGuard::drain()
+{
+    while (!m_answered) {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0)
+            return;
+        if (!m_inFrame) {
+            const qsizetype needed = m_head.size() < 2 ? 2 : headerSize(quint8(m_head.at(1)));
+            if (m_head.size() < needed) {
+                m_head += m_socket->read(std::min<qint64>(needed - m_head.size(), available));
+                continue;
+            }
+            const quint8 shortLength = quint8(m_head.at(1)) & 0x7f;
+            const int lengthBytes = shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0);
+            quint64 length = shortLength;
+            if (lengthBytes) {
+                length = 0;
+                for (int i = 0; i < lengthBytes; ++i)
+                    length = (length << 8) | quint8(m_head.at(2 + i));
+            }
+            m_frameB0 = quint8(m_head.at(0));
+            m_frameLeft = qint64(std::min<quint64>(length, quint64(std::numeric_limits<qint64>::max())));
+            m_head.clear();
+            m_inFrame = true;
+        }
+        if (m_frameLeft > 0) {
+            const qint64 skipped = m_socket->skip(std::min(m_frameLeft, available));
+            if (skipped <= 0)
+                return;
+            m_frameLeft -= skipped;
+            if (m_frameLeft > 0)
+                continue;
+        }
+        m_inFrame = false;
+        const quint8 opcode = m_frameB0 & 0x0f;
+        if (opcode == kCloseOpcode) {
+            m_answered = true;
+        } else if ((m_frameB0 & 0x80) && opcode < kCloseOpcode) {
+            ++m_discarded;
+        }
+    }
 }
 
 void FrameGuard::attach(QWebSocket *webSocket)
@@ -35,6 +135,15 @@ void FrameGuard::attach(QWebSocket *webSocket)
 
 void FrameGuard::beforeQt()
 {
+    if (m_draining) {
+        drain();
+        // The peer's Close is in: close TCP now, gracefully (our Close is already on its way).
+        if (m_answered && m_socket->state() == QAbstractSocket::ConnectedState) {
+            if (auto *holder = dynamic_cast<CloseHolder *>(m_socket))
+                holder->closeNow();
+        }
+        return;
+    }
     if (m_rejected || m_rejectAt >= 0)
         return;
     const qint64 available = m_socket->bytesAvailable();
@@ -74,8 +183,11 @@ void FrameGuard::beforeQt()
             return;
         }
         const int headerBytes = 2 + lengthBytes + 4;
-        if (bytes.size() < 2 + lengthBytes)
-            return; // the extended length is still on its way
+        if (bytes.size() < 2 + lengthBytes) {
+            // The extended length is still on its way; Qt may read the first two bytes meanwhile.
+            m_partialHeader = bytes.toByteArray();
+            return;
+        }
         quint64 length = shortLength;
         if (lengthBytes) {
             length = 0;
@@ -83,14 +195,19 @@ void FrameGuard::beforeQt()
                 length = (length << 8) | quint8(bytes.at(2 + i));
         }
         // Qt refuses frames over its size limit itself; past that point the stream is closed anyway.
-        if (length > quint64(std::numeric_limits<qint64>::max() / 2))
+        if (length > quint64(std::numeric_limits<qint64>::max() / 2)) {
+            m_partialHeader = bytes.toByteArray(); // for a close after Qt's error on it
             return;
-        m_nextFrame += headerBytes + qint64(length);
+        }
         const auto b0 = quint8(bytes.at(0));
-        if ((b0 & 0x80) && (b0 & 0x0f) < 0x8) // the final frame of a text or binary message
+        m_frames.push_back({m_nextFrame, m_nextFrame + headerBytes + qint64(length), b0});
+        m_nextFrame += headerBytes + qint64(length);
+        if ((b0 & 0x80) && (b0 & 0x0f) < kCloseOpcode) { // the final frame of a text or binary message
             m_lastMessageEnd = m_nextFrame;
-        else if ((b0 & 0x0f) == 0x8)
+        } else if ((b0 & 0x0f) == kCloseOpcode && m_clientCloseEnd < 0) {
+            m_clientCloseEnd = m_nextFrame;
             Q_EMIT closeFrameArrived();
+        }
     }
 }
 
@@ -104,7 +221,11 @@ void FrameGuard::afterQt()
 {
     if (!m_webSocket)
         return;
+    if (m_draining)
+        return;
     m_consumed = m_arrived - m_socket->bytesAvailable();
+    while (!m_frames.empty() && m_frames.front().end <= m_consumed)
+        m_frames.pop_front();
     // Qt stopped before the messages we waited for (it closed the connection itself): close anyway.
     if (m_rejectAt >= 0)
         reject(m_pendingWhy);

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <deque>
+
 class QTcpSocket;
 class QWebSocket;
 
@@ -16,6 +18,12 @@ namespace wslab {
 // new bytes before Qt consumes them) and once after (to learn how far Qt has read), so it can follow
 // frame boundaries in the byte stream without ever reading a byte itself. It only peeks at headers,
 // never at payloads, so a large message costs it nothing.
+//
+// It also finishes every close the server starts (RFC 6455 §7.1.1): Qt closes TCP as soon as its Close
+// frame is written, which resets a peer whose data we have not read, so the socket holds that close
+// (see HoldableSocket). From then on the guard reads the stream itself, Qt no longer does: data frames
+// are discarded and counted, and TCP is closed once the peer's Close has arrived. The Peer's close
+// timeout aborts a peer that never answers.
 class FrameGuard : public QObject
 {
     Q_OBJECT
@@ -28,13 +36,35 @@ public:
     // Attach once the Peer has connected to `webSocket`: messages before a bad frame reach it first.
     void attach(QWebSocket *webSocket);
 
+    // Messages that arrived after our Close and were dropped unread.
+    int discardedMessages() const { return m_discarded; }
+    // The peer answered our Close with its own.
+    bool closeAnswered() const { return m_answered; }
+    // The connection is being aborted: QAbstractSocket::abort() goes through close(), which must pass.
+    void releaseHold() { m_released = true; }
+
 Q_SIGNALS:
     // A violation was found and the connection is being closed; why is for the log.
     void violation(const QString &why);
     // A close frame from the client is next in line for Qt, which will answer it.
     void closeFrameArrived();
+    // The server started a close (ours or Qt's own): nothing more is delivered, and the connection stays
+    // open until the peer's Close arrives.
+    void closing();
 
 private:
+    // Where one frame lies in the stream, kept until Qt has read past it.
+    struct Frame
+    {
+        qint64 start;
+        qint64 end;
+        quint8 b0;
+    };
+
+    bool holdClose();
+    void startDraining(qint64 position);
+    void drain();
+    qint64 consumedNow() const;
     void beforeQt();
     void afterQt();
     void afterMessage();
@@ -50,7 +80,20 @@ private:
     qint64 m_nextFrame = 0;   // where the next unchecked frame header starts
     qint64 m_lastMessageEnd = 0; // just past the last final text or binary frame seen
     qint64 m_rejectAt = -1;   // a bad frame is waiting: close once Qt has read up to here
+    qint64 m_clientCloseEnd = -1; // just past the first close frame from the client
     QString m_pendingWhy;
+    std::deque<Frame> m_frames;   // headers seen that Qt has not read past yet
+    QByteArray m_partialHeader;   // the start of the header at m_nextFrame, while it is incomplete
+
+    // After a close the server started, the guard reads instead of Qt.
+    bool m_draining = false;
+    bool m_answered = false;
+    bool m_released = false;
+    bool m_inFrame = false;       // inside a frame whose header is known; else reading a header into m_head
+    QByteArray m_head;
+    quint8 m_frameB0 = 0;
+    qint64 m_frameLeft = 0;       // bytes of the current frame still to skip
+    int m_discarded = 0;
 };
 
 } // namespace wslab

@@ -2,6 +2,7 @@
 
 #include "protocol/Redaction.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrlQuery>
@@ -22,6 +23,10 @@ Gate::Gate(QObject *parent)
 void Gate::admit(QTcpSocket *socket)
 {
     socket->setParent(this);
+    if (m_waiting >= m_config.maxPendingHandshakes) {
+        turnAway(socket);
+        return;
+    }
     socket->setProperty(kWaitingProperty, true);
     ++m_waiting;
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
@@ -180,6 +185,24 @@ void Gate::refuse(QTcpSocket *socket, int status, const QString &why, const QByt
     socket->write(httpRefusal(status, why.toUtf8(), extraHeaders));
     socket->disconnectFromHost();
     // A peer that never reads our answer must not keep the socket alive.
+    QTimer::singleShot(kLingerAfterRefusal, socket, [socket] { socket->abort(); });
+}
+
+void Gate::turnAway(QTcpSocket *socket)
+{
+    // A slow flood (connections that never finish their request) is otherwise bounded only by the
+    // handshake timeout. Each one past the cap costs a write and a close: nothing is read or parsed.
+    const QString why = QStringLiteral("too many connections still sending their request (limit %1)").arg(m_config.maxPendingHandshakes);
+    Q_EMIT refused(socket->peerAddress(), socket->peerPort(), 503, why, {});
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    if (qobject_cast<QSslSocket *>(socket)) {
+        // No TLS session yet to carry an HTTP answer, and starting one is the cost being avoided.
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    socket->write(httpRefusal(503, why.toUtf8(), {{"Retry-After", "5"}}));
+    socket->disconnectFromHost();
     QTimer::singleShot(kLingerAfterRefusal, socket, [socket] { socket->abort(); });
 }
 

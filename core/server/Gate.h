@@ -32,7 +32,8 @@ public:
         m_connectionsFrom = std::move(fromAddress);
     }
 
-    // Takes ownership of a freshly accepted socket.
+    // Takes ownership of a freshly accepted socket. Past maxPendingHandshakes sockets waiting for
+    // their request, the new one is answered 503 and closed at once, without reading it.
     void admit(QTcpSocket *socket);
     // Drops every socket still waiting at the door.
     void abortAll();
@@ -49,6 +50,7 @@ Q_SIGNALS:
 
 private:
     void inspect(QTcpSocket *socket);
+    void turnAway(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, int status, const QString &why, const QByteArray &head,
                 const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void release(QTcpSocket *socket);

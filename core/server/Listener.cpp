@@ -1,5 +1,7 @@
 #include "Listener.h"
 
+#include "server/HoldableSocket.h"
+
 #include <QSslSocket>
 
 namespace wslab {
@@ -11,11 +13,17 @@ Listener::Listener(QObject *parent)
 
 void Listener::incomingConnection(qintptr descriptor)
 {
+    // Holdable, so a close the server starts can wait for the peer's answer (see HoldableSocket).
     if (!m_tls) {
-        QTcpServer::incomingConnection(descriptor);
+        auto *socket = new HoldableSocket<QTcpSocket>(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        addPendingConnection(socket);
         return;
     }
-    auto *socket = new QSslSocket(this);
+    auto *socket = new HoldableSocket<QSslSocket>(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;

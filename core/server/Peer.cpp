@@ -4,6 +4,7 @@
 #include "policy/HeartbeatMonitor.h"
 #include "protocol/CloseCode.h"
 #include "protocol/Redaction.h"
+#include "server/FrameGuard.h"
 
 #include <QWebSocket>
 
@@ -53,7 +54,7 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 log(std::move(e));
             });
     connect(&m_closeTimer, &QTimer::timeout, this,
-            [this] { abort(QStringLiteral("close handshake not answered in time")); });
+            [this] { abort(QStringLiteral("close handshake not answered in time") + discardedSuffix()); });
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
         close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
     });
@@ -99,7 +100,35 @@ QString Peer::subprotocol() const
 
 bool Peer::isOpen() const
 {
-    return !m_finished && m_socket->state() == QAbstractSocket::ConnectedState;
+    // RFC 6455 §5.5.1: after our Close, nothing more is sent, though the connection is still up.
+    return !m_finished && !m_serverClosing && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void Peer::setFrameGuard(FrameGuard *guard)
+{
+    m_guard = guard;
+    connect(guard, &FrameGuard::violation, this, [this] { m_serverClosing = true; });
+    connect(guard, &FrameGuard::closeFrameArrived, this, [this] { m_clientSentClose = true; });
+    connect(guard, &FrameGuard::closing, this, &Peer::noteClosing);
+}
+
+void Peer::noteClosing()
+{
+    // Qt closes by itself too (1009, 1007, its own 1002): from here on it is our close as well.
+    m_serverClosing = true;
+    m_heartbeat->stop();
+    m_idleTimer.stop();
+    if (!m_closeTimer.isActive())
+        m_closeTimer.start();
+}
+
+QString Peer::discardedSuffix() const
+{
+    const int discarded = m_guard ? m_guard->discardedMessages() : 0;
+    if (discarded == 0)
+        return {};
+    return discarded == 1 ? QStringLiteral("; 1 message discarded after close")
+                          : QStringLiteral("; %1 messages discarded after close").arg(discarded);
 }
 
 void Peer::sendText(const QString &text)
@@ -179,10 +208,10 @@ bool Peer::ping(const QByteArray &payload)
 
 void Peer::close(int code, const QString &reason)
 {
-    if (!isOpen() || m_serverClosing)
+    if (!isOpen())
         return;
-    m_serverClosing = true;
-    m_closeTimer.start();
+    noteClosing();
+    // Qt writes the Close frame; the FrameGuard then holds the TCP close Qt asks for until the answer.
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
 }
 
@@ -192,6 +221,8 @@ void Peer::abort(const QString &why)
         return;
     m_aborted = true;
     m_abortReason = why;
+    if (m_guard)
+        m_guard->releaseHold();
     m_socket->abort();
 }
 
@@ -242,7 +273,9 @@ void Peer::onDisconnected()
     } else if (m_serverClosing) {
         e.direction = Direction::Out;
         e.code = m_socket->closeCode();
-        e.detail = m_socket->closeReason();
+        e.detail = m_socket->closeReason() + discardedSuffix();
+        if (m_guard && !m_guard->closeAnswered())
+            e.detail += QStringLiteral("; the peer closed TCP without answering");
     } else if (m_closeFrameSeen) {
         // Qt also closes by itself (1009 for a message over the limit, 1007 for bad UTF-8, 1002): without
         // a close frame from the client, the close Qt sent is ours.

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 class QWebSocket;
@@ -15,6 +16,7 @@ class QWebSocket;
 namespace wslab {
 
 class EventLog;
+class FrameGuard;
 class HeartbeatMonitor;
 struct LogEvent;
 
@@ -37,6 +39,7 @@ public:
     QString subprotocol() const;
     QDateTime connectedAt() const { return m_connectedAt; }
     const TrafficCounters &counters() const { return m_counters; }
+    // Connected and not closing: only then is anything sent.
     bool isOpen() const;
 
     void sendText(const QString &text);
@@ -45,14 +48,13 @@ public:
     void sendText(const QString &text, const QByteArray &utf8);
     void sendBinary(const QByteArray &data);
     bool ping(const QByteArray &payload = {});
-    // A close code the server chose (validated by the caller); the peer is aborted if it does not answer.
+    // A close code the server chose (validated by the caller). The connection stays open until the
+    // peer's own Close arrives (what it sends meanwhile is discarded), or is aborted after the close timeout.
     void close(int code, const QString &reason);
     // Drops the connection without a close handshake.
     void abort(const QString &why);
-    // The FrameGuard is closing this peer with 1002: the close is ours, not the client's.
-    void noteProtocolViolation() { m_serverClosing = true; }
-    // The client sent a close frame (the FrameGuard saw it go by): a close Qt then reports is the client's.
-    void noteCloseFromClient() { m_clientSentClose = true; }
+    // The guard on this peer's socket: it finishes the closes the server starts and reports to the peer.
+    void setFrameGuard(FrameGuard *guard);
 
 Q_SIGNALS:
     // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
@@ -64,6 +66,10 @@ Q_SIGNALS:
 
 private:
     void onDisconnected();
+    // A close the server started (here, in the FrameGuard or in Qt) is under way.
+    void noteClosing();
+    // "; 37 messages discarded after close", or nothing.
+    QString discardedSuffix() const;
     void onText(const QString &text);
     void onBinary(const QByteArray &data);
     void noteActivity();
@@ -79,6 +85,7 @@ private:
     QString m_endpoint;
     EventLog *m_log;
     HeartbeatMonitor *m_heartbeat;
+    QPointer<FrameGuard> m_guard;
     QHostAddress m_address;
     quint16 m_port = 0;
     QDateTime m_connectedAt;

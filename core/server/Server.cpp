@@ -63,7 +63,9 @@ Server::Server(const QString &name, QObject *parent)
 
 Server::~Server()
 {
-    // Peers are told the server is going away rather than seeing the connection drop.
+    // Peers are told the server is going away rather than seeing the connection drop. There is no event
+    // loop left to wait for their answers: the sockets are aborted right after (use stop() and wait for
+    // peerCount() to reach 0 for a complete handshake, as wslab-cli serve does).
     for (Peer *peer : std::as_const(m_peers)) {
         peer->disconnect(this);
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
@@ -126,8 +128,8 @@ void Server::stop()
         return;
     m_tcpServer->close();
     m_gate->abortAll();
-    // Qt closes the TCP connection inside close(), so a peer with nothing left to send finishes (and
-    // leaves m_peers) before close() returns: walk a copy. Peers are deleted later, the pointers stay valid.
+    // Each peer stays until it answers our Close or its close timeout aborts it; one whose Close is already
+    // here finishes (and leaves m_peers) inside close(): walk a copy. Peers are deleted later.
     const QList<Peer *> peers = m_peers.values();
     for (Peer *peer : peers)
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
@@ -210,8 +212,7 @@ void Server::onNewWebSocket()
         if (m_relayingCounters)
             relayCounters(peer);
         if (upgrading.guard) {
-            connect(upgrading.guard, &FrameGuard::violation, peer, &Peer::noteProtocolViolation);
-            connect(upgrading.guard, &FrameGuard::closeFrameArrived, peer, &Peer::noteCloseFromClient);
+            peer->setFrameGuard(upgrading.guard);
             // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
             upgrading.guard->attach(socket);
         }

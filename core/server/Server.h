@@ -46,7 +46,8 @@ public:
 
     // Binds and listens; false with errorString when the config is invalid or the port is taken.
     bool start();
-    // Stops listening and closes every peer with 1001 (aborting those that do not answer in time).
+    // Stops listening and closes every peer with 1001. Peers leave as they answer (or are aborted after
+    // the close timeout): peerDisconnected tells when each is gone.
     void stop();
     State state() const { return m_state; }
     QString errorString() const { return m_errorString; }

@@ -43,6 +43,8 @@ QString ServerConfig::validate() const
         return QStringLiteral("path \"%1\" must start with /").arg(path);
     if (maxPerAddress < 1)
         return QStringLiteral("max connections per address must be at least 1");
+    if (maxPendingHandshakes < 1)
+        return QStringLiteral("max pending handshakes must be at least 1");
     if (rateLimit < 0)
         return QStringLiteral("rate limit must not be negative");
     if (slowReaderLimit < 1)

@@ -41,6 +41,7 @@ struct ServerConfig
     QString token;                                  // empty: off; else "Authorization: Bearer T" or ?token=T, else 401
     QStringList allowedOrigins;                     // empty: any; else exact Origin match, else 403
     int maxPerAddress = 64;                         // open connections from one client address, else 429
+    int maxPendingHandshakes = 256;                 // sockets still sending their request; past it: 503 at once
 
     // After the upgrade.
     double rateLimit = 0;                           // messages per second per peer, 0: off; over it: close 1008

@@ -56,6 +56,7 @@ void tst_FrameGuard::unmaskedFrameClosesWith1002()
     }
 
     QTRY_COMPARE(raw.closeCode(), 1002);
+    QVERIFY(raw.answerClose());
     QVERIFY(raw.waitForDisconnected());
     QCOMPARE(raw.messages(Opcode::Text), QList<QByteArray>{"masked, just before"});
     QCOMPARE(raw.messages(Opcode::Pong).size(), 0); // an unmasked ping is not answered

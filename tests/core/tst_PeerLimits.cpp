@@ -1,6 +1,8 @@
 #include "HardeningTest.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,6 +22,15 @@ wslab::LogEvent closeOf(const wslab::EventLog *log, int peerId)
             return e;
     }
     return {};
+}
+
+// Messages the server received from one peer.
+int textsFrom(const wslab::EventLog *log, int peerId)
+{
+    int n = 0;
+    for (const wslab::LogEvent &e : eventsOfKind(log, wslab::EventKind::Text))
+        n += e.peer == peerId && e.direction == wslab::Direction::In;
+    return n;
 }
 
 bool hasInfo(const wslab::EventLog *log, int peerId, const QString &start)
@@ -46,7 +57,8 @@ private Q_SLOTS:
     void slowReaderIsDroppedWith1008();
     void oneMessageOverTheBacklogLimitIsNotASlowReader();
     void closeNotAnsweredInTimeIsAborted();
-    void kickedPeerThatNeverAnswersIsNotWaitedFor();
+    void kickedPeerIsWaitedForUntilItAnswers();
+    void kickedPeerThatNeverAnswersIsAbortedAfterTheCloseTimeout();
 };
 
 void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
@@ -69,6 +81,7 @@ void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
              + encodeFrame(Opcode::Continuation, "c", true, true));
 
     QTRY_COMPARE(raw.closeCode(), 1009);
+    QVERIFY(raw.answerClose());
     QVERIFY(raw.waitForDisconnected());
     QCOMPARE(raw.messages(Opcode::Binary).size(), 1);
     QTRY_COMPARE(server.peerCount(), 1);
@@ -175,6 +188,7 @@ void tst_PeerLimits::slowReaderIsDroppedWith1008()
     slow.resumeReading();
     QTRY_COMPARE(slow.closeCode(), 1008);
     QCOMPARE(slow.frames().last().payload.mid(2), QByteArray("slow reader"));
+    QVERIFY(slow.answerClose());
     QVERIFY(slow.waitForDisconnected());
     QTRY_COMPARE(server.peerCount(), 1);
     const wslab::LogEvent close = closeOf(server.log(), slowId);
@@ -245,28 +259,78 @@ void tst_PeerLimits::closeNotAnsweredInTimeIsAborted()
     QVERIFY(bystander.echoes(QStringLiteral("after the abort")));
 }
 
-// The other side of the same Qt behaviour: a peer that reads our close frame but never answers it does
-// not hold the server for the close timeout, because Qt closes TCP as soon as the frame is out.
-void tst_PeerLimits::kickedPeerThatNeverAnswersIsNotWaitedFor()
+// RFC 6455 §7.1.1: after our Close the server reads on until the peer's Close, then closes TCP, so a
+// peer that was still sending reads our code instead of a reset. What it sent meanwhile is dropped.
+void tst_PeerLimits::kickedPeerIsWaitedForUntilItAnswers()
 {
     wslab::ServerConfig config = loopbackServerConfig();
-    config.closeTimeout = 60s; // far longer than the test may take
+    config.closeTimeout = 60s; // far longer than the test may take: only the answer ends it
     wslab::Server server;
     Bystander bystander;
     QVERIFY(startWithBystander(server, config, bystander));
-    RawPeer mute;
-    const int muteId = upgradedPeerId(mute, server);
-    QVERIFY(muteId > 0);
+    RawPeer late;
+    const int lateId = upgradedPeerId(late, server);
+    QVERIFY(lateId > 0);
 
-    QVERIFY(server.kick(muteId, 4000, QStringLiteral("out")));
-    QTRY_COMPARE(mute.closeCode(), 4000);
-    QCOMPARE(mute.frames().last().payload.mid(2), QByteArray("out"));
-    QVERIFY(mute.waitForDisconnected());
+    QVERIFY(server.kick(lateId, 4000, QStringLiteral("out")));
+    QTRY_COMPARE(late.closeCode(), 4000);
+    QCOMPARE(late.frames().last().payload.mid(2), QByteArray("out"));
+    // Messages that crossed our Close: neither delivered nor echoed, and the connection stays up.
+    for (int i = 0; i < 3; ++i)
+        late.sendFrame(Opcode::Text, "crossed the close");
+    QVERIFY(bystander.echoes(QStringLiteral("while the kicked peer is still sending")));
+    QVERIFY(late.isConnected());
+    QCOMPARE(server.peerCount(), 2);
+
+    QVERIFY(late.answerClose());
+    QVERIFY(late.waitForDisconnected());
     QTRY_COMPARE(server.peerCount(), 1);
-    const wslab::LogEvent close = closeOf(server.log(), muteId);
+    QCOMPARE(late.frames().size(), 1); // our Close and nothing after it
+    QCOMPARE(textsFrom(server.log(), lateId), 0);
+    const wslab::LogEvent close = closeOf(server.log(), lateId);
     QCOMPARE(close.code, 4000);
     QCOMPARE(close.direction, wslab::Direction::Out);
+    QCOMPARE(close.detail, QStringLiteral("out; 3 messages discarded after close"));
     QVERIFY(bystander.echoes(QStringLiteral("after the kick")));
+}
+
+// A peer that keeps sending and never answers our Close is aborted after the close timeout; what it sent
+// after our Close is counted in the close event.
+void tst_PeerLimits::kickedPeerThatNeverAnswersIsAbortedAfterTheCloseTimeout()
+{
+    wslab::ServerConfig config = loopbackServerConfig();
+    config.closeTimeout = 300ms;
+    wslab::Server server;
+    Bystander bystander;
+    QVERIFY(startWithBystander(server, config, bystander));
+    RawPeer chatty;
+    const int chattyId = upgradedPeerId(chatty, server);
+    QVERIFY(chattyId > 0);
+    // Sends every few milliseconds until the server drops it (at most a few seconds' worth).
+    QTimer sender;
+    int sends = 0;
+    connect(&sender, &QTimer::timeout, this, [&] {
+        if (chatty.isConnected() && ++sends < 3000)
+            chatty.sendFrame(Opcode::Text, "still talking");
+    });
+    sender.start(2ms);
+    QTRY_VERIFY(textsFrom(server.log(), chattyId) > 0);
+
+    QVERIFY(server.kick(chattyId, 4001, QStringLiteral("enough")));
+    const int deliveredBeforeKick = textsFrom(server.log(), chattyId);
+    QTRY_COMPARE(chatty.closeCode(), 4001);
+    QVERIFY(chatty.waitForDisconnected());
+    sender.stop();
+    QTRY_COMPARE(server.peerCount(), 1);
+    QCOMPARE(textsFrom(server.log(), chattyId), deliveredBeforeKick); // nothing after our Close was delivered
+    QCOMPARE(chatty.frames().last().opcode, Opcode::Close); // and nothing was sent after it
+    const wslab::LogEvent close = closeOf(server.log(), chattyId);
+    QCOMPARE(close.code, 1006);
+    const QRegularExpression detail(QStringLiteral("^close handshake not answered in time; (\\d+) messages? discarded after close$"));
+    const QRegularExpressionMatch match = detail.match(close.detail);
+    QVERIFY2(match.hasMatch(), qPrintable(close.detail));
+    QVERIFY(match.captured(1).toInt() > 0);
+    QVERIFY(bystander.echoes(QStringLiteral("after the abort")));
 }
 
 QTEST_GUILESS_MAIN(tst_PeerLimits)

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 using namespace std::chrono_literals;
 using namespace wslab::test;
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void qtReportsReceivedCodes1012To1014As1002();
     void tooBigMessageClosesWith1009OthersCarryOn();
     void connectionLimitAnswers503();
+    void halfOpenFloodIsCappedWhileOthersEcho();
     void gateRefusals_data();
     void gateRefusals();
     void incompleteRequestTimesOutWith408();
@@ -496,6 +498,68 @@ void tst_Server::tooBigMessageClosesWith1009OthersCarryOn()
     QTRY_COMPARE(bGot.size(), 1);
     QCOMPARE(aGot.at(1).at(0).toString(), QStringLiteral("still talking"));
     QCOMPARE(bGot.at(0).at(0).toByteArray(), QByteArray("\x01\x02"));
+}
+
+// A slow flood at the front door: 1,000 sockets that connect and send half a request, never the rest.
+// Only the default 256 may wait at once; the others get 503 at once, while a client connected before
+// keeps being echoed throughout.
+void tst_Server::halfOpenFloodIsCappedWhileOthersEcho()
+{
+    constexpr int kFlood = 1000;
+    const int cap = wslab::ServerConfig().maxPendingHandshakes;
+    QCOMPARE(cap, 256);
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Client bystander(QStringLiteral("bystander"));
+    QSignalSpy echoes(&bystander, &wslab::Client::textReceived);
+    QVERIFY(openClient(bystander, fastClientConfig(server.url())));
+    int echoed = 0;
+    const auto echoesAgain = [&] {
+        const QString text = QStringLiteral("still here %1").arg(++echoed);
+        return bystander.sendText(text) && QTest::qWaitFor([&] { return !echoes.isEmpty() && echoes.last().at(0).toString() == text; }, 5000);
+    };
+
+    std::vector<std::unique_ptr<QTcpSocket>> flood;
+    QByteArray answers[kFlood];
+    int connected = 0;
+    for (int i = 0; i < kFlood; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        QTcpSocket *raw = socket.get();
+        connect(raw, &QTcpSocket::connected, this, [raw, &connected] {
+            ++connected;
+            raw->write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // and never the rest
+        });
+        connect(raw, &QTcpSocket::readyRead, this, [raw, &answers, i] { answers[i] += raw->readAll(); });
+        raw->connectToHost(QHostAddress::LocalHost, server.port());
+        flood.push_back(std::move(socket));
+        if (i % 250 == 249)
+            QVERIFY(echoesAgain());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(connected, kFlood, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(countOfKind(server.log(), wslab::EventKind::Refused), kFlood - cap, 10000);
+    QVERIFY(echoesAgain());
+
+    const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
+    for (const wslab::LogEvent &e : refused) {
+        QCOMPARE(e.code, 503);
+        QVERIFY2(e.detail.endsWith(QStringLiteral("too many connections still sending their request (limit 256)")), qPrintable(e.detail));
+    }
+    // The turned-away sockets read the 503 and are closed; the ones within the cap are still waiting.
+    int got503 = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            got503 = 0;
+            for (const QByteArray &answer : answers)
+                got503 += answer.startsWith("HTTP/1.1 503 ");
+            return got503 == kFlood - cap;
+        }(),
+        10000);
+    int stillWaiting = 0;
+    for (int i = 0; i < kFlood; ++i)
+        stillWaiting += answers[i].isEmpty() && flood[size_t(i)]->state() == QAbstractSocket::ConnectedState;
+    QCOMPARE(stillWaiting, cap);
+    QCOMPARE(bystander.state(), State::Open);
+    QVERIFY(echoesAgain());
 }
 
 void tst_Server::connectionLimitAnswers503()

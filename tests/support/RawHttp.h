@@ -185,6 +185,16 @@ public:
         }
         return out;
     }
+    // Answers the server's close frame with the same code, as RFC 6455 §5.5.1 asks; the server closes
+    // TCP only once the answer is in. Waits for the server's close frame first.
+    bool answerClose(int timeoutMs = 5000)
+    {
+        if (!QTest::qWaitFor([this] { return closeCode() != 0; }, timeoutMs))
+            return false;
+        sendFrame(Opcode::Close, closePayload(closeCode()));
+        return true;
+    }
+
     // The code of the first close frame received, 0 while none has come.
     int closeCode() const
     {

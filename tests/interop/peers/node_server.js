@@ -5,6 +5,8 @@
 //   reject  answers every upgrade with HTTP 401 and prints "attempt N" for each ("attempt N probe" when
 //           the request carries X-Probe, the test's own marker)
 //   tls     the echo server over TLS with the given PEM certificate and key
+//   stream  sends 512-byte text messages to each connection without pause and ignores what it gets;
+//           prints "open protocol P" and "closed CODE REASON" per connection
 // Prints "port N" once listening on 127.0.0.1.
 'use strict';
 const fs = require('fs');
@@ -37,6 +39,18 @@ wss.on('connection', (ws, request) => {
   console.log(`open protocol ${ws.protocol || '-'}`);
   const lab = request.headers['x-lab'];
   if (lab !== undefined) ws.send(`x-lab: ${lab}`);
+  if (mode === 'stream') {
+    const message = 'v'.repeat(512);
+    const pump = () => {
+      for (let burst = 0; burst < 50 && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 64 * 1024; burst += 1)
+        ws.send(message);
+      if (ws.readyState === WebSocket.OPEN)
+        setImmediate(pump);
+    };
+    pump();
+    ws.on('close', (code, reason) => console.log(`closed ${code} ${reason.toString()}`.trimEnd()));
+    return;
+  }
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   ws.on('close', (code) => console.log(`closed ${code}`));
 });

@@ -11,6 +11,9 @@ Prints one line per finding; the test compares them. Exits non-zero on any surpr
   token URL [TOKEN]   connect with/without "Authorization: Bearer TOKEN", print "status S" or "echo ok"
   tls URL CAFILE      wss echo trusting CAFILE
   untrusted URL       wss with only the system's CAs: print "refused certificate" when verification fails
+  stream URL N [BIG]  N connections at once, each sending 512-byte text messages without pause (and one
+                      of BIG bytes after the 200th) while reading whatever comes back; prints
+                      "streaming" once each has sent 100, then "closed CODE REASON" as each one ends
 """
 import asyncio
 import ssl
@@ -86,6 +89,48 @@ async def token(url, value):
         print(f"status {error.status_code}", flush=True)
 
 
+async def stream_one(url, big, progress):
+    ws = await websockets.connect(url, max_size=None)
+
+    async def read_all():
+        try:
+            async for _ in ws:
+                pass
+        except websockets.ConnectionClosed:
+            pass
+
+    reader = asyncio.create_task(read_all())
+    message = "s" * 512
+    sent = 0
+    try:
+        while True:
+            if big and sent == 200:
+                await ws.send("B" * big)
+            await ws.send(message)
+            sent += 1
+            if sent == 100:
+                progress()
+            # send() returns without yielding while the socket takes the bytes: let the reader run.
+            await asyncio.sleep(0)
+    except websockets.ConnectionClosed:
+        pass
+    await reader
+    await ws.wait_closed()
+    print(f"closed {ws.close_code} {ws.close_reason}".rstrip(), flush=True)
+
+
+async def stream(url, count, big):
+    started = 0
+
+    def progress():
+        nonlocal started
+        started += 1
+        if started == count:
+            print("streaming", flush=True)
+
+    await asyncio.gather(*(stream_one(url, big, progress) for _ in range(count)))
+
+
 mode, url = sys.argv[1], sys.argv[2]
 if mode == "echo":
     asyncio.run(echo(url))
@@ -105,5 +150,7 @@ elif mode == "untrusted":
         asyncio.run(echo(url, ssl.create_default_context()))
     except ssl.SSLCertVerificationError:
         print("refused certificate", flush=True)
+elif mode == "stream":
+    asyncio.run(stream(url, int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 0))
 else:
     sys.exit(f"unknown mode {mode}")
