@@ -110,8 +110,11 @@ bool PerMessageInflater::run(QByteArrayView data, QByteArray *out, qint64 maxSiz
         out->resize(used + room);
         m_stream->next_out = reinterpret_cast<Bytef *>(out->data() + used);
         m_stream->avail_out = uInt(room);
+        const uInt inBefore = m_stream->avail_in;
         const int rc = ::inflate(m_stream, Z_SYNC_FLUSH);
         out->resize(used + room - m_stream->avail_out);
+        if (rc == Z_BUF_ERROR && m_stream->avail_in == inBefore && m_stream->avail_out == uInt(room))
+            return true; // zlib can make no progress with what it has: wait for the next frame
         if (out->size() > maxSize) {
             if (why)
                 *why = QStringLiteral("inflated message exceeds %1 bytes").arg(maxSize);
