@@ -236,8 +236,7 @@ void FrameDecoder::finishFrame(QList<Frame> *out)
         m_stopped = true;
         m_stopReason = f.violation;
     }
-    out->append(std::move(m_frame));
-    m_frame = Frame{};
+    out->append(std::move(m_frame)); // parseHeader starts the next one afresh
     m_stage = Stage::Header;
     m_headerHave = 0;
     m_headerNeed = 2;

@@ -38,7 +38,7 @@ struct ProtocolViolation
 
     bool isViolation() const { return kind != Kind::None; }
     // "client frame is not masked (RFC 6455 §5.1)"
-    QString describe() const { return isViolation() ? text % QStringLiteral(" (") % section % u')' : QString(); }
+    QString describe() const { return isViolation() ? text + QStringLiteral(" (") + section + u')' : QString(); }
 };
 
 } // namespace wslab
