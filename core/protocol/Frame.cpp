@@ -7,13 +7,20 @@ namespace wslab {
 QString Opcode::name(int opcode)
 {
     switch (opcode) {
-    case Continuation: return QStringLiteral("Continuation");
-    case Text: return QStringLiteral("Text");
-    case Binary: return QStringLiteral("Binary");
-    case Close: return QStringLiteral("Close");
-    case Ping: return QStringLiteral("Ping");
-    case Pong: return QStringLiteral("Pong");
-    default: return QStringLiteral("Reserved (0x") % QString::number(opcode, 16).toUpper() % u')';
+    case Continuation:
+        return QStringLiteral("Continuation");
+    case Text:
+        return QStringLiteral("Text");
+    case Binary:
+        return QStringLiteral("Binary");
+    case Close:
+        return QStringLiteral("Close");
+    case Ping:
+        return QStringLiteral("Ping");
+    case Pong:
+        return QStringLiteral("Pong");
+    default:
+        return QStringLiteral("Reserved (0x") % QString::number(opcode, 16).toUpper() % u')';
     }
 }
 

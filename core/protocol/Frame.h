@@ -22,13 +22,19 @@ enum Known : quint8 {
 };
 // "Text", "Ping", "Reserved (0x3)"
 QString name(int opcode);
-inline bool isControl(int opcode) { return (opcode & 0x8) != 0; }
-inline bool isReserved(int opcode) { return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB; }
+inline bool isControl(int opcode)
+{
+    return (opcode & 0x8) != 0;
+}
+inline bool isReserved(int opcode)
+{
+    return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB;
+}
 } // namespace Opcode
 
 using MaskKey = std::array<quint8, 4>;
 
-// How the payload length was written: in the 7 bits of the second byte, or as 126 + 16 bits, or 127 + 64 bits.
+// How the payload length was written: in the second byte's 7 bits, or as 126 + 16 bits, or 127 + 64 bits.
 enum class LengthEncoding { Bits7, Bits16, Bits64 };
 
 // A run of bytes inside one frame, counted from the frame's first byte.

@@ -20,9 +20,7 @@ bool isDataOpcode(int opcode)
 
 } // namespace
 
-FrameDecoder::FrameDecoder(Sender sender, const Options &options)
-    : m_sender(sender)
-    , m_options(options)
+FrameDecoder::FrameDecoder(Sender sender, const Options &options) : m_sender(sender), m_options(options)
 {
     m_options.maxFramePayload = std::clamp<qint64>(m_options.maxFramePayload, 0, kHardLimit);
     m_options.maxMessageSize = std::clamp<qint64>(m_options.maxMessageSize, 0, kHardLimit);
@@ -61,7 +59,10 @@ int FrameDecoder::feed(QByteArrayView bytes, QList<Frame> *out)
             if (m_headerNeed == 2) {
                 // The second byte says how long the rest of the header is.
                 const int length7 = m_headerBytes[1] & 0x7F;
-                m_headerNeed += (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + ((m_headerBytes[1] & 0x80) ? 4 : 0);
+                m_headerNeed += (length7 == 126   ? 2
+                                 : length7 == 127 ? 8
+                                                  : 0) +
+                                ((m_headerBytes[1] & 0x80) ? 4 : 0);
                 if (m_headerHave < m_headerNeed)
                     continue;
             }
@@ -72,7 +73,8 @@ int FrameDecoder::feed(QByteArrayView bytes, QList<Frame> *out)
                 m_stage = Stage::Payload;
             continue;
         }
-        const qsizetype take = qsizetype(std::min<qint64>(qint64(m_frame.payloadLength) - m_payloadHave, left));
+        const qsizetype take =
+            qsizetype(std::min<qint64>(qint64(m_frame.payloadLength) - m_payloadHave, left));
         char *dst = m_frame.payload.data() + m_payloadHave;
         if (m_frame.masked)
             applyMask(dst, p, take, m_frame.maskKey, int(m_payloadHave & 3));
@@ -155,7 +157,8 @@ void FrameDecoder::parseHeader()
 
     if (Opcode::isReserved(f.opcode)) {
         violate(Kind::ReservedOpcode, CloseCode::ProtocolError,
-                QStringLiteral("reserved opcode 0x%1").arg(QString::number(f.opcode, 16).toUpper()), "RFC 6455 §5.2");
+                QStringLiteral("reserved opcode 0x%1").arg(QString::number(f.opcode, 16).toUpper()),
+                "RFC 6455 §5.2");
     }
     if (f.rsv2 || f.rsv3) {
         violate(Kind::ReservedBits, CloseCode::ProtocolError,
@@ -164,9 +167,10 @@ void FrameDecoder::parseHeader()
     }
     if (f.rsv1) {
         if (!m_inflater) {
-            violate(Kind::ReservedBits, CloseCode::ProtocolError,
-                    QStringLiteral("RSV1 is set but no extension was negotiated (permessage-deflate was not)"),
-                    "RFC 6455 §5.2");
+            violate(
+                Kind::ReservedBits, CloseCode::ProtocolError,
+                QStringLiteral("RSV1 is set but no extension was negotiated (permessage-deflate was not)"),
+                "RFC 6455 §5.2");
         } else if (f.opcode != Opcode::Text && f.opcode != Opcode::Binary) {
             violate(Kind::CompressedBitMisplaced, CloseCode::ProtocolError,
                     f.isControl() ? QStringLiteral("RSV1 (compressed) is set on a control frame")
@@ -178,8 +182,8 @@ void FrameDecoder::parseHeader()
         violate(Kind::UnmaskedClientFrame, CloseCode::ProtocolError,
                 QStringLiteral("frame from the client is not masked"), "RFC 6455 §5.1");
     } else if (m_sender == Sender::Server && f.masked) {
-        violate(Kind::MaskedServerFrame, CloseCode::ProtocolError, QStringLiteral("frame from the server is masked"),
-                "RFC 6455 §5.1");
+        violate(Kind::MaskedServerFrame, CloseCode::ProtocolError,
+                QStringLiteral("frame from the server is masked"), "RFC 6455 §5.1");
     }
     if (f.isControl() && !Opcode::isReserved(f.opcode)) {
         if (f.payloadLength > 125) {
@@ -192,8 +196,8 @@ void FrameDecoder::parseHeader()
                     QStringLiteral("control frame is fragmented (FIN is clear)"), "RFC 6455 §5.5");
         }
     }
-    if ((f.lengthEncoding == LengthEncoding::Bits16 && f.payloadLength < 126)
-        || (f.lengthEncoding == LengthEncoding::Bits64 && f.payloadLength <= 0xFFFF)) {
+    if ((f.lengthEncoding == LengthEncoding::Bits16 && f.payloadLength < 126) ||
+        (f.lengthEncoding == LengthEncoding::Bits64 && f.payloadLength <= 0xFFFF)) {
         violate(Kind::NonMinimalLength, CloseCode::ProtocolError,
                 QStringLiteral("payload length %1 is written with %2 bits; the minimal encoding is required")
                     .arg(f.payloadLength)
@@ -262,8 +266,8 @@ void FrameDecoder::checkClose()
     const QByteArrayView reason = QByteArrayView(f.payload).sliced(2);
     Utf8Validator utf8;
     if (!utf8.feed(reason) || !utf8.isComplete()) {
-        violate(Kind::InvalidUtf8, CloseCode::InvalidPayload, QStringLiteral("close reason is not valid UTF-8"),
-                "RFC 6455 §8.1");
+        violate(Kind::InvalidUtf8, CloseCode::InvalidPayload,
+                QStringLiteral("close reason is not valid UTF-8"), "RFC 6455 §8.1");
         return;
     }
     f.closeReason = QString::fromUtf8(reason);
@@ -317,7 +321,8 @@ void FrameDecoder::addToMessage()
     } else {
         if (from + f.payload.size() > m_options.maxMessageSize) {
             violate(Kind::MessageTooBig, CloseCode::MessageTooBig,
-                    QStringLiteral("message exceeds the decoder's limit of %1 bytes").arg(m_options.maxMessageSize),
+                    QStringLiteral("message exceeds the decoder's limit of %1 bytes")
+                        .arg(m_options.maxMessageSize),
                     "RFC 6455 §10.4");
             abandonMessage();
             m_messageOpen = !f.fin;

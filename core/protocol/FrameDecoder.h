@@ -58,7 +58,7 @@ public:
     const ProtocolViolation &stopReason() const { return m_stopReason; }
     qint64 bytesDecoded() const { return m_streamOffset; } // up to the end of the last whole frame
     qint64 bytesIgnored() const { return m_ignored; }      // fed after a stop
-    qint64 bytesPending() const; // of a frame not yet complete
+    qint64 bytesPending() const;                           // of a frame not yet complete
     bool isInsideMessage() const { return m_messageOpen; }
 
 private:
@@ -80,11 +80,11 @@ private:
     quint8 m_headerBytes[14];
     int m_headerHave = 0;
     int m_headerNeed = 2;
-    Frame m_frame;           // the frame being decoded
+    Frame m_frame; // the frame being decoded
     qint64 m_payloadHave = 0;
     bool m_unusableLength = false; // the header's length cannot be followed: stop after the header
 
-    bool m_messageOpen = false;  // a Text or Binary message has started and not yet finished
+    bool m_messageOpen = false;      // a Text or Binary message has started and not yet finished
     bool m_messageDiscarded = false; // it broke a rule; its remaining fragments are skipped
     Message m_message;
     Utf8Validator m_utf8;

@@ -52,17 +52,21 @@ QList<ProtocolViolation> Handshake::checkRequest(const HttpRequest &request)
 {
     QList<ProtocolViolation> out;
     if (request.method != "GET")
-        out.append(problem(QStringLiteral("the upgrade request must use GET, not %1").arg(QString::fromLatin1(request.method)),
+        out.append(problem(QStringLiteral("the upgrade request must use GET, not %1")
+                               .arg(QString::fromLatin1(request.method)),
                            "RFC 6455 §4.2.1"));
     if (request.version != "HTTP/1.1")
-        out.append(problem(QStringLiteral("the upgrade request must be HTTP/1.1, not %1").arg(QString::fromLatin1(request.version)),
+        out.append(problem(QStringLiteral("the upgrade request must be HTTP/1.1, not %1")
+                               .arg(QString::fromLatin1(request.version)),
                            "RFC 6455 §4.2.1"));
     if (!request.hasHeader("Host"))
         out.append(problem(QStringLiteral("the request has no Host header"), "RFC 6455 §4.2.1"));
     if (!request.headerHasToken("Upgrade", "websocket"))
-        out.append(problem(QStringLiteral("the request's Upgrade header does not name websocket"), "RFC 6455 §4.2.1"));
+        out.append(problem(QStringLiteral("the request's Upgrade header does not name websocket"),
+                           "RFC 6455 §4.2.1"));
     if (!request.headerHasToken("Connection", "upgrade"))
-        out.append(problem(QStringLiteral("the request's Connection header does not list Upgrade"), "RFC 6455 §4.2.1"));
+        out.append(problem(QStringLiteral("the request's Connection header does not list Upgrade"),
+                           "RFC 6455 §4.2.1"));
     const QByteArray key = request.header("Sec-WebSocket-Key");
     const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
     if (key.isEmpty())
@@ -84,7 +88,8 @@ Handshake Handshake::check(const HttpRequest &request, const HttpResponse &respo
     h.accept = response.header("Sec-WebSocket-Accept");
     h.offeredSubprotocols = tokens(joined(request.headers, "Sec-WebSocket-Protocol"));
     if (!parseExtensionHeader(joined(request.headers, "Sec-WebSocket-Extensions"), &h.offeredExtensions))
-        h.problems.append(problem(QStringLiteral("the request's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
+        h.problems.append(
+            problem(QStringLiteral("the request's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
 
     if (response.statusCode != 101) {
         h.problems.append(problem(QStringLiteral("the server answered %1 %2, not 101 Switching Protocols")
@@ -94,24 +99,29 @@ Handshake Handshake::check(const HttpRequest &request, const HttpResponse &respo
         return h; // a refusal carries no handshake to check further
     }
     if (!response.headerHasToken("Upgrade", "websocket"))
-        h.problems.append(problem(QStringLiteral("the response's Upgrade header does not name websocket"), "RFC 6455 §4.1"));
-    if (!response.headerHasToken("Connection", "upgrade"))
-        h.problems.append(problem(QStringLiteral("the response's Connection header does not list Upgrade"), "RFC 6455 §4.1"));
-    if (!h.acceptMatches())
-        h.problems.append(problem(h.accept.isEmpty()
-                                      ? QStringLiteral("the response has no Sec-WebSocket-Accept")
-                                      : QStringLiteral("Sec-WebSocket-Accept is %1; the key gives %2")
-                                            .arg(QString::fromLatin1(h.accept), QString::fromLatin1(h.expectedAccept)),
+        h.problems.append(problem(QStringLiteral("the response's Upgrade header does not name websocket"),
                                   "RFC 6455 §4.1"));
+    if (!response.headerHasToken("Connection", "upgrade"))
+        h.problems.append(problem(QStringLiteral("the response's Connection header does not list Upgrade"),
+                                  "RFC 6455 §4.1"));
+    if (!h.acceptMatches())
+        h.problems.append(
+            problem(h.accept.isEmpty()
+                        ? QStringLiteral("the response has no Sec-WebSocket-Accept")
+                        : QStringLiteral("Sec-WebSocket-Accept is %1; the key gives %2")
+                              .arg(QString::fromLatin1(h.accept), QString::fromLatin1(h.expectedAccept)),
+                    "RFC 6455 §4.1"));
 
     h.subprotocol = response.header("Sec-WebSocket-Protocol").trimmed();
     if (!h.subprotocol.isEmpty() && !h.offeredSubprotocols.contains(h.subprotocol))
-        h.problems.append(problem(QStringLiteral("the server chose subprotocol %1, which the client did not offer")
-                                      .arg(QString::fromLatin1(h.subprotocol)),
-                                  "RFC 6455 §4.1"));
+        h.problems.append(
+            problem(QStringLiteral("the server chose subprotocol %1, which the client did not offer")
+                        .arg(QString::fromLatin1(h.subprotocol)),
+                    "RFC 6455 §4.1"));
 
     if (!parseExtensionHeader(response.joinedHeader("Sec-WebSocket-Extensions"), &h.extensions)) {
-        h.problems.append(problem(QStringLiteral("the response's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
+        h.problems.append(
+            problem(QStringLiteral("the response's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
         return h;
     }
     for (const WebSocketExtension &accepted : std::as_const(h.extensions)) {
@@ -124,8 +134,9 @@ Handshake Handshake::check(const HttpRequest &request, const HttpResponse &respo
         }
         const QString name = QString::fromLatin1(accepted.name);
         if (!offer) {
-            h.problems.append(problem(QStringLiteral("the server accepted extension %1, which the client did not offer").arg(name),
-                                      "RFC 6455 §4.1"));
+            h.problems.append(problem(
+                QStringLiteral("the server accepted extension %1, which the client did not offer").arg(name),
+                "RFC 6455 §4.1"));
             continue;
         }
         if (accepted.name.compare("permessage-deflate", Qt::CaseInsensitive) != 0)
@@ -143,12 +154,14 @@ Handshake Handshake::check(const HttpRequest &request, const HttpResponse &respo
         // The server may only limit the client's window if the client said it can honour a limit.
         bool clientBitsOffered = false;
         for (const WebSocketExtension &o : std::as_const(h.offeredExtensions)) {
-            if (o.name.compare("permessage-deflate", Qt::CaseInsensitive) == 0 && o.param("client_max_window_bits"))
+            if (o.name.compare("permessage-deflate", Qt::CaseInsensitive) == 0 &&
+                o.param("client_max_window_bits"))
                 clientBitsOffered = true;
         }
         if (accepted.param("client_max_window_bits") && !clientBitsOffered) {
-            h.problems.append(problem(QStringLiteral("the server set client_max_window_bits, which the client did not offer"),
-                                      "RFC 7692 §7.1.2.2"));
+            h.problems.append(problem(
+                QStringLiteral("the server set client_max_window_bits, which the client did not offer"),
+                "RFC 7692 §7.1.2.2"));
             continue;
         }
         h.deflate = params;

@@ -30,9 +30,9 @@ struct Handshake
     QByteArray expectedAccept; // computed from the key
     QByteArray accept;         // as the server sent it
     QList<QByteArray> offeredSubprotocols;
-    QByteArray subprotocol;    // the server's choice, or empty
+    QByteArray subprotocol; // the server's choice, or empty
     QList<WebSocketExtension> offeredExtensions;
-    QList<WebSocketExtension> extensions; // as the server accepted them
+    QList<WebSocketExtension> extensions;           // as the server accepted them
     std::optional<PerMessageDeflateParams> deflate; // set when permessage-deflate was agreed
 
     bool isValid() const { return problems.isEmpty(); }

@@ -22,7 +22,10 @@ struct PerMessageDeflateParams
     // a parameter RFC 7692 §7.1 does not allow there: unknown, repeated, or a window size outside 8..15.
     static bool fromResponse(const WebSocketExtension &accepted, PerMessageDeflateParams *out, QString *why);
 
-    int windowBits(bool sentByClient) const { return sentByClient ? clientMaxWindowBits : serverMaxWindowBits; }
+    int windowBits(bool sentByClient) const
+    {
+        return sentByClient ? clientMaxWindowBits : serverMaxWindowBits;
+    }
     bool noContextTakeover(bool sentByClient) const
     {
         return sentByClient ? clientNoContextTakeover : serverNoContextTakeover;

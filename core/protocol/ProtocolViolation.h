@@ -32,13 +32,16 @@ struct ProtocolViolation
     };
 
     Kind kind = Kind::None;
-    QString text;    // "client frame is not masked"
-    QString section; // "RFC 6455 §5.1"
+    QString text;      // "client frame is not masked"
+    QString section;   // "RFC 6455 §5.1"
     int closeCode = 0; // what the receiving endpoint closes with: 1002, 1007 or 1009
 
     bool isViolation() const { return kind != Kind::None; }
     // "client frame is not masked (RFC 6455 §5.1)"
-    QString describe() const { return isViolation() ? text + QStringLiteral(" (") + section + u')' : QString(); }
+    QString describe() const
+    {
+        return isViolation() ? text + QStringLiteral(" (") + section + u')' : QString();
+    }
 };
 
 } // namespace wslab

@@ -19,6 +19,21 @@ QByteArray hex(const char *text)
 }
 
 const QByteArray kHello = "Hello";
+
+// Under AddressSanitizer each 64 KiB allocation is slow enough that decoding the 64 KiB example at all
+// 65,547 splits would take minutes; there the long middle of a payload is cut at every 31st offset
+// (31 is prime to 4, so every phase of the mask key is still cut many times).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr qsizetype kMiddleStride = 31;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr qsizetype kMiddleStride = 31;
+#else
+constexpr qsizetype kMiddleStride = 1;
+#endif
+#else
+constexpr qsizetype kMiddleStride = 1;
+#endif
 const MaskKey kRfcKey{0x37, 0xfa, 0x21, 0x3d};
 
 FrameDecoder::Options withDeflate(PerMessageDeflateParams params = {})
@@ -104,8 +119,8 @@ QString decodeInPieces(Sender sender, const QByteArray &bytes, const QList<qsize
     return describe(out, decoder);
 }
 
-// Decodes whole, split in two at every offset, in three at every pair of offsets (short inputs) and
-// byte by byte; every way must give the same frames. `frames` gets the frames of the whole decode.
+// Decodes whole, split in two at every offset (see kMiddleStride), in three at every pair of offsets
+// (short inputs) and byte by byte; every way must give the same frames. `frames` gets the frames of the whole decode.
 void decodeEverySplit(Sender sender, const QByteArray &bytes, QList<Frame> *frames,
                       const FrameDecoder::Options &options = {})
 {
@@ -122,6 +137,9 @@ void decodeEverySplit(Sender sender, const QByteArray &bytes, QList<Frame> *fram
         return false;
     };
     for (qsizetype cut = 0; cut <= bytes.size(); ++cut) {
+        const bool nearAnEnd = cut < 4096 || cut > bytes.size() - 4096;
+        if (!nearAnEnd && cut % kMiddleStride != 0)
+            continue;
         if (!check({cut}))
             QFAIL("a split decodes differently");
     }
