@@ -709,12 +709,14 @@ void tst_FrameDecoder::continuesAfterAViolationWhenAsked()
                            + FrameEncoder::frame(Opcode::Continuation, "A", kRfcKey)
                            + FrameEncoder::frame(Opcode::Text, "A\xc3", kRfcKey, false)
                            + FrameEncoder::frame(Opcode::Continuation, "(", kRfcKey) // not UTF-8
-                           + FrameEncoder::frame(Opcode::Text, "Bye!!", kRfcKey);
+                           + FrameEncoder::frame(Opcode::Text, "Bye!!", kRfcKey)
+                           + FrameEncoder::frame(Opcode::Binary, "unfinished", kRfcKey, false)
+                           + FrameEncoder::frame(Opcode::Text, "new", kRfcKey); // drops the unfinished one
     QList<Frame> out;
     decodeEverySplit(Sender::Client, bytes, &out, options);
     if (QTest::currentTestFailed())
         return;
-    QCOMPARE(out.size(), 5);
+    QCOMPARE(out.size(), 7);
     QCOMPARE(out[0].violation.kind, Kind::UnmaskedClientFrame);
     QCOMPARE(out[0].message->payload, kHello);
     QCOMPARE(out[1].violation.kind, Kind::ContinuationWithoutStart);
@@ -725,6 +727,11 @@ void tst_FrameDecoder::continuesAfterAViolationWhenAsked()
     QVERIFY(!out[4].violation.isViolation());
     QCOMPARE(out[4].message->payload, QByteArray("Bye!!"));
     QCOMPARE(out[4].message->frameCount, 1);
+    QVERIFY(!out[5].message);
+    QCOMPARE(out[6].violation.kind, Kind::DataFrameInsideMessage);
+    QCOMPARE(out[6].message->payload, QByteArray("new"));
+    QCOMPARE(out[6].message->opcode, quint8(Opcode::Text));
+    QCOMPARE(out[6].message->frameCount, 1);
 }
 
 void tst_FrameDecoder::frameOverTheLimitStopsBeforeItsPayload()
