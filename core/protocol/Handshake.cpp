@@ -1,0 +1,172 @@
+#include "Handshake.h"
+
+#include <QCryptographicHash>
+
+namespace wslab {
+
+namespace {
+
+constexpr char kGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+ProtocolViolation problem(const QString &text, const char *section)
+{
+    return {ProtocolViolation::Kind::Handshake, text, QString::fromUtf8(section), 0};
+}
+
+QList<QByteArray> tokens(const QByteArray &value)
+{
+    QList<QByteArray> out;
+    for (const QByteArray &part : value.split(',')) {
+        const QByteArray t = part.trimmed();
+        if (!t.isEmpty())
+            out.append(t);
+    }
+    return out;
+}
+
+// Header values that may be repeated, as one comma-separated list (RFC 9110 §5.3).
+QByteArray joined(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
+{
+    QByteArray out;
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!out.isEmpty())
+            out += ", ";
+        out += value;
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray Handshake::acceptFor(QByteArrayView key)
+{
+    QCryptographicHash sha1(QCryptographicHash::Sha1);
+    sha1.addData(key);
+    sha1.addData(QByteArrayView(kGuid));
+    return sha1.result().toBase64();
+}
+
+QList<ProtocolViolation> Handshake::checkRequest(const HttpRequest &request)
+{
+    QList<ProtocolViolation> out;
+    if (request.method != "GET")
+        out.append(problem(QStringLiteral("the upgrade request must use GET, not %1")
+                               .arg(QString::fromLatin1(request.method)),
+                           "RFC 6455 §4.2.1"));
+    if (request.version != "HTTP/1.1")
+        out.append(problem(QStringLiteral("the upgrade request must be HTTP/1.1, not %1")
+                               .arg(QString::fromLatin1(request.version)),
+                           "RFC 6455 §4.2.1"));
+    if (!request.hasHeader("Host"))
+        out.append(problem(QStringLiteral("the request has no Host header"), "RFC 6455 §4.2.1"));
+    if (!request.headerHasToken("Upgrade", "websocket"))
+        out.append(problem(QStringLiteral("the request's Upgrade header does not name websocket"),
+                           "RFC 6455 §4.2.1"));
+    if (!request.headerHasToken("Connection", "upgrade"))
+        out.append(problem(QStringLiteral("the request's Connection header does not list Upgrade"),
+                           "RFC 6455 §4.2.1"));
+    const QByteArray key = request.header("Sec-WebSocket-Key");
+    const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (key.isEmpty())
+        out.append(problem(QStringLiteral("the request has no Sec-WebSocket-Key"), "RFC 6455 §4.2.1"));
+    else if (!decoded || decoded.decoded.size() != 16 || key.size() != 24)
+        out.append(problem(QStringLiteral("Sec-WebSocket-Key must be 16 bytes in Base64 (24 characters)"),
+                           "RFC 6455 §4.2.1"));
+    if (request.header("Sec-WebSocket-Version") != "13")
+        out.append(problem(QStringLiteral("Sec-WebSocket-Version must be 13"), "RFC 6455 §4.2.1"));
+    return out;
+}
+
+Handshake Handshake::check(const HttpRequest &request, const HttpResponse &response)
+{
+    Handshake h;
+    h.problems = checkRequest(request);
+    h.key = request.header("Sec-WebSocket-Key");
+    h.expectedAccept = acceptFor(h.key);
+    h.accept = response.header("Sec-WebSocket-Accept");
+    h.offeredSubprotocols = tokens(joined(request.headers, "Sec-WebSocket-Protocol"));
+    if (!parseExtensionHeader(joined(request.headers, "Sec-WebSocket-Extensions"), &h.offeredExtensions))
+        h.problems.append(
+            problem(QStringLiteral("the request's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
+
+    if (response.statusCode != 101) {
+        h.problems.append(problem(QStringLiteral("the server answered %1 %2, not 101 Switching Protocols")
+                                      .arg(response.statusCode)
+                                      .arg(QString::fromLatin1(response.reasonPhrase)),
+                                  "RFC 6455 §4.1"));
+        return h; // a refusal carries no handshake to check further
+    }
+    if (!response.headerHasToken("Upgrade", "websocket"))
+        h.problems.append(problem(QStringLiteral("the response's Upgrade header does not name websocket"),
+                                  "RFC 6455 §4.1"));
+    if (!response.headerHasToken("Connection", "upgrade"))
+        h.problems.append(problem(QStringLiteral("the response's Connection header does not list Upgrade"),
+                                  "RFC 6455 §4.1"));
+    if (!h.acceptMatches())
+        h.problems.append(
+            problem(h.accept.isEmpty()
+                        ? QStringLiteral("the response has no Sec-WebSocket-Accept")
+                        : QStringLiteral("Sec-WebSocket-Accept is %1; the key gives %2")
+                              .arg(QString::fromLatin1(h.accept), QString::fromLatin1(h.expectedAccept)),
+                    "RFC 6455 §4.1"));
+
+    h.subprotocol = response.header("Sec-WebSocket-Protocol").trimmed();
+    if (!h.subprotocol.isEmpty() && !h.offeredSubprotocols.contains(h.subprotocol))
+        h.problems.append(
+            problem(QStringLiteral("the server chose subprotocol %1, which the client did not offer")
+                        .arg(QString::fromLatin1(h.subprotocol)),
+                    "RFC 6455 §4.1"));
+
+    if (!parseExtensionHeader(response.joinedHeader("Sec-WebSocket-Extensions"), &h.extensions)) {
+        h.problems.append(
+            problem(QStringLiteral("the response's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
+        return h;
+    }
+    for (const WebSocketExtension &accepted : std::as_const(h.extensions)) {
+        const WebSocketExtension *offer = nullptr;
+        for (const WebSocketExtension &o : std::as_const(h.offeredExtensions)) {
+            if (o.name.compare(accepted.name, Qt::CaseInsensitive) == 0) {
+                offer = &o;
+                break;
+            }
+        }
+        const QString name = QString::fromLatin1(accepted.name);
+        if (!offer) {
+            h.problems.append(problem(
+                QStringLiteral("the server accepted extension %1, which the client did not offer").arg(name),
+                "RFC 6455 §4.1"));
+            continue;
+        }
+        if (accepted.name.compare("permessage-deflate", Qt::CaseInsensitive) != 0)
+            continue;
+        if (h.deflate) {
+            h.problems.append(problem(QStringLiteral("permessage-deflate is accepted twice"), "RFC 7692 §7"));
+            continue;
+        }
+        PerMessageDeflateParams params;
+        QString why;
+        if (!PerMessageDeflateParams::fromResponse(accepted, &params, &why)) {
+            h.problems.append(problem(why, "RFC 7692 §7.1"));
+            continue;
+        }
+        // The server may only limit the client's window if the client said it can honour a limit.
+        bool clientBitsOffered = false;
+        for (const WebSocketExtension &o : std::as_const(h.offeredExtensions)) {
+            if (o.name.compare("permessage-deflate", Qt::CaseInsensitive) == 0 &&
+                o.param("client_max_window_bits"))
+                clientBitsOffered = true;
+        }
+        if (accepted.param("client_max_window_bits") && !clientBitsOffered) {
+            h.problems.append(problem(
+                QStringLiteral("the server set client_max_window_bits, which the client did not offer"),
+                "RFC 7692 §7.1.2.2"));
+            continue;
+        }
+        h.deflate = params;
+    }
+    return h;
+}
+
+} // namespace wslab
