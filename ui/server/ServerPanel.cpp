@@ -1,6 +1,7 @@
 #include "ServerPanel.h"
 
 #include "style/LabColors.h"
+#include "chat/ChatRoom.h"
 #include "close/CloseDialog.h"
 #include "PeerTableModel.h"
 #include "composer/Composer.h"
@@ -90,6 +91,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_target(new QComboBox(this))
     , m_composer(new Composer(this))
     , m_log(new LogView(m_server->log(), this))
+    , m_chat(new ChatRoom(m_server, this))
 {
     setObjectName(QStringLiteral("serverPanel"));
     m_host->setObjectName(QStringLiteral("serverHost"));
@@ -103,9 +105,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_host->lineEdit()->setAccessibleName(tr("Listen address"));
     m_port->setAccessibleName(tr("Port"));
     m_mode->setObjectName(QStringLiteral("serverMode"));
-    for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent})
+    for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat})
         m_mode->addItem(serverModeName(mode), int(mode));
-    m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer (a chat) · silent: log only.\n"
+    m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer · silent: log only · "
+                          "chat: a chat room with nicknames and history (docs/chat-protocol.md).\n"
                           "Changes at once, also while running: connected peers stay."));
     m_mode->setAccessibleName(tr("Server mode"));
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
@@ -268,6 +271,7 @@ ServerPanel::~ServerPanel()
     // The endpoint says goodbye to its peers as it goes; this half-destroyed panel must not hear it.
     m_server->disconnect(this);
     delete m_log; // views of the endpoint's log go before the log itself
+    delete m_chat;
     delete m_server;
 }
 

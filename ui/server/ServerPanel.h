@@ -14,6 +14,7 @@ class QTableView;
 
 namespace wslab {
 
+class ChatRoom;
 class Composer;
 class LogView;
 class PeerTableModel;
@@ -104,6 +105,8 @@ private:
     QComboBox *m_target;
     Composer *m_composer;
     LogView *m_log;
+    // Answers only while the mode is chat, so switching to chat mid-session needs nothing else.
+    ChatRoom *m_chat;
 };
 
 } // namespace wslab
