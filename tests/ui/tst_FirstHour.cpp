@@ -175,6 +175,8 @@ private Q_SLOTS:
         for (QWidget *w : std::initializer_list<QWidget *>{host, port, maxMessage, token})
             QVERIFY2(!w->isEnabled(), qPrintable(w->objectName()));
         QVERIFY(host->toolTip().contains(QStringLiteral("Stop the server")));
+        QVERIFY(maxMessage->toolTip().startsWith(QStringLiteral("Stop the server")));
+        QVERIFY(maxMessage->toolTip().contains(QStringLiteral("1009"))); // its own help stays
         QVERIFY(!note->isHidden());
         QVERIFY(panel->findChild<QComboBox *>(QStringLiteral("serverMode"))->isEnabled());
 
@@ -182,6 +184,7 @@ private Q_SLOTS:
         for (QWidget *w : std::initializer_list<QWidget *>{host, port, maxMessage, token})
             QVERIFY2(w->isEnabled(), qPrintable(w->objectName()));
         QVERIFY(note->isHidden());
+        QVERIFY(!maxMessage->toolTip().contains(QStringLiteral("Stop the server")));
     }
 
     void directionColumnFitsFiveDigitPeerIds()

@@ -541,8 +541,15 @@ void ServerPanel::updateState()
     m_port->setToolTip(listening ? whyDisabled : tr("0 picks a free port"));
     const auto fields = m_settingsBox->findChildren<QWidget *>();
     for (QWidget *field : fields) {
-        if (field != m_settingsNote && field != m_certInfo)
-            field->setEnabled(!listening);
+        if (field == m_settingsNote || field == m_certInfo)
+            continue;
+        field->setEnabled(!listening);
+        // The field's own help stays, after the reason it cannot be edited now.
+        const QVariant ownTip = field->property("wslabOwnToolTip");
+        if (!ownTip.isValid())
+            field->setProperty("wslabOwnToolTip", field->toolTip());
+        const QString own = field->property("wslabOwnToolTip").toString();
+        field->setToolTip(listening ? (own.isEmpty() ? whyDisabled : whyDisabled + u'\n' + own) : own);
     }
     m_settingsNote->setVisible(listening);
     {
