@@ -158,6 +158,28 @@ private Q_SLOTS:
         QVERIFY(!bob.lines().contains(QStringLiteral("got heard you")));
     }
 
+    // The same combo goes on to chat: the room answers at once, with no restart.
+    void chatModeCanBeChosenWhileRunning()
+    {
+        MainWindow window({false, false});
+        ServerPanel *panel = window.serverPanel();
+        panel->setPort(0);
+        QVERIFY(panel->start());
+        PythonPeer peer(panel->server()->url().toString() + u'/');
+        QVERIFY2(peer.waitFor(QStringLiteral("open")), qPrintable(peer.errors()));
+        auto *mode = panel->findChild<QComboBox *>(QStringLiteral("serverMode"));
+        mode->setCurrentIndex(mode->findText(QStringLiteral("chat")));
+        QCOMPARE(panel->server()->config().mode, ServerMode::Chat);
+        peer.send(R"({"type":"join","v":1,"nick":"teacher"})");
+        QVERIFY(QTest::qWaitFor([&] {
+            for (const QString &line : peer.lines()) {
+                if (line.startsWith(QStringLiteral("got {")) && line.contains(QStringLiteral(R"("type":"welcome")")))
+                    return true;
+            }
+            return false;
+        }, 15000));
+    }
+
     void settingsThatNeedARestartAreLockedWhileRunning()
     {
         MainWindow window({false, false});
