@@ -2,6 +2,8 @@
 // nothing needs a second try, and it reads and works on a dark palette and from the keyboard.
 #include "client/Client.h"
 #include "client/ClientPanel.h"
+#include "chat/ChatClient.h"
+#include "chat/ChatView.h"
 #include "client/WebSocketUrl.h"
 #include "log/EventLog.h"
 #include "log/LogModel.h"
@@ -32,6 +34,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QtTest>
 
 #include <cmath>
@@ -178,6 +181,37 @@ private Q_SLOTS:
             }
             return false;
         }, 15000));
+    }
+
+    // Two of the window's clients chat through its server; markup stays text.
+    void clientsChatBesideTheirLogs()
+    {
+        MainWindow window({false, false});
+        window.show();
+        ServerPanel *panel = window.serverPanel();
+        panel->setPort(0);
+        panel->setMode(ServerMode::Chat);
+        QVERIFY(panel->start());
+        ClientPanel *alice = window.clientPanels().at(0);
+        ClientPanel *bob = window.addClient();
+        for (ClientPanel *c : {alice, bob}) {
+            c->setUrl(panel->server()->url().toString());
+            c->findChild<QToolButton *>(QStringLiteral("clientChatToggle"))->click();
+            QVERIFY(!c->chatView()->isHidden());
+        }
+        alice->chatView()->setNick(QStringLiteral("alice"));
+        alice->chatView()->joinOrRename(); // before the connection: joins when it opens
+        bob->chatView()->setNick(QStringLiteral("bob"));
+        bob->chatView()->joinOrRename();
+        QVERIFY(alice->connectToServer());
+        QVERIFY(bob->connectToServer());
+        QTRY_VERIFY_WITH_TIMEOUT(alice->chatView()->chat()->isJoined() && bob->chatView()->chat()->isJoined(), 10000);
+        QTRY_COMPARE(alice->chatView()->chat()->members().size(), 2);
+        alice->chatView()->findChild<QLineEdit *>(QStringLiteral("chatInput"))->setText(QStringLiteral("<b>not bold</b>"));
+        QVERIFY(alice->chatView()->send());
+        QTRY_VERIFY_WITH_TIMEOUT(bob->chatView()->transcript().contains(QStringLiteral("alice: <b>not bold</b>")), 10000);
+        // The raw frames are in the log beside it.
+        QTRY_VERIFY(bob->logView()->model()->rowCount() > 0);
     }
 
     void settingsThatNeedARestartAreLockedWhileRunning()
@@ -534,11 +568,11 @@ private Q_SLOTS:
             order << (QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString());
         }
         const QStringList expected{QStringLiteral("clientSettingsToggle"), QStringLiteral("clientConnect"),
-                                   QStringLiteral("clientCloseWithCode"), QStringLiteral("composerEditor"),
-                                   QStringLiteral("composerMode"), QStringLiteral("composerFile"),
-                                   QStringLiteral("composerPing"), QStringLiteral("composerSend"),
-                                   QStringLiteral("logFilterText"), QStringLiteral("logKindFilter"),
-                                   QStringLiteral("logPause"), QStringLiteral("logClear")};
+                                   QStringLiteral("clientCloseWithCode"), QStringLiteral("clientChatToggle"),
+                                   QStringLiteral("composerEditor"), QStringLiteral("composerMode"),
+                                   QStringLiteral("composerFile"), QStringLiteral("composerPing"),
+                                   QStringLiteral("composerSend"), QStringLiteral("logFilterText"),
+                                   QStringLiteral("logKindFilter"), QStringLiteral("logPause")};
         QVERIFY2(order.mid(0, expected.size()) == expected, qPrintable(order.join(QStringLiteral(" → "))));
     }
 

@@ -2,6 +2,7 @@
 
 #include "HeadersEditor.h"
 #include "StateIndicator.h"
+#include "chat/ChatView.h"
 #include "client/Client.h"
 #include "client/WebSocketUrl.h"
 #include "composer/Composer.h"
@@ -52,6 +53,9 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     , m_indicator(new StateIndicator(m_client, this))
     , m_composer(new Composer(this))
     , m_log(new LogView(m_client->log(), this))
+    , m_views(new QSplitter(Qt::Horizontal, this))
+    , m_chatToggle(new QToolButton(this))
+    , m_chatView(new ChatView(m_client, this))
     , m_coalesce(new QTimer(this))
 {
     setObjectName(QStringLiteral("clientPanel"));
@@ -122,6 +126,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     top->addWidget(settingsToggle);
     top->addWidget(m_connect);
     top->addWidget(closeWith);
+    top->addWidget(m_chatToggle);
 
     auto *upper = new QWidget(this);
     auto *upperLayout = new QVBoxLayout(upper);
@@ -134,11 +139,27 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(upper);
-    layout->addWidget(m_log, 1);
+    // For a chat server, the chat beside the log, which stays one glance away.
+    m_views->setObjectName(QStringLiteral("clientViews"));
+    m_views->addWidget(m_log);
+    m_views->addWidget(m_chatView);
+    m_views->setStretchFactor(0, 3);
+    m_views->setStretchFactor(1, 2);
+    m_chatView->hide();
+    m_chatToggle->setObjectName(QStringLiteral("clientChatToggle"));
+    m_chatToggle->setText(tr("Chat"));
+    m_chatToggle->setCheckable(true);
+    m_chatToggle->setToolTip(tr("Chat with a server in chat mode: nicknames, history, resume after a reconnect"));
+    connect(m_chatToggle, &QToolButton::toggled, m_chatView, &QWidget::setVisible);
+    connect(m_chatView, &ChatView::unreadChanged, m_chatToggle, [this](int unread) {
+        m_chatToggle->setText(unread > 0 ? tr("Chat (%1)").arg(unread) : tr("Chat"));
+    });
+    layout->addWidget(m_views, 1);
 
     // Tab reads the panel as a person does: where to connect, its settings, what to send, the log.
-    const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith};
-    chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder());
+    const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith, m_chatToggle};
+    chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder()
+               + tabStopsIn(m_chatView));
     updateState();
 }
 
@@ -147,6 +168,7 @@ ClientPanel::~ClientPanel()
     // The endpoint says goodbye to its peers as it goes; this half-destroyed panel must not hear it.
     m_client->disconnect(this);
     delete m_log; // views of the endpoint's log go before the log itself
+    delete m_chatView;
     delete m_client;
 }
 

@@ -10,6 +10,8 @@ class QLineEdit;
 class QPushButton;
 class QSettings;
 class QSpinBox;
+class QSplitter;
+class QToolButton;
 class QTimer;
 
 namespace wslab {
@@ -17,6 +19,7 @@ namespace wslab {
 class Client;
 class Composer;
 class HeadersEditor;
+class ChatView;
 class LogView;
 class StateIndicator;
 
@@ -33,6 +36,7 @@ public:
 
     Client *client() const { return m_client; }
     LogView *logView() const { return m_log; }
+    ChatView *chatView() const { return m_chatView; }
     Composer *composer() const { return m_composer; }
     QString name() const;
 
@@ -78,6 +82,9 @@ private:
     QCheckBox *m_insecure;
     Composer *m_composer;
     LogView *m_log;
+    QSplitter *m_views;
+    QToolButton *m_chatToggle;
+    ChatView *m_chatView;
     QTimer *m_coalesce;
 };
 
