@@ -11,9 +11,10 @@
 namespace wslab {
 
 Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
-           EventLog *eventLog, QObject *parent)
+           EventLog *eventLog, Clock clock, QObject *parent)
     : QObject(parent)
     , m_id(id)
+    , m_clock(std::move(clock))
     , m_socket(socket)
     , m_request(redactSecrets(request))
     , m_endpoint(endpoint)
@@ -23,17 +24,18 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     , m_port(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTime())
     , m_idleTimeout(config.idleTimeout)
+    , m_closeTimeout(config.closeTimeout)
     , m_rateLimit(config.rateLimit)
     , m_tokens(std::max(1.0, config.rateLimit))
     , m_slowReaderLimit(config.slowReaderLimit)
 {
-    m_rateClock.start();
+    m_lastActivityAt = m_rateCheckedAt = m_clock();
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
+    m_heartbeat->setClock(m_clock);
     m_heartbeat->setPolicy(config.heartbeat);
     m_closeTimer.setSingleShot(true);
-    m_closeTimer.setInterval(config.closeTimeout);
     m_idleTimer.setSingleShot(true);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
@@ -53,11 +55,8 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 e.code = int(error);
                 log(std::move(e));
             });
-    connect(&m_closeTimer, &QTimer::timeout, this,
-            [this] { abort(QStringLiteral("close handshake not answered in time") + discardedSuffix()); });
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
-    });
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] { checkClose(m_clock()); });
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] { checkIdle(m_clock()); });
     connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
         LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
         e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
@@ -118,8 +117,46 @@ void Peer::noteClosing()
     m_serverClosing = true;
     m_heartbeat->stop();
     m_idleTimer.stop();
-    if (!m_closeTimer.isActive())
-        m_closeTimer.start();
+    if (!m_closeTimed) {
+        m_closeTimed = true;
+        m_closingSince = m_clock();
+        m_closeTimer.start(m_closeTimeout);
+    }
+}
+
+void Peer::checkTimers()
+{
+    const std::chrono::nanoseconds now = m_clock();
+    if (!checkClose(now))
+        return;
+    checkIdle(now);
+    m_heartbeat->check();
+}
+
+bool Peer::checkClose(std::chrono::nanoseconds now)
+{
+    if (!m_closeTimed || m_finished)
+        return true;
+    const std::chrono::nanoseconds waited = now - m_closingSince;
+    if (waited < m_closeTimeout) {
+        m_closeTimer.start(std::chrono::ceil<std::chrono::milliseconds>(m_closeTimeout - waited));
+        return true;
+    }
+    m_closeTimer.stop();
+    abort(QStringLiteral("close handshake not answered in time") + discardedSuffix());
+    return false;
+}
+
+void Peer::checkIdle(std::chrono::nanoseconds now)
+{
+    if (m_idleTimeout.count() <= 0 || !isOpen())
+        return;
+    const std::chrono::nanoseconds silent = now - m_lastActivityAt;
+    if (silent < m_idleTimeout) {
+        m_idleTimer.start(std::chrono::ceil<std::chrono::milliseconds>(m_idleTimeout - silent));
+        return;
+    }
+    close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
 }
 
 QString Peer::discardedSuffix() const
@@ -182,8 +219,9 @@ bool Peer::admitMessage()
 {
     if (m_rateLimit <= 0)
         return true;
-    const double elapsed = double(m_rateClock.nsecsElapsed()) / 1e9;
-    m_rateClock.restart();
+    const std::chrono::nanoseconds now = m_clock();
+    const double elapsed = std::chrono::duration<double>(now - m_rateCheckedAt).count();
+    m_rateCheckedAt = now;
     m_tokens = std::min(std::max(1.0, m_rateLimit), m_tokens + elapsed * m_rateLimit);
     if (m_tokens >= 1.0) {
         m_tokens -= 1.0;
@@ -229,8 +267,8 @@ void Peer::abort(const QString &why)
 void Peer::noteActivity()
 {
     m_heartbeat->noteInbound();
-    if (m_idleTimeout.count() > 0)
-        m_idleTimer.start(m_idleTimeout);
+    // The idle timer keeps running: when it fires it looks at the clock and waits for the rest.
+    m_lastActivityAt = m_clock();
 }
 
 void Peer::onText(const QString &text)

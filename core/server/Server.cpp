@@ -204,7 +204,7 @@ void Server::onNewWebSocket()
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, this);
+        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, m_clock, this);
         m_peers.insert(id, peer);
         connect(peer, &Peer::textReceived, this, &Server::onPeerText);
         connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/EventLog.h"
+#include "policy/Clock.h"
 #include "server/ServerConfig.h"
 
 #include "protocol/HttpRequest.h"
@@ -40,6 +41,9 @@ public:
     QString name() const { return m_name; }
     void setConfig(const ServerConfig &config);
     const ServerConfig &config() const { return m_config; }
+    // The clock peers judge their rate limit, idle, close and heartbeat timeouts on; steadyClock()
+    // unless set. Peers connected from then on read it.
+    void setClock(Clock clock) { m_clock = std::move(clock); }
     // Takes effect at once, also while listening: the peers stay connected and the next message they
     // send is handled the new way. Logged, and announced with modeChanged.
     void setMode(ServerMode mode);
@@ -99,6 +103,7 @@ private:
 
     QString m_name;
     ServerConfig m_config;
+    Clock m_clock = steadyClock();
     Listener *m_tcpServer;
     QWebSocketServer *m_wsServer;
     Gate *m_gate;
