@@ -1,5 +1,6 @@
 #include "HeartbeatMonitor.h"
 
+#include <QTimer>
 #include <QWebSocket>
 
 namespace wslab {
@@ -8,13 +9,16 @@ namespace {
 constexpr qsizetype kMaxInFlight = 16;
 }
 
-HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, QObject *parent)
+HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, QObject *parent, Timing timing)
     : QObject(parent)
     , m_socket(socket)
 {
-    m_timer.setSingleShot(true);
-    m_timer.setTimerType(Qt::PreciseTimer);
-    connect(&m_timer, &QTimer::timeout, this, &HeartbeatMonitor::check);
+    if (timing == Timing::OwnTimer) {
+        m_timer = new QTimer(this);
+        m_timer->setSingleShot(true);
+        m_timer->setTimerType(Qt::PreciseTimer);
+        connect(m_timer, &QTimer::timeout, this, qOverload<>(&HeartbeatMonitor::check));
+    }
     connect(m_socket, &QWebSocket::pong, this, &HeartbeatMonitor::onPong);
     // Our own large sends delay the ping behind them; while bytes still drain, the peer is not to blame.
     connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) { m_bytesWritten += bytes; });
@@ -45,7 +49,8 @@ void HeartbeatMonitor::start()
 void HeartbeatMonitor::stop()
 {
     m_running = false;
-    m_timer.stop();
+    if (m_timer)
+        m_timer->stop();
     m_awaitedPayload.clear();
 }
 
@@ -62,11 +67,10 @@ QByteArray HeartbeatMonitor::sendPing(const QByteArray &payload)
     return sent;
 }
 
-void HeartbeatMonitor::check()
+void HeartbeatMonitor::check(std::chrono::nanoseconds now)
 {
     if (!m_running)
         return;
-    const std::chrono::nanoseconds now = m_clock();
     if (!m_awaitedPayload.isEmpty() && now >= m_deadlineAt && !judge(now))
         return;
     if (now >= m_nextPingAt) {
@@ -109,10 +113,12 @@ bool HeartbeatMonitor::judge(std::chrono::nanoseconds now)
 
 void HeartbeatMonitor::arm(std::chrono::nanoseconds now)
 {
+    if (!m_timer)
+        return;
     std::chrono::nanoseconds due = m_nextPingAt;
     if (!m_awaitedPayload.isEmpty())
         due = std::min(due, m_deadlineAt);
-    m_timer.start(
+    m_timer->start(
         std::chrono::ceil<std::chrono::milliseconds>(std::max(due - now, std::chrono::nanoseconds(0))));
 }
 

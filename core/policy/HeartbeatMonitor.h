@@ -6,10 +6,10 @@
 
 #include <QByteArray>
 #include <QObject>
-#include <QTimer>
 
 #include <chrono>
 
+class QTimer;
 class QWebSocket;
 
 namespace wslab {
@@ -23,7 +23,12 @@ class HeartbeatMonitor : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HeartbeatMonitor)
 public:
-    explicit HeartbeatMonitor(QWebSocket *socket, QObject *parent = nullptr);
+    // OwnTimer: the monitor wakes itself when something falls due (the Client). CheckedByOwner: the
+    // owner calls check() often enough, so the monitor carries no timer (the Server sweeps all its
+    // peers with one timer; thousands of idle peers would otherwise hold thousands of timers).
+    enum class Timing { OwnTimer, CheckedByOwner };
+
+    explicit HeartbeatMonitor(QWebSocket *socket, QObject *parent = nullptr, Timing timing = Timing::OwnTimer);
 
     void setPolicy(const HeartbeatPolicy &policy);
     HeartbeatPolicy policy() const { return m_policy; }
@@ -39,9 +44,10 @@ public:
     // Called by the owner for every inbound data frame.
     void noteInbound() { m_inboundSincePing = true; }
     // Does what the clock says is due: the next heartbeat ping, or the verdict on the ping awaited.
-    // The monitor's timer calls it when something falls due; calling it at any other time (a test that
-    // advanced a ManualClock) does only what is due then.
-    void check();
+    // The monitor's timer (or its owner) calls it when something falls due; calling it at any other
+    // time (a test that advanced a ManualClock) does only what is due then.
+    void check() { check(m_clock()); }
+    void check(std::chrono::nanoseconds now);
 
     const RttStats &rtt() const { return m_rtt; }
 
@@ -68,7 +74,7 @@ private:
     QWebSocket *m_socket;
     HeartbeatPolicy m_policy;
     Clock m_clock = steadyClock();
-    QTimer m_timer;
+    QTimer *m_timer = nullptr; // OwnTimer only
     bool m_running = false;
     std::chrono::nanoseconds m_nextPingAt{0};
     // While a heartbeat ping is awaited: when it is judged.

@@ -19,7 +19,7 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     , m_request(redactSecrets(request))
     , m_endpoint(endpoint)
     , m_log(eventLog)
-    , m_heartbeat(new HeartbeatMonitor(socket, this))
+    , m_heartbeat(new HeartbeatMonitor(socket, this, HeartbeatMonitor::Timing::CheckedByOwner))
     , m_address(socket->peerAddress())
     , m_port(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTime())
@@ -35,8 +35,6 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
     m_heartbeat->setClock(m_clock);
     m_heartbeat->setPolicy(config.heartbeat);
-    m_closeTimer.setSingleShot(true);
-    m_idleTimer.setSingleShot(true);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Peer::onBinary);
@@ -55,8 +53,6 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 e.code = int(error);
                 log(std::move(e));
             });
-    connect(&m_closeTimer, &QTimer::timeout, this, [this] { checkClose(m_clock()); });
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] { checkIdle(m_clock()); });
     connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
         LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
         e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
@@ -78,8 +74,6 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
             });
 
     m_heartbeat->start();
-    if (m_idleTimeout.count() > 0)
-        m_idleTimer.start(m_idleTimeout);
 }
 
 Peer::~Peer()
@@ -116,33 +110,26 @@ void Peer::noteClosing()
     // Qt closes by itself too (1009, 1007, its own 1002): from here on it is our close as well.
     m_serverClosing = true;
     m_heartbeat->stop();
-    m_idleTimer.stop();
     if (!m_closeTimed) {
         m_closeTimed = true;
         m_closingSince = m_clock();
-        m_closeTimer.start(m_closeTimeout);
     }
 }
 
-void Peer::checkTimers()
+void Peer::checkTimers(std::chrono::nanoseconds now)
 {
-    const std::chrono::nanoseconds now = m_clock();
     if (!checkClose(now))
         return;
     checkIdle(now);
-    m_heartbeat->check();
+    m_heartbeat->check(now);
 }
 
 bool Peer::checkClose(std::chrono::nanoseconds now)
 {
     if (!m_closeTimed || m_finished)
         return true;
-    const std::chrono::nanoseconds waited = now - m_closingSince;
-    if (waited < m_closeTimeout) {
-        m_closeTimer.start(std::chrono::ceil<std::chrono::milliseconds>(m_closeTimeout - waited));
+    if (now - m_closingSince < m_closeTimeout)
         return true;
-    }
-    m_closeTimer.stop();
     abort(QStringLiteral("close handshake not answered in time") + discardedSuffix());
     return false;
 }
@@ -151,11 +138,8 @@ void Peer::checkIdle(std::chrono::nanoseconds now)
 {
     if (m_idleTimeout.count() <= 0 || !isOpen())
         return;
-    const std::chrono::nanoseconds silent = now - m_lastActivityAt;
-    if (silent < m_idleTimeout) {
-        m_idleTimer.start(std::chrono::ceil<std::chrono::milliseconds>(m_idleTimeout - silent));
+    if (now - m_lastActivityAt < m_idleTimeout)
         return;
-    }
     close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
 }
 
@@ -267,7 +251,6 @@ void Peer::abort(const QString &why)
 void Peer::noteActivity()
 {
     m_heartbeat->noteInbound();
-    // The idle timer keeps running: when it fires it looks at the clock and waits for the rest.
     m_lastActivityAt = m_clock();
 }
 
@@ -302,8 +285,6 @@ void Peer::onDisconnected()
         return;
     m_finished = true;
     m_heartbeat->stop();
-    m_idleTimer.stop();
-    m_closeTimer.stop();
     LogEvent e = LogEvent::make(EventKind::Close, Direction::Local);
     if (m_aborted) {
         e.code = CloseCode::AbnormalClosure;

@@ -9,7 +9,6 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 class QWebSocket;
 
@@ -22,7 +21,8 @@ struct LogEvent;
 
 // One connected session on the server side: its socket, what it asked for in the upgrade request,
 // its heartbeat and its counters. It logs its own events into the server's EventLog. Its limits in
-// time (rate, idle, close and heartbeat timeouts) are judged on the clock it is given.
+// time (rate, idle, close and heartbeat timeouts) are judged on the clock it is given; it has no timer
+// of its own: the Server calls checkTimers() on every peer from one timer.
 class Peer : public QObject
 {
     Q_OBJECT
@@ -57,9 +57,10 @@ public:
     // The guard on this peer's socket: it finishes the closes the server starts and reports to the peer.
     void setFrameGuard(FrameGuard *guard);
     // Acts on whatever the clock says is due: a heartbeat ping or verdict, the idle timeout, the close
-    // timeout. The peer's timers call it when something falls due; calling it at any other time (a test
-    // that advanced a ManualClock) does only what is due then.
-    void checkTimers();
+    // timeout. The Server's sweep calls it; calling it at any other time (a test that advanced a
+    // ManualClock) does only what is due then. Deadlines are met as late as the caller looks.
+    void checkTimers() { checkTimers(m_clock()); }
+    void checkTimers(std::chrono::nanoseconds now);
 
 Q_SIGNALS:
     // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
@@ -99,8 +100,6 @@ private:
     quint16 m_port = 0;
     QDateTime m_connectedAt;
     TrafficCounters m_counters;
-    QTimer m_idleTimer;
-    QTimer m_closeTimer;
     std::chrono::milliseconds m_idleTimeout{0};
     std::chrono::milliseconds m_closeTimeout{0};
     std::chrono::nanoseconds m_lastActivityAt{0};

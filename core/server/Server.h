@@ -11,6 +11,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 class QTcpServer;
@@ -97,6 +98,8 @@ private:
     void onPeerBinary(Peer *peer, const QByteArray &data);
     void onPeerFinished(Peer *peer);
     void relayCounters(Peer *peer);
+    // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
+    void sweep();
     void logEvent(LogEvent event);
     void setState(State state);
     bool fail(const QString &error);
@@ -104,6 +107,9 @@ private:
     QString m_name;
     ServerConfig m_config;
     Clock m_clock = steadyClock();
+    // One timer for all peers, running while there are any: per-peer timers cost more memory per
+    // idle connection than the peer's own state.
+    QTimer m_sweep;
     Listener *m_tcpServer;
     QWebSocketServer *m_wsServer;
     Gate *m_gate;
