@@ -52,6 +52,7 @@ private Q_SLOTS:
     void restartOnSamePortDeliversEveryMessageOnce();
     void stopClosesEveryPeerWithGoingAway();
     void silentPeerIsDroppedByHeartbeat();
+    void sweepDrivesHeartbeatAndIdleOnTheRealClock();
     void kick_data();
     void kick();
     void kickWithReservedCodeIsRefused();
@@ -363,6 +364,37 @@ void tst_Server::silentPeerIsDroppedByHeartbeat()
     QCOMPARE(closes.at(0).peer, 1);
     QCOMPARE(server.peerCount(), 0);
     QTRY_COMPARE(raw.state(), QAbstractSocket::UnconnectedState);
+}
+
+void tst_Server::sweepDrivesHeartbeatAndIdleOnTheRealClock()
+{
+    // Nobody calls checkTimers here: each Server's own sweep must act, on the steady clock. No bound
+    // on how long it takes is asserted, only what happens.
+    wslab::ServerConfig heartbeatConfig = loopbackServerConfig();
+    heartbeatConfig.heartbeat = {50ms, 50ms};
+    wslab::Server heartbeatServer;
+    QVERIFY(startServer(heartbeatServer, heartbeatConfig));
+    wslab::ServerConfig idleConfig = loopbackServerConfig();
+    idleConfig.idleTimeout = 100ms;
+    wslab::Server idleServer;
+    QVERIFY(startServer(idleServer, idleConfig));
+
+    // A peer that answers nothing, not even pings: the heartbeat drops it.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, heartbeatServer.port());
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write(upgradeRequest(heartbeatServer.port(), "/silent"));
+    // A peer that sends nothing: the idle timeout closes it.
+    wslab::Client quiet(QStringLiteral("quiet"));
+    QSignalSpy quietClosed(&quiet, &wslab::Client::closed);
+    QVERIFY(openClient(quiet, fastClientConfig(idleServer.url())));
+
+    QTRY_COMPARE(countOfKind(heartbeatServer.log(), wslab::EventKind::HeartbeatTimeout), 1);
+    QTRY_COMPARE(heartbeatServer.peerCount(), 0);
+    QTRY_COMPARE(quietClosed.size(), 1);
+    QCOMPARE(quietClosed.at(0).at(0).toInt(), 1000);
+    QCOMPARE(quietClosed.at(0).at(1).toString(), QStringLiteral("idle for 100 ms"));
+    QTRY_COMPARE(idleServer.peerCount(), 0);
 }
 
 void tst_Server::kick_data()
