@@ -6,6 +6,7 @@
 #
 # Environment: QUICK=1 runs a tenth of the messages and 1,000 idle connections (a smoke test);
 # IDLE_CONNECTIONS (default 10000; 0 skips the idle load) and IDLE_HOLD (seconds, default 25: one heartbeat round at 20 s);
+# IDLE_ONLY=1 runs only the idle load (memory per connection), skipping the generator check, the message loads and the GUI;
 # SERVERS="serve bare-qt ..." picks servers; SERVE_CLI=/path/to/an/older/wslab-cli serves with that
 # build (before/after comparisons; the load client stays this build's); RESULTS (default bench/results/<time>) keeps the raw JSON.
 set -euo pipefail
@@ -24,6 +25,7 @@ RESULTS=${RESULTS:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
 SERVERS=${SERVERS:-serve bare-qt node-ws python-websockets tcp}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 IDLE_HOLD=${IDLE_HOLD:-25}
+IDLE_ONLY=${IDLE_ONLY:-0}
 SCALE=1
 if [ "${QUICK:-0}" = 1 ]; then
     SCALE=10
@@ -151,20 +153,24 @@ START=$(date +%s)
 
 # Is wslab-cli bench the bottleneck? Against the same bare Qt server it must push at least as hard as
 # a small node-ws client doing the same stamped, checked load.
-echo "generator check (64 B, 50 connections x window 10, against the bare Qt echo):"
-start_server bare-qt
-timeout "$RUN_TIMEOUT" "$CLI" bench "ws://127.0.0.1:$SERVER_PORT/" --size 64 --connections 50 --window 10 --messages $((100000 / SCALE)) --json >"$RESULTS/generator.wslab.json" 2>>"$RESULTS/errors.log" || true
-timeout "$RUN_TIMEOUT" "$NODE" "$PEERS/node-load.js" "ws://127.0.0.1:$SERVER_PORT/" 50 $((100000 / SCALE)) 64 10 >"$RESULTS/generator.node.json" 2>>"$RESULTS/errors.log" || true
-stop_server
+if [ "$IDLE_ONLY" != 1 ]; then
+    echo "generator check (64 B, 50 connections x window 10, against the bare Qt echo):"
+    start_server bare-qt
+    timeout "$RUN_TIMEOUT" "$CLI" bench "ws://127.0.0.1:$SERVER_PORT/" --size 64 --connections 50 --window 10 --messages $((100000 / SCALE)) --json >"$RESULTS/generator.wslab.json" 2>>"$RESULTS/errors.log" || true
+    timeout "$RUN_TIMEOUT" "$NODE" "$PEERS/node-load.js" "ws://127.0.0.1:$SERVER_PORT/" 50 $((100000 / SCALE)) 64 10 >"$RESULTS/generator.node.json" 2>>"$RESULTS/errors.log" || true
+    stop_server
+fi
 
 for server in $SERVERS; do
     echo "$server (load average $(machine_load)):"
-    start_server "$server"
-    for entry in "${LOADS[@]}"; do
-        IFS='|' read -r load flags count <<<"$entry"
-        run_load "$server" "$load" "$flags" "$count"
-    done
-    stop_server
+    if [ "$IDLE_ONLY" != 1 ]; then
+        start_server "$server"
+        for entry in "${LOADS[@]}"; do
+            IFS='|' read -r load flags count <<<"$entry"
+            run_load "$server" "$load" "$flags" "$count"
+        done
+        stop_server
+    fi
     [ "$IDLE_CONNECTIONS" -gt 0 ] || continue
     # A fresh server, so its RSS before the idle load holds nothing left over from the others.
     start_server "$server"
@@ -173,13 +179,13 @@ for server in $SERVERS; do
 done
 
 GUI_BENCH=$(find "$BUILD/bench/gui" -maxdepth 1 -type f -executable -name 'bench-gui*' 2>/dev/null | head -1 || true)
-if [ -n "$GUI_BENCH" ]; then
+if [ -n "$GUI_BENCH" ] && [ "$IDLE_ONLY" != 1 ]; then
     echo "GUI log ingest ($GUI_BENCH):"
     QT_QPA_PLATFORM=offscreen timeout 120 "$GUI_BENCH" >"$RESULTS/gui.txt" 2>>"$RESULTS/errors.log" || echo "(exited with $?)" >>"$RESULTS/gui.txt"
 fi
 
 LOG_MEMORY=$BUILD/bench/bench-log-memory
-if [ -x "$LOG_MEMORY" ]; then
+if [ -x "$LOG_MEMORY" ] && [ "$IDLE_ONLY" != 1 ]; then
     # 1,000 (QUICK: 200) echoes of 1 MiB under a 64 MiB log budget: RSS against (baseline + budget).
     echo "Log memory ($LOG_MEMORY):"
     # Two run timeouts: a loaded machine has taken a minute for it.

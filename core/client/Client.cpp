@@ -27,7 +27,7 @@ Client::Client(const QString &name, QObject *parent)
     m_closeTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, &Client::onConnectTimeout);
     connect(&m_backoffTimer, &QTimer::timeout, this, &Client::startAttempt);
-    connect(&m_stableTimer, &QTimer::timeout, this, [this] { m_attempt = 0; });
+    connect(&m_stableTimer, &QTimer::timeout, this, &Client::checkStable);
     connect(&m_closeTimer, &QTimer::timeout, this, [this] {
         LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
         e.detail = QStringLiteral("close handshake not answered within %1 ms; aborting").arg(m_config.closeTimeout.count());
@@ -187,6 +187,7 @@ void Client::onConnected()
         logEvent(std::move(tls));
     }
     setState(State::Open);
+    m_openedAt = m_clock();
     m_stableTimer.start(m_config.reconnect.stableAfter);
     m_heartbeat->start();
     flushOutbox();
@@ -270,12 +271,31 @@ void Client::onHeartbeatTimeout()
     m_socket->abort(); // the peer is gone: a close handshake would only wait for it
 }
 
+void Client::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+    m_heartbeat->setClock(m_clock);
+}
+
+void Client::checkStable()
+{
+    const std::chrono::nanoseconds open = m_clock() - m_openedAt;
+    if (open >= m_config.reconnect.stableAfter) {
+        m_stableTimer.stop();
+        m_attempt = 0;
+        return;
+    }
+    m_stableTimer.start(std::chrono::ceil<std::chrono::milliseconds>(m_config.reconnect.stableAfter - open));
+}
+
 void Client::handleDown(const DisconnectCause &cause, int closeCode, const QString &reason)
 {
     if (m_downHandled)
         return;
     m_downHandled = true;
     m_connectTimer.stop();
+    if (m_stableTimer.isActive())
+        checkStable(); // its timer may be late; the clock says whether the connection was stable
     m_stableTimer.stop();
     m_heartbeat->stop();
     m_lastCause = cause;

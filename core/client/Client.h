@@ -3,6 +3,7 @@
 #include "client/ClientConfig.h"
 #include "client/Outbox.h"
 #include "log/EventLog.h"
+#include "policy/Clock.h"
 #include "policy/ReconnectPolicy.h"
 #include "stats/TrafficCounters.h"
 
@@ -38,6 +39,9 @@ public:
     const ClientConfig &config() const { return m_config; }
     // A uniform random number in [0, 1) for backoff jitter; tests inject a fixed one.
     void setRandomSource(std::function<double()> source) { m_random = std::move(source); }
+    // What the heartbeat and the stable-after rule judge elapsed time on; steadyClock() unless set.
+    // Tests inject a ManualClock. Takes effect from the next open.
+    void setClock(Clock clock);
 
     // Starts connecting with the current config; false (with errorString) when the config is invalid.
     bool open();
@@ -102,6 +106,8 @@ private:
     void onBinaryMessage(const QByteArray &data);
     void onHeartbeatTimeout();
     void onConnectTimeout();
+    // Once the connection has stayed open stableAfter (by the clock), the attempt counter starts again.
+    void checkStable();
     // The connection is gone or never came up; decides between Backoff and Idle. Idempotent per attempt.
     void handleDown(const DisconnectCause &cause, int closeCode, const QString &reason);
     void setState(State state);
@@ -118,6 +124,8 @@ private:
     HeartbeatMonitor *m_heartbeat = nullptr;
     EventLog *m_log = nullptr;
     std::function<double()> m_random;
+    Clock m_clock = steadyClock();
+    std::chrono::nanoseconds m_openedAt{0};
     State m_state = State::Idle;
     QString m_errorString;
     Outbox m_outbox;

@@ -1,5 +1,6 @@
 #include "HeartbeatMonitor.h"
 
+#include <QTimer>
 #include <QWebSocket>
 
 namespace wslab {
@@ -8,24 +9,25 @@ namespace {
 constexpr qsizetype kMaxInFlight = 16;
 }
 
-HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, QObject *parent)
+HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, QObject *parent, Timing timing)
     : QObject(parent)
     , m_socket(socket)
 {
-    m_clock.start();
-    m_deadline.setSingleShot(true);
-    connect(&m_tick, &QTimer::timeout, this, &HeartbeatMonitor::onTick);
-    connect(&m_deadline, &QTimer::timeout, this, &HeartbeatMonitor::onDeadline);
+    if (timing == Timing::OwnTimer) {
+        m_timer = new QTimer(this);
+        m_timer->setSingleShot(true);
+        m_timer->setTimerType(Qt::PreciseTimer);
+        connect(m_timer, &QTimer::timeout, this, qOverload<>(&HeartbeatMonitor::check));
+    }
     connect(m_socket, &QWebSocket::pong, this, &HeartbeatMonitor::onPong);
     // Our own large sends delay the ping behind them; while bytes still drain, the peer is not to blame.
     connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) { m_bytesWritten += bytes; });
-    m_deadline.setTimerType(Qt::PreciseTimer);
 }
 
 void HeartbeatMonitor::setPolicy(const HeartbeatPolicy &policy)
 {
     m_policy = policy;
-    if (m_tick.isActive()) {
+    if (m_running) {
         stop();
         start();
     }
@@ -35,16 +37,20 @@ void HeartbeatMonitor::start()
 {
     m_awaitedPayload.clear();
     m_inFlight.clear();
-    m_lastInboundNs = m_clock.nsecsElapsed();
+    m_inboundSincePing = false;
     if (!m_policy.isEnabled())
         return;
-    m_tick.start(m_policy.interval);
+    m_running = true;
+    const std::chrono::nanoseconds now = m_clock();
+    m_nextPingAt = now + m_policy.interval;
+    arm(now);
 }
 
 void HeartbeatMonitor::stop()
 {
-    m_tick.stop();
-    m_deadline.stop();
+    m_running = false;
+    if (m_timer)
+        m_timer->stop();
     m_awaitedPayload.clear();
 }
 
@@ -53,7 +59,7 @@ QByteArray HeartbeatMonitor::sendPing(const QByteArray &payload)
     const QByteArray sent = payload.left(125); // a control frame's payload is at most 125 bytes
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return sent;
-    m_inFlight.append({sent, m_clock.nsecsElapsed()});
+    m_inFlight.append({sent, m_clock()});
     if (m_inFlight.size() > kMaxInFlight)
         m_inFlight.removeFirst();
     m_socket->ping(sent);
@@ -61,45 +67,70 @@ QByteArray HeartbeatMonitor::sendPing(const QByteArray &payload)
     return sent;
 }
 
-void HeartbeatMonitor::onTick()
+void HeartbeatMonitor::check(std::chrono::nanoseconds now)
 {
-    if (!m_awaitedPayload.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!m_running)
         return;
-    m_awaitedPayload = "wslab-hb-" + QByteArray::number(++m_sequence);
-    m_awaitedSinceNs = m_clock.nsecsElapsed();
-    m_bytesWrittenAtPing = m_bytesWritten;
-    sendPing(m_awaitedPayload);
-    m_deadline.start(m_policy.pongTimeout);
+    if (!m_awaitedPayload.isEmpty() && now >= m_deadlineAt && !judge(now))
+        return;
+    if (now >= m_nextPingAt) {
+        // Pings keep their rhythm (start + k * interval) however late we look; a tick that finds a ping
+        // still awaited sends none.
+        m_nextPingAt += m_policy.interval * ((now - m_nextPingAt) / m_policy.interval + 1);
+        if (m_awaitedPayload.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
+            sendHeartbeatPing(now);
+    }
+    arm(now);
 }
 
-void HeartbeatMonitor::onDeadline()
+void HeartbeatMonitor::sendHeartbeatPing(std::chrono::nanoseconds now)
 {
-    if (m_awaitedPayload.isEmpty())
-        return;
-    if (m_lastInboundNs >= m_awaitedSinceNs) {
+    m_awaitedPayload = "wslab-hb-" + QByteArray::number(++m_sequence);
+    m_deadlineAt = now + m_policy.pongTimeout;
+    m_inboundSincePing = false;
+    m_bytesWrittenAtPing = m_bytesWritten;
+    sendPing(m_awaitedPayload);
+}
+
+bool HeartbeatMonitor::judge(std::chrono::nanoseconds now)
+{
+    if (m_inboundSincePing) {
         m_awaitedPayload.clear(); // data arrived since the ping: alive, just slow to answer
-        return;
+        return true;
     }
     // More went out than the ping frame itself (at most 2 + 4 + 125 bytes): our own backlog is still
     // draining ahead of the ping, so the peer is reading. Judge again after another timeout.
     constexpr quint64 kLargestPingFrame = 131;
     if (m_bytesWritten - m_bytesWrittenAtPing > kLargestPingFrame) {
         m_bytesWrittenAtPing = m_bytesWritten;
-        m_deadline.start(m_policy.pongTimeout);
-        return;
+        m_deadlineAt = now + m_policy.pongTimeout;
+        return true;
     }
     stop();
     Q_EMIT timedOut();
+    return false;
+}
+
+void HeartbeatMonitor::arm(std::chrono::nanoseconds now)
+{
+    if (!m_timer)
+        return;
+    std::chrono::nanoseconds due = m_nextPingAt;
+    if (!m_awaitedPayload.isEmpty())
+        due = std::min(due, m_deadlineAt);
+    m_timer->start(
+        std::chrono::ceil<std::chrono::milliseconds>(std::max(due - now, std::chrono::nanoseconds(0))));
 }
 
 void HeartbeatMonitor::onPong(quint64, const QByteArray &payload)
 {
-    m_lastInboundNs = m_clock.nsecsElapsed();
+    m_inboundSincePing = true;
+    const std::chrono::nanoseconds now = m_clock();
     std::chrono::microseconds rtt{0};
     bool matched = false;
     for (qsizetype i = 0; i < m_inFlight.size(); ++i) {
         if (m_inFlight.at(i).payload == payload) {
-            rtt = std::chrono::microseconds((m_lastInboundNs - m_inFlight.at(i).sentNs) / 1000);
+            rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - m_inFlight.at(i).sentAt);
             m_inFlight.remove(0, i + 1); // pongs answer pings in order: older ones will not be answered
             matched = true;
             break;
@@ -107,9 +138,9 @@ void HeartbeatMonitor::onPong(quint64, const QByteArray &payload)
     }
     if (matched)
         m_rtt.add(rtt);
-    if (payload == m_awaitedPayload) {
+    if (!m_awaitedPayload.isEmpty() && payload == m_awaitedPayload) {
         m_awaitedPayload.clear();
-        m_deadline.stop();
+        arm(now);
     }
     Q_EMIT pongReceived(rtt, payload, matched);
 }

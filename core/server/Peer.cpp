@@ -11,30 +11,30 @@
 namespace wslab {
 
 Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
-           EventLog *eventLog, QObject *parent)
+           EventLog *eventLog, Clock clock, QObject *parent)
     : QObject(parent)
     , m_id(id)
+    , m_clock(std::move(clock))
     , m_socket(socket)
     , m_request(redactSecrets(request))
     , m_endpoint(endpoint)
     , m_log(eventLog)
-    , m_heartbeat(new HeartbeatMonitor(socket, this))
+    , m_heartbeat(new HeartbeatMonitor(socket, this, HeartbeatMonitor::Timing::CheckedByOwner))
     , m_address(socket->peerAddress())
     , m_port(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTime())
     , m_idleTimeout(config.idleTimeout)
+    , m_closeTimeout(config.closeTimeout)
     , m_rateLimit(config.rateLimit)
     , m_tokens(std::max(1.0, config.rateLimit))
     , m_slowReaderLimit(config.slowReaderLimit)
 {
-    m_rateClock.start();
+    m_lastActivityAt = m_rateCheckedAt = m_clock();
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
+    m_heartbeat->setClock(m_clock);
     m_heartbeat->setPolicy(config.heartbeat);
-    m_closeTimer.setSingleShot(true);
-    m_closeTimer.setInterval(config.closeTimeout);
-    m_idleTimer.setSingleShot(true);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Peer::onBinary);
@@ -53,11 +53,6 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 e.code = int(error);
                 log(std::move(e));
             });
-    connect(&m_closeTimer, &QTimer::timeout, this,
-            [this] { abort(QStringLiteral("close handshake not answered in time") + discardedSuffix()); });
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
-    });
     connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
         LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
         e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
@@ -79,8 +74,6 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
             });
 
     m_heartbeat->start();
-    if (m_idleTimeout.count() > 0)
-        m_idleTimer.start(m_idleTimeout);
 }
 
 Peer::~Peer()
@@ -117,9 +110,37 @@ void Peer::noteClosing()
     // Qt closes by itself too (1009, 1007, its own 1002): from here on it is our close as well.
     m_serverClosing = true;
     m_heartbeat->stop();
-    m_idleTimer.stop();
-    if (!m_closeTimer.isActive())
-        m_closeTimer.start();
+    if (!m_closeTimed) {
+        m_closeTimed = true;
+        m_closingSince = m_clock();
+    }
+}
+
+void Peer::checkTimers(std::chrono::nanoseconds now)
+{
+    if (!checkClose(now))
+        return;
+    checkIdle(now);
+    m_heartbeat->check(now);
+}
+
+bool Peer::checkClose(std::chrono::nanoseconds now)
+{
+    if (!m_closeTimed || m_finished)
+        return true;
+    if (now - m_closingSince < m_closeTimeout)
+        return true;
+    abort(QStringLiteral("close handshake not answered in time") + discardedSuffix());
+    return false;
+}
+
+void Peer::checkIdle(std::chrono::nanoseconds now)
+{
+    if (m_idleTimeout.count() <= 0 || !isOpen())
+        return;
+    if (now - m_lastActivityAt < m_idleTimeout)
+        return;
+    close(CloseCode::Normal, QStringLiteral("idle for %1 ms").arg(m_idleTimeout.count()));
 }
 
 QString Peer::discardedSuffix() const
@@ -182,8 +203,9 @@ bool Peer::admitMessage()
 {
     if (m_rateLimit <= 0)
         return true;
-    const double elapsed = double(m_rateClock.nsecsElapsed()) / 1e9;
-    m_rateClock.restart();
+    const std::chrono::nanoseconds now = m_clock();
+    const double elapsed = std::chrono::duration<double>(now - m_rateCheckedAt).count();
+    m_rateCheckedAt = now;
     m_tokens = std::min(std::max(1.0, m_rateLimit), m_tokens + elapsed * m_rateLimit);
     if (m_tokens >= 1.0) {
         m_tokens -= 1.0;
@@ -229,8 +251,7 @@ void Peer::abort(const QString &why)
 void Peer::noteActivity()
 {
     m_heartbeat->noteInbound();
-    if (m_idleTimeout.count() > 0)
-        m_idleTimer.start(m_idleTimeout);
+    m_lastActivityAt = m_clock();
 }
 
 void Peer::onText(const QString &text)
@@ -264,8 +285,6 @@ void Peer::onDisconnected()
         return;
     m_finished = true;
     m_heartbeat->stop();
-    m_idleTimer.stop();
-    m_closeTimer.stop();
     LogEvent e = LogEvent::make(EventKind::Close, Direction::Local);
     if (m_aborted) {
         e.code = CloseCode::AbnormalClosure;

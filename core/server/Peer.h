@@ -1,15 +1,14 @@
 #pragma once
 
+#include "policy/Clock.h"
 #include "protocol/HttpRequest.h"
 #include "server/ServerConfig.h"
 #include "stats/TrafficCounters.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 class QWebSocket;
 
@@ -21,14 +20,16 @@ class HeartbeatMonitor;
 struct LogEvent;
 
 // One connected session on the server side: its socket, what it asked for in the upgrade request,
-// its heartbeat and its counters. It logs its own events into the server's EventLog.
+// its heartbeat and its counters. It logs its own events into the server's EventLog. Its limits in
+// time (rate, idle, close and heartbeat timeouts) are judged on the clock it is given; it has no timer
+// of its own: the Server calls checkTimers() on every peer from one timer.
 class Peer : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Peer)
 public:
     Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
-         EventLog *eventLog, QObject *parent = nullptr);
+         EventLog *eventLog, Clock clock = steadyClock(), QObject *parent = nullptr);
     ~Peer() override;
 
     int id() const { return m_id; }
@@ -55,6 +56,11 @@ public:
     void abort(const QString &why);
     // The guard on this peer's socket: it finishes the closes the server starts and reports to the peer.
     void setFrameGuard(FrameGuard *guard);
+    // Acts on whatever the clock says is due: a heartbeat ping or verdict, the idle timeout, the close
+    // timeout. The Server's sweep calls it; calling it at any other time (a test that advanced a
+    // ManualClock) does only what is due then. Deadlines are met as late as the caller looks.
+    void checkTimers() { checkTimers(m_clock()); }
+    void checkTimers(std::chrono::nanoseconds now);
 
 Q_SIGNALS:
     // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
@@ -73,6 +79,9 @@ private:
     void onText(const QString &text);
     void onBinary(const QByteArray &data);
     void noteActivity();
+    void checkIdle(std::chrono::nanoseconds now);
+    // False when the peer was aborted for not answering our Close in time.
+    bool checkClose(std::chrono::nanoseconds now);
     // False (and the peer is closed with 1008) when this message is over the rate limit.
     bool admitMessage();
     // Closes a peer that does not read what it is sent, before its backlog eats the server's memory.
@@ -80,6 +89,7 @@ private:
     void log(LogEvent event);
 
     int m_id;
+    Clock m_clock;
     QWebSocket *m_socket;
     HttpRequest m_request;
     QString m_endpoint;
@@ -90,18 +100,20 @@ private:
     quint16 m_port = 0;
     QDateTime m_connectedAt;
     TrafficCounters m_counters;
-    QTimer m_idleTimer;
-    QTimer m_closeTimer;
     std::chrono::milliseconds m_idleTimeout{0};
+    std::chrono::milliseconds m_closeTimeout{0};
+    std::chrono::nanoseconds m_lastActivityAt{0};
+    std::chrono::nanoseconds m_closingSince{0};
     bool m_closeFrameSeen = false;
     bool m_clientSentClose = false;
     bool m_serverClosing = false;
+    bool m_closeTimed = false; // the close timeout runs from m_closingSince
     bool m_aborted = false;
     QString m_abortReason;
     bool m_finished = false;
     double m_rateLimit = 0;
     double m_tokens = 0;
-    QElapsedTimer m_rateClock;
+    std::chrono::nanoseconds m_rateCheckedAt{0};
     qint64 m_slowReaderLimit = 0;
     qint64 m_unsentBytes = 0;
 };

@@ -23,6 +23,18 @@ QString endpointKey(const QHostAddress &address, quint16 port)
     return address.toString() % u'|' % QString::number(port);
 }
 
+// How often the sweep looks at every peer's deadlines: a twentieth of the shortest one, so each is met
+// about 5% late at most (the slack Qt allows a coarse timer).
+std::chrono::milliseconds sweepInterval(const ServerConfig &config)
+{
+    std::chrono::milliseconds shortest = config.closeTimeout;
+    if (config.heartbeat.isEnabled())
+        shortest = std::min({shortest, config.heartbeat.interval, config.heartbeat.pongTimeout});
+    if (config.idleTimeout.count() > 0)
+        shortest = std::min(shortest, config.idleTimeout);
+    return std::clamp(shortest / 20, std::chrono::milliseconds(1), std::chrono::milliseconds(1000));
+}
+
 } // namespace
 
 Server::Server(const QString &name, QObject *parent)
@@ -36,6 +48,8 @@ Server::Server(const QString &name, QObject *parent)
     // The Gate already bounds how many sockets wait; Qt's own default of 30 would refuse a burst.
     m_wsServer->setMaxPendingConnections(1 << 20);
     m_tcpServer->setMaxPendingConnections(1 << 20);
+    m_sweep.setInterval(sweepInterval(m_config));
+    connect(&m_sweep, &QTimer::timeout, this, &Server::sweep);
     connect(m_tcpServer, &QTcpServer::newConnection, this, &Server::onNewTcpConnection);
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &Server::onNewWebSocket);
     connect(m_wsServer, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
@@ -75,6 +89,7 @@ Server::~Server()
 void Server::setConfig(const ServerConfig &config)
 {
     m_config = config;
+    m_sweep.setInterval(sweepInterval(config));
     m_wsServer->setSupportedSubprotocols(config.subprotocols);
     m_wsServer->setHandshakeTimeout(config.handshakeTimeout);
     m_gate->setConfig(config);
@@ -204,8 +219,10 @@ void Server::onNewWebSocket()
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, this);
+        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, m_clock, this);
         m_peers.insert(id, peer);
+        if (!m_sweep.isActive())
+            m_sweep.start();
         connect(peer, &Peer::textReceived, this, &Server::onPeerText);
         connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);
         connect(peer, &Peer::finished, this, &Server::onPeerFinished);
@@ -268,6 +285,15 @@ void Server::onPeerBinary(Peer *peer, const QByteArray &data)
     Q_EMIT binaryReceived(peer->id(), data);
 }
 
+void Server::sweep()
+{
+    const std::chrono::nanoseconds now = m_clock();
+    // A check may drop a peer, which leaves m_peers at once: walk a copy.
+    const QList<Peer *> peers = m_peers.values();
+    for (Peer *peer : peers)
+        peer->checkTimers(now);
+}
+
 void Server::connectNotify(const QMetaMethod &signal)
 {
     if (m_relayingCounters || signal != QMetaMethod::fromSignal(&Server::peerCountersChanged))
@@ -286,6 +312,8 @@ void Server::onPeerFinished(Peer *peer)
 {
     const int id = peer->id();
     m_peers.remove(id);
+    if (m_peers.isEmpty())
+        m_sweep.stop();
     peer->deleteLater();
     Q_EMIT peerDisconnected(id);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/EventLog.h"
+#include "policy/Clock.h"
 #include "server/ServerConfig.h"
 
 #include "protocol/HttpRequest.h"
@@ -10,6 +11,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 class QTcpServer;
@@ -40,6 +42,9 @@ public:
     QString name() const { return m_name; }
     void setConfig(const ServerConfig &config);
     const ServerConfig &config() const { return m_config; }
+    // The clock peers judge their rate limit, idle, close and heartbeat timeouts on; steadyClock()
+    // unless set. Peers connected from then on read it.
+    void setClock(Clock clock) { m_clock = std::move(clock); }
     // Takes effect at once, also while listening: the peers stay connected and the next message they
     // send is handled the new way. Logged, and announced with modeChanged.
     void setMode(ServerMode mode);
@@ -93,12 +98,18 @@ private:
     void onPeerBinary(Peer *peer, const QByteArray &data);
     void onPeerFinished(Peer *peer);
     void relayCounters(Peer *peer);
+    // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
+    void sweep();
     void logEvent(LogEvent event);
     void setState(State state);
     bool fail(const QString &error);
 
     QString m_name;
     ServerConfig m_config;
+    Clock m_clock = steadyClock();
+    // One timer for all peers, running while there are any: per-peer timers cost more memory per
+    // idle connection than the peer's own state.
+    QTimer m_sweep;
     Listener *m_tcpServer;
     QWebSocketServer *m_wsServer;
     Gate *m_gate;

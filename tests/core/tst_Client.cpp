@@ -194,9 +194,13 @@ void tst_Client::stableAfterRule()
     config.reconnect.baseDelay = 20ms;
     config.reconnect.maxDelay = 200ms;
     config.reconnect.minDelay = 10ms;
+    // Whether a connection was stable is the clock's verdict: the clock moves only when the test says,
+    // however long the connections really take. The timer looks again every 300 ms meanwhile.
     config.reconnect.stableAfter = 300ms;
     client.setConfig(config);
     client.setRandomSource(fixedRandom(0.75));
+    wslab::ManualClock clock;
+    client.setClock(clock.clock());
 
     // A server that accepts and drops at once: every connection opens, none stays open stableAfter.
     bool dropping = true;
@@ -220,10 +224,22 @@ void tst_Client::stableAfterRule()
     }
     QCOMPARE(opened.size(), expected.size()); // each retry did connect: the counter kept growing anyway
 
-    // Now one connection stays open past stableAfter: the counter resets, the next drop is retry 1 again.
+    // Open for 1 ms less than stableAfter, then dropped: not stable, the counter goes on.
     QTRY_COMPARE(opened.size(), expected.size() + 1);
-    QCOMPARE(client.attempt(), expected.size());
-    QTRY_COMPARE_WITH_TIMEOUT(client.attempt(), 0, 3000);
+    QCOMPARE(client.state(), State::Open);
+    clock.advance(299ms);
+    peerOf(server, client)->abort(QStringLiteral("drop just before stable"));
+    QTRY_COMPARE(retries.size(), expected.size() + 1);
+    QCOMPARE(retries.last().at(0).toInt(), expected.size() + 1);
+    QCOMPARE(client.attempt(), expected.size() + 1);
+
+    // Now one connection stays open stableAfter: the counter resets while it is open, and the next
+    // drop is retry 1 again.
+    QTRY_COMPARE(opened.size(), expected.size() + 2);
+    QCOMPARE(client.state(), State::Open);
+    QCOMPARE(client.attempt(), expected.size() + 1);
+    clock.advance(300ms);
+    QTRY_COMPARE(client.attempt(), 0);
     QCOMPARE(client.state(), State::Open);
     retries.clear();
     peerOf(server, client)->abort(QStringLiteral("drop after a while"));
@@ -231,7 +247,7 @@ void tst_Client::stableAfterRule()
     QCOMPARE(retries.at(0).at(0).toInt(), 1);
     QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 15ms);
     QTRY_COMPARE(client.state(), State::Open);
-    QCOMPARE(client.counters().reconnects, quint64(expected.size() + 1));
+    QCOMPARE(client.counters().reconnects, quint64(expected.size() + 2));
 }
 
 void tst_Client::droppedConnectionIsAbnormalAndRetried()
