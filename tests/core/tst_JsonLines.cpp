@@ -349,8 +349,9 @@ void tst_JsonLines::eachKindWritesItsNamedFields()
     const char *const named[] = {"close_code", "close_name", "http_status", "socket_error", "attempt",
                                  "delay_ms",   "rtt_us",     "queued",      "flushed",      "code"};
     for (const char *name : named) {
-        if (!expected.contains(QLatin1StringView(name)))
-            QVERIFY2(!o.contains(QLatin1StringView(name)), qPrintable(QLatin1StringView(name) + QStringLiteral(" in ") + QString::fromUtf8(line)));
+        const QLatin1StringView key(name);
+        if (!expected.contains(key))
+            QVERIFY2(!o.contains(key), qPrintable(key + QStringLiteral(" in ") + QString::fromUtf8(line)));
     }
     wslab::LogEvent back;
     QString error;
@@ -379,7 +380,8 @@ void tst_JsonLines::readsVersion1Lines_data()
         << with([](wslab::LogEvent &e) { e.closeCode = 1000; }) << QStringLiteral("close 1000 Normal Closure: done");
     QTest::newRow("refused")
         << QByteArray(R"({"base64":"R0VUIC8gSFRUUC8xLjENCg==","code":401,"detail":"127.0.0.1:40112 refused with HTTP 401: missing or wrong token","dir":"out","endpoint":"server","kind":"refused","mono_us":2210,"seq":1,"size":16,"wall_ms":1764619152331})")
-        << with([](wslab::LogEvent &e) { e.size = 16; e.httpStatus = 401; }) << QStringLiteral("refused: 127.0.0.1:40112 refused with HTTP 401: missing or wrong token");
+        << with([](wslab::LogEvent &e) { e.size = 16; e.httpStatus = 401; })
+        << QStringLiteral("refused: 127.0.0.1:40112 refused with HTTP 401: missing or wrong token");
     QTest::newRow("error, close code")
         << QByteArray(R"({"code":1002,"detail":"127.0.0.1:40112: unmasked frame","dir":"local","endpoint":"server","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.closeCode = 1002; }) << QStringLiteral("error: 127.0.0.1:40112: unmasked frame");
