@@ -85,7 +85,7 @@ void Client::connectSocketSignals()
                 ++m_counters.pongsIn;
                 m_counters.rtt = m_heartbeat->rtt();
                 LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
-                e.code = matched ? int(rtt.count()) : -1;
+                e.rttUs = matched ? qint64(rtt.count()) : -1;
                 logEvent(std::move(e));
                 Q_EMIT pongReceived(payload, matched);
                 Q_EMIT countersChanged();
@@ -230,7 +230,8 @@ void Client::onSocketError(QAbstractSocket::SocketError error)
     const QString text = m_socket->errorString();
     LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
     e.detail = text;
-    e.code = int(error);
+    e.socketError = int(error);
+    e.httpStatus = httpStatusFromHandshakeError(text);
     logEvent(std::move(e));
     if (m_state != State::Connecting)
         return; // an open connection reports its end through disconnected()
@@ -308,7 +309,7 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
                                                          ? Direction::Out
                                                          : (cause.kind == DisconnectCause::Kind::PeerClose ? Direction::In
                                                                                                           : Direction::Local));
-        e.code = closeCode;
+        e.closeCode = closeCode;
         e.detail = reason;
         logEvent(std::move(e));
         Q_EMIT closed(closeCode, reason);
@@ -336,8 +337,8 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
     ++m_attempt;
     m_backoffDelay = m_config.reconnect.delayFor(m_attempt, m_random());
     LogEvent e = LogEvent::make(EventKind::RetryScheduled, Direction::Local);
-    e.code = m_attempt;
-    e.size = m_backoffDelay.count();
+    e.attempt = m_attempt;
+    e.delayMs = m_backoffDelay.count();
     e.detail = QStringLiteral("retry %1 in %2 ms").arg(m_attempt).arg(m_backoffDelay.count());
     logEvent(std::move(e));
     m_backoffTimer.start(m_backoffDelay);
@@ -445,7 +446,7 @@ bool Client::enqueue(Outbox::Message message)
         return false;
     }
     LogEvent e = LogEvent::make(EventKind::OutboxQueued, Direction::Local);
-    e.code = int(m_outbox.size());
+    e.queued = int(m_outbox.size());
     e.size = size;
     logEvent(std::move(e));
     Q_EMIT outboxChanged(m_outbox.size());
@@ -460,7 +461,7 @@ void Client::flushOutbox()
     while (!m_outbox.isEmpty())
         transmit(m_outbox.takeFirst());
     LogEvent e = LogEvent::make(EventKind::OutboxFlushed, Direction::Local);
-    e.code = int(count);
+    e.flushed = int(count);
     logEvent(std::move(e));
     Q_EMIT outboxChanged(0);
 }

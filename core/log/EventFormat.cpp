@@ -84,10 +84,10 @@ QString summary(const LogEvent &e, int previewChars)
     case EventKind::Ping:
         return e.payload.isEmpty() ? QStringLiteral("ping") : QStringLiteral("ping ") + textPreview(e.payload, previewChars);
     case EventKind::Pong:
-        return e.code >= 0 ? QStringLiteral("pong, RTT %1 ms").arg(double(e.code) / 1000.0, 0, 'f', 3)
-                           : QStringLiteral("pong (unsolicited)");
+        return e.rttUs >= 0 ? QStringLiteral("pong, RTT %1 ms").arg(double(e.rttUs) / 1000.0, 0, 'f', 3)
+                            : QStringLiteral("pong (unsolicited)");
     case EventKind::Close: {
-        QString s = QStringLiteral("close %1").arg(CloseCode::describe(e.code));
+        QString s = QStringLiteral("close %1").arg(CloseCode::describe(e.closeCode));
         if (!e.detail.isEmpty())
             s += QStringLiteral(": ") + e.detail;
         return s;
@@ -107,13 +107,15 @@ QString summary(const LogEvent &e, int previewChars)
     case EventKind::State:
         return QStringLiteral("state ") + e.detail;
     case EventKind::RetryScheduled:
-        return e.detail;
+        // A log read from a file may lack the detail; the fields say the same.
+        return e.detail.isEmpty() ? QStringLiteral("retry %1 in %2 ms").arg(e.attempt).arg(e.delayMs) : e.detail;
     case EventKind::HeartbeatTimeout:
         return QStringLiteral("heartbeat timeout: ") + e.detail;
     case EventKind::OutboxQueued:
-        return QStringLiteral("queued (%1), %2 waiting in the outbox").arg(bytes(e.size)).arg(e.code);
+        return QStringLiteral("queued (%1), %2 waiting in the outbox").arg(bytes(e.size)).arg(e.queued);
     case EventKind::OutboxFlushed:
-        return QStringLiteral("outbox flushed: %1 messages sent").arg(e.code);
+        return e.flushed == 1 ? QStringLiteral("outbox flushed: 1 message sent")
+                              : QStringLiteral("outbox flushed: %1 messages sent").arg(e.flushed);
     case EventKind::Info:
         return e.detail;
     }

@@ -8,9 +8,49 @@
 
 namespace wslab::JsonLines {
 
+namespace {
+
+void putCloseCode(QJsonObject &o, int code)
+{
+    o[u"close_code"] = code;
+    o[u"close_name"] = CloseCode::name(code);
+}
+
+// Version 1 had one "code", written when not 0, whose meaning depended on the kind, and kept a
+// retry's delay in "size".
+void readVersion1(const QJsonObject &o, LogEvent *e)
+{
+    const qint64 code = o[u"code"].toInteger();
+    switch (e->kind) {
+    case EventKind::Close: e->closeCode = int(code); break;
+    case EventKind::Refused: e->httpStatus = int(code); break;
+    case EventKind::Error:
+        // Close codes (1002 from the FrameGuard, Qt's upgrade failures) and socket errors shared it;
+        // socket errors stay far below 1000. A missing code was either none or socket error 0
+        // (connection refused), which cannot be told apart: the detail's text still says which.
+        if (code >= 1000)
+            e->closeCode = int(code);
+        else if (o.contains(u"code"))
+            e->socketError = int(code);
+        break;
+    case EventKind::Pong: e->rttUs = code; break; // -1 was unsolicited; a missing code was 0 µs
+    case EventKind::RetryScheduled:
+        e->attempt = int(code);
+        e->delayMs = e->size;
+        e->size = 0;
+        break;
+    case EventKind::OutboxQueued: e->queued = int(code); break;
+    case EventKind::OutboxFlushed: e->flushed = int(code); break;
+    default: break;
+    }
+}
+
+} // namespace
+
 QJsonObject toJson(const LogEvent &e)
 {
     QJsonObject o;
+    o[u"v"] = kVersion;
     o[u"seq"] = qint64(e.seq);
     o[u"mono_us"] = e.monoUs;
     o[u"wall_ms"] = e.wallMs;
@@ -20,10 +60,30 @@ QJsonObject toJson(const LogEvent &e)
     o[u"dir"] = directionName(e.direction);
     o[u"kind"] = kindName(e.kind);
     o[u"size"] = e.size;
-    if (e.code != 0)
-        o[u"code"] = e.code;
-    if (e.kind == EventKind::Close)
-        o[u"close_name"] = CloseCode::name(e.code);
+    // Each kind writes the fields it gives a meaning to, and only those (docs/log-format.md).
+    switch (e.kind) {
+    case EventKind::Close: putCloseCode(o, e.closeCode); break;
+    case EventKind::Refused: o[u"http_status"] = e.httpStatus; break;
+    case EventKind::Error:
+        if (e.closeCode != 0)
+            putCloseCode(o, e.closeCode);
+        if (e.httpStatus != 0)
+            o[u"http_status"] = e.httpStatus;
+        if (e.socketError >= 0)
+            o[u"socket_error"] = e.socketError;
+        break;
+    case EventKind::Pong:
+        if (e.rttUs >= 0)
+            o[u"rtt_us"] = e.rttUs;
+        break;
+    case EventKind::RetryScheduled:
+        o[u"attempt"] = e.attempt;
+        o[u"delay_ms"] = e.delayMs;
+        break;
+    case EventKind::OutboxQueued: o[u"queued"] = e.queued; break;
+    case EventKind::OutboxFlushed: o[u"flushed"] = e.flushed; break;
+    default: break;
+    }
     if (!e.detail.isEmpty())
         o[u"detail"] = e.detail;
     if (!e.payload.isEmpty()) {
@@ -44,6 +104,11 @@ bool fromJson(const QJsonObject &o, LogEvent *e, QString *error)
             *error = why;
         return false;
     };
+    const qint64 version = o.contains(u"v") ? o[u"v"].toInteger(-1) : 1;
+    if (version > kVersion)
+        return fail(QStringLiteral("schema version %1 is newer than this WsLab reads (up to %2)").arg(version).arg(kVersion));
+    if (version < 1)
+        return fail(QStringLiteral("schema version \"%1\" is not a version").arg(o[u"v"].toVariant().toString()));
     LogEvent out;
     if (!kindFromName(o[u"kind"].toString(), &out.kind))
         return fail(QStringLiteral("unknown kind \"%1\"").arg(o[u"kind"].toString()));
@@ -55,7 +120,18 @@ bool fromJson(const QJsonObject &o, LogEvent *e, QString *error)
     out.endpoint = o[u"endpoint"].toString();
     out.peer = o.contains(u"peer") ? o[u"peer"].toInt() : -1;
     out.size = o[u"size"].toInteger();
-    out.code = o[u"code"].toInt();
+    if (version == 1) {
+        readVersion1(o, &out);
+    } else {
+        out.closeCode = o[u"close_code"].toInt();
+        out.httpStatus = o[u"http_status"].toInt();
+        out.socketError = o[u"socket_error"].toInt(-1);
+        out.attempt = o[u"attempt"].toInt();
+        out.queued = o[u"queued"].toInt();
+        out.flushed = o[u"flushed"].toInt();
+        out.delayMs = o[u"delay_ms"].toInteger();
+        out.rttUs = o[u"rtt_us"].toInteger(-1);
+    }
     out.detail = o[u"detail"].toString();
     if (o.contains(u"text"))
         out.payload = o[u"text"].toString().toUtf8();

@@ -14,19 +14,19 @@ enum class EventKind {
     Listening,        // server bound; detail holds the URL
     Stopped,          // server stopped listening
     Handshake,        // an upgrade request arrived (server) or was sent (client); payload holds its head
-    Refused,          // the server refused an upgrade; code holds the HTTP status, payload the request head
+    Refused,          // the server refused an upgrade; httpStatus, payload the request head
     Open,             // the WebSocket is open
     Text,             // a text message
     Binary,           // a binary message
     Ping,
-    Pong,             // code: RTT in microseconds when it answered our ping, -1 otherwise
-    Close,            // code and detail (reason); direction tells who sent it, Local for abnormal
-    Error,            // detail holds the error text
+    Pong,             // rttUs when it answered our ping
+    Close,            // closeCode and detail (reason); direction tells who sent it, Local for abnormal
+    Error,            // detail holds the error text; socketError, closeCode or httpStatus when known
     State,            // detail holds the new state's name
-    RetryScheduled,   // code: attempt number, size: delay in ms
+    RetryScheduled,   // attempt and delayMs
     HeartbeatTimeout, // no pong in time; the connection is aborted
-    OutboxQueued,     // a send while not open; code: messages now waiting
-    OutboxFlushed,    // code: messages sent from the outbox on open
+    OutboxQueued,     // a send while not open; queued, size the message's
+    OutboxFlushed,    // flushed: messages sent from the outbox on open
     Info,             // anything else worth a line
 };
 Q_ENUM_NS(EventKind)
@@ -53,8 +53,17 @@ struct LogEvent
     int peer = -1;         // server-side peer id, -1 when none
     Direction direction = Direction::Local;
     EventKind kind = EventKind::Info;
-    qint64 size = 0;       // full size of the message or frame payload
-    int code = 0;          // close code, HTTP status, attempt number ... by kind
+    qint64 size = 0;       // full size of the payload (message, frame, ping/pong, request head); 0 without one
+    // One field per meaning, each used by the kinds named; the others keep their defaults, so a
+    // reader never has to know which kind lends a shared field which meaning.
+    int closeCode = 0;     // Close: the code (1006 when the link dropped); Error: the close it leads to, 0 if none
+    int httpStatus = 0;    // Refused: the status answered; Error: the status of a refused handshake, 0 if none
+    int socketError = -1;  // Error: the QAbstractSocket::SocketError a socket reported, -1 if none
+    int attempt = 0;       // RetryScheduled: which retry, from 1
+    int queued = 0;        // OutboxQueued: messages waiting, this one included
+    int flushed = 0;       // OutboxFlushed: messages sent from the outbox
+    qint64 delayMs = 0;    // RetryScheduled: how long until that retry
+    qint64 rttUs = -1;     // Pong: round trip in microseconds when it answered our ping, -1 when unsolicited
     QString detail;        // reason, error text, state name, URL ... by kind
     QByteArray payload;    // first kMaxPayloadCopy bytes of the data
 

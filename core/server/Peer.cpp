@@ -50,7 +50,7 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                     return; // reported as the close that follows
                 LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
                 e.detail = m_socket->errorString();
-                e.code = int(error);
+                e.socketError = int(error);
                 log(std::move(e));
             });
     connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
@@ -68,7 +68,7 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 ++m_counters.pongsIn;
                 m_counters.rtt = m_heartbeat->rtt();
                 LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
-                e.code = matched ? int(rtt.count()) : -1;
+                e.rttUs = matched ? qint64(rtt.count()) : -1;
                 log(std::move(e));
                 Q_EMIT countersChanged(this);
             });
@@ -287,11 +287,11 @@ void Peer::onDisconnected()
     m_heartbeat->stop();
     LogEvent e = LogEvent::make(EventKind::Close, Direction::Local);
     if (m_aborted) {
-        e.code = CloseCode::AbnormalClosure;
+        e.closeCode = CloseCode::AbnormalClosure;
         e.detail = m_abortReason;
     } else if (m_serverClosing) {
         e.direction = Direction::Out;
-        e.code = m_socket->closeCode();
+        e.closeCode = m_socket->closeCode();
         e.detail = m_socket->closeReason() + discardedSuffix();
         if (m_guard && !m_guard->closeAnswered())
             e.detail += QStringLiteral("; the peer closed TCP without answering");
@@ -299,10 +299,10 @@ void Peer::onDisconnected()
         // Qt also closes by itself (1009 for a message over the limit, 1007 for bad UTF-8, 1002): without
         // a close frame from the client, the close Qt sent is ours.
         e.direction = m_clientSentClose ? Direction::In : Direction::Out;
-        e.code = m_socket->closeCode();
+        e.closeCode = m_socket->closeCode();
         e.detail = m_socket->closeReason();
     } else {
-        e.code = CloseCode::AbnormalClosure;
+        e.closeCode = CloseCode::AbnormalClosure;
         e.detail = QStringLiteral("connection dropped without a close frame");
     }
     log(std::move(e));

@@ -54,7 +54,7 @@ Server::Server(const QString &name, QObject *parent)
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &Server::onNewWebSocket);
     connect(m_wsServer, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
         LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-        e.code = int(code);
+        e.closeCode = int(code);
         e.detail = QStringLiteral("upgrade failed: ") + m_wsServer->errorString();
         logEvent(std::move(e));
     });
@@ -67,7 +67,7 @@ Server::Server(const QString &name, QObject *parent)
     connect(m_gate, &Gate::refused, this,
             [this](const QHostAddress &address, quint16 port, int status, const QString &why, const QByteArray &head) {
                 LogEvent e = LogEvent::make(EventKind::Refused, Direction::Out, head);
-                e.code = status;
+                e.httpStatus = status;
                 e.detail = QStringLiteral("%1:%2 refused with HTTP %3: %4").arg(address.toString()).arg(port).arg(status).arg(why);
                 logEvent(std::move(e));
             });
@@ -197,7 +197,7 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     connect(guard, &FrameGuard::violation, this, [this, from](const QString &why) {
         LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
         e.detail = from % QStringLiteral(": ") % why;
-        e.code = CloseCode::ProtocolError;
+        e.closeCode = CloseCode::ProtocolError;
         logEvent(std::move(e));
     });
     m_upgrading.insert(key, {request, socket->peerAddress(), guard});

@@ -2,9 +2,13 @@
 // connect work on IPv6 loopback.
 #include "TamperingEcho.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wslab;
@@ -15,6 +19,27 @@ namespace {
 QString cli()
 {
     return qEnvironmentVariable("WSLAB_CLI");
+}
+
+// The events of a --log file written so far, of one kind, as the JSON objects a script reads.
+QList<QJsonObject> eventsLogged(const QString &path, const QString &kind)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<QJsonObject> events;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (event.value(u"kind").toString() == kind)
+            events << event;
+    }
+    return events;
+}
+
+QString logText(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QStringLiteral("(no log file)");
 }
 
 // A child process whose stdout is read as lines; the event loop runs while waiting for it, so a
@@ -134,7 +159,10 @@ private Q_SLOTS:
     {
         if (!hasIpv6Loopback())
             QSKIP("this machine has no IPv6 loopback (listening on [::1] failed)");
-        Child serve({QStringLiteral("serve"), QStringLiteral("--host"), QStringLiteral("::1"), QStringLiteral("--port"), QStringLiteral("0")});
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
+        Child serve({QStringLiteral("serve"), QStringLiteral("--host"), QStringLiteral("::1"), QStringLiteral("--port"), QStringLiteral("0"),
+                     QStringLiteral("--log"), log});
         const QString line = serve.waitLine(QStringLiteral("listening on "));
         QVERIFY2(line.startsWith(QStringLiteral("listening on ws://[::1]:")), qPrintable(line + serve.stderrText()));
         const QString url = line.mid(QStringLiteral("listening on ").size()) + u'/';
@@ -146,9 +174,14 @@ private Q_SLOTS:
         QVERIFY(connect.finish());
         QVERIFY2(connect.process().exitCode() == 0, qPrintable(connect.stderrText()));
         QCOMPARE(connect.lines(), sent);
-        // The server saw the client come from ::1 and leave cleanly.
-        QTRY_VERIFY2(serve.stderrText().contains(QStringLiteral("1000")), qPrintable(serve.stderrText()));
-        QVERIFY2(serve.stderrText().contains(QStringLiteral("::1")), qPrintable(serve.stderrText()));
+        // The server saw the client come from ::1 and leave cleanly, as its --log says in fields.
+        QTRY_VERIFY2(eventsLogged(log, QStringLiteral("close")).size() == 1, qPrintable(logText(log)));
+        const QJsonObject close = eventsLogged(log, QStringLiteral("close")).first();
+        QCOMPARE(close.value(u"dir").toString(), QStringLiteral("in"));
+        QCOMPARE(close.value(u"close_code").toInt(), 1000);
+        const QList<QJsonObject> opens = eventsLogged(log, QStringLiteral("open"));
+        QCOMPARE(opens.size(), 1);
+        QVERIFY2(opens.first().value(u"detail").toString().contains(QStringLiteral(" from ::1:")), qPrintable(logText(log)));
         serve.process().terminate();
         QVERIFY(serve.finish());
         QCOMPARE(serve.process().exitCode(), 0);

@@ -103,7 +103,7 @@ void tst_Client::userCloseReachesServerAndDoesNotRetry()
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).direction, wslab::Direction::In);
-    QCOMPARE(closes.at(0).code, 4000);
+    QCOMPARE(closes.at(0).closeCode, 4000);
     QCOMPARE(closes.at(0).detail, QStringLiteral("done for today"));
 }
 
@@ -145,8 +145,15 @@ void tst_Client::queuesWhileNotOpenAndFlushesInOrderOnce()
 
     const auto flushed = eventsOfKind(client.log(), wslab::EventKind::OutboxFlushed);
     QCOMPARE(flushed.size(), 1);
-    QCOMPARE(flushed.at(0).code, 3);
-    QCOMPARE(countOfKind(client.log(), wslab::EventKind::OutboxQueued), 3);
+    QCOMPARE(flushed.at(0).flushed, 3);
+    const auto queued = eventsOfKind(client.log(), wslab::EventKind::OutboxQueued);
+    QCOMPARE(queued.size(), 3);
+    // Each says how many wait with it, and its own message's size.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(queued.at(i).queued, i + 1);
+    QCOMPARE(queued.at(0).size, 3);
+    QCOMPARE(queued.at(1).size, 2);
+    QCOMPARE(queued.at(2).size, QByteArray("thrée").size());
 
     // A round trip through the server proves nothing else is on its way (nothing sent twice).
     server.sendTextToAll(QStringLiteral("barrier"));
@@ -417,6 +424,13 @@ void tst_Client::refusedTcpConnectIsANetworkError()
 
     QTRY_COMPARE(retries.size(), 1);
     QCOMPARE(retries.at(0).at(0).toInt(), 1);
+    // The log says the same as the signal, each in its own field; a retry carries no payload.
+    const auto retryEvents = eventsOfKind(client.log(), wslab::EventKind::RetryScheduled);
+    QCOMPARE(retryEvents.size(), 1);
+    QCOMPARE(retryEvents.at(0).attempt, 1);
+    QCOMPARE(retryEvents.at(0).delayMs, qint64(retries.at(0).at(1).value<std::chrono::milliseconds>().count()));
+    QVERIFY(retryEvents.at(0).delayMs > 0);
+    QCOMPARE(retryEvents.at(0).size, 0);
     QCOMPARE(client.lastCause().kind, Kind::NetworkError);
     QCOMPARE(client.errorString(), QStringLiteral("Connection refused"));
     // It never opened, so there is no close to report.
@@ -448,7 +462,7 @@ void tst_Client::pingMeasuresRtt()
     QCOMPARE(client.counters().rtt.max, client.counters().rtt.last);
     const auto pongEvents = eventsOfKind(client.log(), wslab::EventKind::Pong);
     QCOMPARE(pongEvents.size(), 1);
-    QCOMPARE(pongEvents.at(0).code, int(client.counters().rtt.last.count()));
+    QCOMPARE(pongEvents.at(0).rttUs, qint64(client.counters().rtt.last.count()));
 }
 
 void tst_Client::httpStatusFromHandshakeError()

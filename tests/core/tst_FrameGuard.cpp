@@ -66,7 +66,7 @@ void tst_FrameGuard::unmaskedFrameClosesWith1002()
 
     const auto errors = eventsOfKind(server.log(), wslab::EventKind::Error);
     QCOMPARE(errors.size(), 1);
-    QCOMPARE(errors.at(0).code, 1002);
+    QCOMPARE(errors.at(0).closeCode, 1002);
     QVERIFY2(errors.at(0).detail.endsWith(QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)")),
              qPrintable(errors.at(0).detail));
     QTRY_COMPARE(server.peerCount(), 1);
@@ -74,7 +74,7 @@ void tst_FrameGuard::unmaskedFrameClosesWith1002()
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).peer, rawId);
     QCOMPARE(closes.at(0).direction, wslab::Direction::Out);
-    QCOMPARE(closes.at(0).code, 1002);
+    QCOMPARE(closes.at(0).closeCode, 1002);
 
     QVERIFY(bystander.echoes(QStringLiteral("after 1002")));
 }

@@ -260,7 +260,7 @@ void tst_Gate::tokenIsRequiredAndNeverLogged()
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
     QCOMPARE(refused.size(), 4);
     for (const wslab::LogEvent &e : refused)
-        QCOMPARE(e.code, 401);
+        QCOMPARE(e.httpStatus, 401);
     QVERIFY(refused.at(1).payload.contains("\r\nAuthorization: <redacted>\r\n"));
     QVERIFY(refused.at(2).payload.startsWith("GET /?token=<redacted> HTTP/1.1\r\n"));
     QVERIFY(refused.at(1).detail.endsWith(QStringLiteral("wrong token")));
@@ -326,10 +326,10 @@ void tst_Gate::originMustBeListed()
 
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
     QCOMPARE(refused.size(), 2);
-    QCOMPARE(refused.at(0).code, 403);
+    QCOMPARE(refused.at(0).httpStatus, 403);
     QVERIFY(refused.at(0).payload.contains("\r\nOrigin: http://evil.example\r\n"));
     QVERIFY(refused.at(0).detail.endsWith(QStringLiteral("origin http://evil.example is not on the allow-list")));
-    QCOMPARE(refused.at(1).code, 403);
+    QCOMPARE(refused.at(1).httpStatus, 403);
     QVERIFY(refused.at(1).detail.contains(QStringLiteral("no Origin header")));
 
     // A prefix of a listed origin is not that origin.

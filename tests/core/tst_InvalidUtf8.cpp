@@ -74,7 +74,7 @@ void tst_InvalidUtf8::serverClosesWith1007()
     const QList<LogEvent> closes = eventsOfKind(server.log(), EventKind::Close);
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).peer, rawId);
-    QCOMPARE(closes.at(0).code, 1007);
+    QCOMPARE(closes.at(0).closeCode, 1007);
     // Others are not affected.
     QVERIFY(bystander.echoes(QStringLiteral("still here after a peer's bad UTF-8")));
 }
@@ -164,7 +164,7 @@ void tst_InvalidUtf8::clientClosesWith1007()
     QCOMPARE(eventsOfKind(client.log(), EventKind::Text).size(), 0);
     const QList<LogEvent> closes = eventsOfKind(client.log(), EventKind::Close);
     QCOMPARE(closes.size(), 1);
-    QCOMPARE(closes.at(0).code, 1007);
+    QCOMPARE(closes.at(0).closeCode, 1007);
 }
 
 QTEST_GUILESS_MAIN(tst_InvalidUtf8)

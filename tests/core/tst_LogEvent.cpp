@@ -13,6 +13,7 @@ private Q_SLOTS:
     void smallPayloadIsKeptWhole();
     void explicitFullSize();
     void onlyMessagesCountAsTruncated();
+    void namedFieldsStartAtNone();
     void kindNamesRoundTrip();
     void directionNamesRoundTrip();
 };
@@ -63,6 +64,21 @@ void tst_LogEvent::onlyMessagesCountAsTruncated()
 {
     auto e = wslab::LogEvent::make(wslab::EventKind::Handshake, wslab::Direction::In, "GET /", 5000);
     QVERIFY(!e.isTruncated());
+}
+
+void tst_LogEvent::namedFieldsStartAtNone()
+{
+    // A kind leaves the fields it does not use at these values; JsonLines writes none of them then.
+    const auto e = wslab::LogEvent::make(wslab::EventKind::Pong, wslab::Direction::In, "hb");
+    QCOMPARE(e.size, 2);
+    QCOMPARE(e.rttUs, -1); // unsolicited until a matched ping says otherwise; 0 µs is a real RTT
+    QCOMPARE(e.socketError, -1); // 0 is QAbstractSocket::ConnectionRefusedError
+    QCOMPARE(e.closeCode, 0);
+    QCOMPARE(e.httpStatus, 0);
+    QCOMPARE(e.attempt, 0);
+    QCOMPARE(e.delayMs, 0);
+    QCOMPARE(e.queued, 0);
+    QCOMPARE(e.flushed, 0);
 }
 
 void tst_LogEvent::kindNamesRoundTrip()

@@ -84,7 +84,7 @@ void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
     QCOMPARE(raw.messages(Opcode::Binary).size(), 1);
     QTRY_COMPARE(server.peerCount(), 1);
     const wslab::LogEvent close = closeOf(server.log(), rawId);
-    QCOMPARE(close.code, 1009);
+    QCOMPARE(close.closeCode, 1009);
     QCOMPARE(close.direction, wslab::Direction::Out);
     QVERIFY(bystander.echoes(QStringLiteral("after 1009")));
 }
@@ -109,7 +109,7 @@ void tst_PeerLimits::frameOverLimitClosesWith1009()
     QCOMPARE(big.state(), State::Idle);
     QCOMPARE(retries.size(), 0);
     QTRY_COMPARE(server.peerCount(), 1);
-    QCOMPARE(closeOf(server.log(), bigId).code, 1009);
+    QCOMPARE(closeOf(server.log(), bigId).closeCode, 1009);
     QCOMPARE(closeOf(server.log(), bigId).direction, wslab::Direction::Out); // Qt's close, sent by the server
     QVERIFY(bystander.echoes(QStringLiteral("after 1009")));
 
@@ -117,7 +117,7 @@ void tst_PeerLimits::frameOverLimitClosesWith1009()
     const int bystanderId = peerOf(server, bystander.client())->id();
     QVERIFY(bystander.client().close(4001, QStringLiteral("done")));
     QTRY_COMPARE(server.peerCount(), 0);
-    QCOMPARE(closeOf(server.log(), bystanderId).code, 4001);
+    QCOMPARE(closeOf(server.log(), bystanderId).closeCode, 4001);
     QCOMPARE(closeOf(server.log(), bystanderId).direction, wslab::Direction::In);
 }
 
@@ -155,7 +155,7 @@ void tst_PeerLimits::burstOverRateLimitClosesWith1008()
     QTRY_COMPARE(server.peerCount(), 1);
     QVERIFY(hasInfo(server.log(), chattyId, QStringLiteral("rate limit of 5 messages/s exceeded")));
     const wslab::LogEvent close = closeOf(server.log(), chattyId);
-    QCOMPARE(close.code, 1008);
+    QCOMPARE(close.closeCode, 1008);
     QCOMPARE(close.direction, wslab::Direction::Out);
     QVERIFY(bystander.echoes(QStringLiteral("after 1008")));
 }
@@ -232,7 +232,7 @@ void tst_PeerLimits::slowReaderIsDroppedWith1008()
     QVERIFY(slow.waitForDisconnected());
     QTRY_COMPARE(server.peerCount(), 1);
     const wslab::LogEvent close = closeOf(server.log(), slowId);
-    QCOMPARE(close.code, 1008);
+    QCOMPARE(close.closeCode, 1008);
     QCOMPARE(close.detail, QStringLiteral("slow reader"));
     QCOMPARE(close.direction, wslab::Direction::Out);
 
@@ -289,7 +289,7 @@ void tst_PeerLimits::closeNotAnsweredInTimeIsAborted()
     QVERIFY(bystander.echoes(QStringLiteral("while the close waits")));
     QTRY_COMPARE(server.peerCount(), 1);
     const wslab::LogEvent close = closeOf(server.log(), stuckId);
-    QCOMPARE(close.code, 1006);
+    QCOMPARE(close.closeCode, 1006);
     QCOMPARE(close.detail, QStringLiteral("close handshake not answered in time"));
 
     stuck.resumeReading();
@@ -328,7 +328,7 @@ void tst_PeerLimits::kickedPeerIsWaitedForUntilItAnswers()
     QCOMPARE(late.frames().size(), 1); // our Close and nothing after it
     QCOMPARE(textsFrom(server.log(), lateId), 0);
     const wslab::LogEvent close = closeOf(server.log(), lateId);
-    QCOMPARE(close.code, 4000);
+    QCOMPARE(close.closeCode, 4000);
     QCOMPARE(close.direction, wslab::Direction::Out);
     QCOMPARE(close.detail, QStringLiteral("out; 3 messages discarded after close"));
     QVERIFY(bystander.echoes(QStringLiteral("after the kick")));
@@ -365,7 +365,7 @@ void tst_PeerLimits::kickedPeerThatNeverAnswersIsAbortedAfterTheCloseTimeout()
     QCOMPARE(textsFrom(server.log(), chattyId), deliveredBeforeKick); // nothing after our Close was delivered
     QCOMPARE(chatty.frames().last().opcode, Opcode::Close); // and nothing was sent after it
     const wslab::LogEvent close = closeOf(server.log(), chattyId);
-    QCOMPARE(close.code, 1006);
+    QCOMPARE(close.closeCode, 1006);
     const QRegularExpression detail(QStringLiteral("^close handshake not answered in time; (\\d+) messages? discarded after close$"));
     const QRegularExpressionMatch match = detail.match(close.detail);
     QVERIFY2(match.hasMatch(), qPrintable(close.detail));

@@ -308,7 +308,7 @@ void tst_Server::stopClosesEveryPeerWithGoingAway()
     QCOMPARE(closes.size(), 3);
     for (const auto &e : closes) {
         QCOMPARE(e.direction, wslab::Direction::Out);
-        QCOMPARE(e.code, 1001);
+        QCOMPARE(e.closeCode, 1001);
     }
 }
 
@@ -359,7 +359,7 @@ void tst_Server::silentPeerIsDroppedByHeartbeat()
     QCOMPARE(timeouts.at(0).peer, 1);
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);
-    QCOMPARE(closes.at(0).code, 1006);
+    QCOMPARE(closes.at(0).closeCode, 1006);
     QCOMPARE(closes.at(0).detail, QStringLiteral("heartbeat timeout"));
     QCOMPARE(closes.at(0).peer, 1);
     QCOMPARE(server.peerCount(), 0);
@@ -438,7 +438,7 @@ void tst_Server::kick()
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).direction, wslab::Direction::Out);
-    QCOMPARE(closes.at(0).code, code);
+    QCOMPARE(closes.at(0).closeCode, code);
     QCOMPARE(closes.at(0).detail, reason);
     QCOMPARE(closes.at(0).peer, id);
 }
@@ -496,7 +496,7 @@ void tst_Server::qtReportsReceivedCodes1012To1014As1002()
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).direction, wslab::Direction::Out);
-    QCOMPARE(closes.at(0).code, code);
+    QCOMPARE(closes.at(0).closeCode, code);
 }
 
 void tst_Server::tooBigMessageClosesWith1009OthersCarryOn()
@@ -532,7 +532,7 @@ void tst_Server::tooBigMessageClosesWith1009OthersCarryOn()
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);
     QCOMPARE(closes.at(0).peer, bigId);
-    QCOMPARE(closes.at(0).code, 1009);
+    QCOMPARE(closes.at(0).closeCode, 1009);
 
     QVERIFY(a.sendText(QStringLiteral("still talking")));
     QVERIFY(b.sendBinary("\x01\x02"));
@@ -583,7 +583,7 @@ void tst_Server::halfOpenFloodIsCappedWhileOthersEcho()
 
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
     for (const wslab::LogEvent &e : refused) {
-        QCOMPARE(e.code, 503);
+        QCOMPARE(e.httpStatus, 503);
         QVERIFY2(e.detail.endsWith(QStringLiteral("too many connections still sending their request (limit 256)")), qPrintable(e.detail));
     }
     // The turned-away sockets read the 503 and are closed; the ones within the cap are still waiting.
@@ -635,7 +635,7 @@ void tst_Server::connectionLimitAnswers503()
 
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
     QCOMPARE(refused.size(), 1);
-    QCOMPARE(refused.at(0).code, 503);
+    QCOMPARE(refused.at(0).httpStatus, 503);
     QVERIFY2(refused.at(0).detail.contains(QStringLiteral("refused with HTTP 503: connection limit reached: 2 open, limit 2")),
              qPrintable(refused.at(0).detail));
     QCOMPARE(server.peerCount(), 2);
@@ -695,7 +695,7 @@ void tst_Server::gateRefusals()
 
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
     QCOMPARE(refused.size(), 1);
-    QCOMPARE(refused.at(0).code, status.mid(9, 3).toInt());
+    QCOMPARE(refused.at(0).httpStatus, status.mid(9, 3).toInt());
     QCOMPARE(server.peerCount(), 0);
 }
 
@@ -707,7 +707,7 @@ void tst_Server::incompleteRequestTimesOutWith408()
     QVERIFY(startServer(server, config));
     const QByteArray answer = rawExchange(server.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     QCOMPARE(statusLine(answer), QByteArray("HTTP/1.1 408 Request Timeout"));
-    QCOMPARE(eventsOfKind(server.log(), wslab::EventKind::Refused).value(0).code, 408);
+    QCOMPARE(eventsOfKind(server.log(), wslab::EventKind::Refused).value(0).httpStatus, 408);
 }
 
 void tst_Server::subprotocolNegotiation()

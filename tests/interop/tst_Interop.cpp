@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 #include <utility>
@@ -169,6 +170,48 @@ struct Streamers
     std::unique_ptr<Child> node;
 };
 
+// The events of a wslab-cli --log file written so far, of one kind, as the JSON objects a script
+// reads; a line still being written is not one yet.
+QList<QJsonObject> logEvents(const QString &path, const QString &kind)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<QJsonObject> events;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (event.value(u"kind").toString() == kind)
+            events << event;
+    }
+    return events;
+}
+
+// "DIR CODE REASON" of each close in a --log file, from its fields ("in" when the peer sent it).
+QStringList closesLogged(const QString &path)
+{
+    QStringList closes;
+    for (const QJsonObject &close : logEvents(path, QStringLiteral("close"))) {
+        closes << close.value(u"dir").toString() + u' ' + QString::number(close.value(u"close_code").toInt()) + u' '
+                      + close.value(u"detail").toString();
+    }
+    return closes;
+}
+
+QByteArray logText(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArrayLiteral("(no log file)");
+}
+
+// Whether a --log file holds an event of this kind from this peer whose detail contains `text`.
+bool logged(const QString &path, const QString &kind, int peer, const QString &text)
+{
+    const QList<QJsonObject> events = logEvents(path, kind);
+    return std::any_of(events.begin(), events.end(), [&](const QJsonObject &e) {
+        return e.value(u"peer").toInt(-1) == peer && e.value(u"detail").toString().contains(text);
+    });
+}
+
 // "peers saw: ..." for a failed comparison of close lines.
 QByteArray sawInstead(const QStringList &closes, const QString &expected)
 {
@@ -204,7 +247,9 @@ private Q_SLOTS:
 
     void pythonClientAgainstServe()
     {
-        Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
+        Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--log"), log});
         const QString url = serveUrl(serve);
         QVERIFY2(url.startsWith(QStringLiteral("ws://127.0.0.1:")), qPrintable(serve.stderrText()));
         // Text (ASCII, non-ASCII, 1 MiB) and binary echo, then python closes with 1000.
@@ -212,23 +257,23 @@ private Q_SLOTS:
         QVERIFY(client.finish());
         QVERIFY2(client.process().exitCode() == 0, qPrintable(client.stderrText()));
         QCOMPARE(client.lines(), (QStringList{QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
-        QTRY_VERIFY2_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("close 1000 Normal Closure: done")),
-                                  qPrintable(serve.stderrText()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(closesLogged(log) == QStringList{QStringLiteral("in 1000 done")}, logText(log), 10000);
     }
 
     void nodeClientAgainstServeWithSubprotocol()
     {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
         Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--subprotocol"),
-                            QStringLiteral("chat")});
+                            QStringLiteral("chat"), QStringLiteral("--log"), log});
         const QString url = serveUrl(serve);
         QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
         Child client(QStringLiteral("node"), {peer(QStringLiteral("node_client.js")), url});
         QVERIFY(client.finish());
         QVERIFY2(client.process().exitCode() == 0, qPrintable(client.stderrText()));
         QCOMPARE(client.lines(), (QStringList{QStringLiteral("open protocol chat"), QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
-        QTRY_VERIFY2_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("close 1000 Normal Closure: done")),
-                                  qPrintable(serve.stderrText()), 10000);
-        QVERIFY2(serve.stderrText().contains(QStringLiteral(" subprotocol chat")), qPrintable(serve.stderrText()));
+        QTRY_VERIFY2_WITH_TIMEOUT(closesLogged(log) == QStringList{QStringLiteral("in 1000 done")}, logText(log), 10000);
+        QVERIFY2(logged(log, QStringLiteral("open"), 1, QStringLiteral(" subprotocol chat")), logText(log));
     }
 
     void serveClosesPythonWith1001OnSignal_data() { addSignalRows(); }
@@ -236,11 +281,13 @@ private Q_SLOTS:
     void serveClosesPythonWith1001OnSignal()
     {
         QFETCH(int, signal);
-        Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
+        Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--log"), log});
         const QString url = serveUrl(serve);
         Child client(kPython, {peer(QStringLiteral("py_client.py")), QStringLiteral("hold"), url});
         QCOMPARE(client.waitLine(QStringLiteral("open")), QStringLiteral("open"));
-        QTRY_VERIFY_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("open peer 1")), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(logged(log, QStringLiteral("open"), 1, QString()), logText(log), 10000);
         ::kill(pid_t(serve.process().processId()), signal);
         QCOMPARE(client.waitLine(QStringLiteral("closed")), QStringLiteral("closed 1001"));
         QVERIFY(serve.finish());
@@ -248,7 +295,8 @@ private Q_SLOTS:
         QCOMPARE(serve.process().exitCode(), 0);
         // Scripts read stdout: the listening line is all there is, events went to stderr.
         QCOMPARE(serve.lines(), QStringList{QStringLiteral("listening on ") + url});
-        QVERIFY2(serve.stderrText().contains(QStringLiteral("→ close 1001")), qPrintable(serve.stderrText()));
+        const QStringList closes = closesLogged(log);
+        QVERIFY2(closes.size() == 1 && closes.first().startsWith(QStringLiteral("out 1001 server shutting down")), logText(log));
         QVERIFY(client.finish());
         QCOMPARE(client.process().exitCode(), 0);
     }
@@ -259,8 +307,10 @@ private Q_SLOTS:
     {
         for (int round = 1; round <= kRaceRounds; ++round) {
             // Silent: without echoes to read, a peer never falls behind into the slow reader's 1008.
+            QTemporaryDir dir;
+            const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
             Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"),
-                                QStringLiteral("silent")});
+                                QStringLiteral("silent"), QStringLiteral("--log"), log});
             const QString url = serveUrl(serve);
             QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
             Streamers streamers(url);
@@ -272,7 +322,15 @@ private Q_SLOTS:
             // serve waits for every handshake, then exits; what it dropped after its close is counted.
             QVERIFY(serve.finish());
             QCOMPARE(serve.process().exitCode(), 0);
-            QVERIFY2(serve.stderrText().contains(QStringLiteral("discarded after close")), qPrintable(serve.stderrText()));
+            const QList<QJsonObject> logged = logEvents(log, QStringLiteral("close"));
+            QCOMPARE(logged.size(), 2 * kStreamsPerPeer);
+            int discarded = 0;
+            for (const QJsonObject &close : logged) {
+                QCOMPARE(close.value(u"dir").toString(), QStringLiteral("out"));
+                QCOMPARE(close.value(u"close_code").toInt(), 1001);
+                discarded += close.value(u"detail").toString().contains(QStringLiteral("discarded after close"));
+            }
+            QVERIFY2(discarded > 0, logText(log));
         }
     }
 
@@ -423,9 +481,11 @@ private Q_SLOTS:
         Child server(program, peerArgs);
         const QString port = peerPort(server);
         QVERIFY2(!port.isEmpty(), qPrintable(server.stderrText()));
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("connect.jsonl"));
         // Were a 401 retried, it would be after 20 ms at most: long before the client gives up.
         QStringList args{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:") + port + u'/', QStringLiteral("--reconnect-base"),
-                         QStringLiteral("20")};
+                         QStringLiteral("20"), QStringLiteral("--log"), log};
         if (noReconnect)
             args << QStringLiteral("--no-reconnect");
         Child connect(cli(), args);
@@ -433,8 +493,9 @@ private Q_SLOTS:
         QVERIFY(connect.finish());
         QCOMPARE(connect.process().exitStatus(), QProcess::NormalExit);
         QCOMPARE(connect.process().exitCode(), 1);
-        QVERIFY2(connect.stderrText().contains(QStringLiteral("401")), qPrintable(connect.stderrText()));
-        QVERIFY2(connect.stderrText().contains(QStringLiteral("not retrying")), qPrintable(connect.stderrText()));
+        const QList<QJsonObject> errors = logEvents(log, QStringLiteral("error"));
+        QVERIFY2(errors.size() == 1 && errors.first().value(u"http_status").toInt() == 401, logText(log));
+        QVERIFY2(logEvents(log, QStringLiteral("retry")).isEmpty(), logText(log));
         QVERIFY(connect.lines().isEmpty());
         // The client has exited; our own marked request is answered only after the peer logged every
         // attempt before it, so exactly one attempt from the client precedes it.
@@ -511,8 +572,10 @@ private Q_SLOTS:
     void oversizedMessageGets1009AndOthersKeepEchoing()
     {
         QFETCH(QString, how);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
         Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--max-message-size"),
-                            QStringLiteral("1024")});
+                            QStringLiteral("1024"), QStringLiteral("--log"), log});
         const QString url = serveUrl(serve);
         QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
         Child bystander(kPython, {peer(QStringLiteral("py_client.py")), QStringLiteral("lines"), url});
@@ -525,7 +588,7 @@ private Q_SLOTS:
         QVERIFY(big.finish());
         QVERIFY2(big.process().exitCode() == 0, qPrintable(big.stderrText()));
         QCOMPARE(big.lines(), (QStringList{QStringLiteral("echo 1024"), QStringLiteral("closed 1009")}));
-        QTRY_VERIFY2_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("→ close 1009")), qPrintable(serve.stderrText()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(closesLogged(log).filter(QStringLiteral("out 1009 ")).size() == 1, logText(log), 10000);
 
         // The other python client, connected all along, still gets its echo and a clean close.
         bystander.process().write("after\n");
@@ -551,16 +614,16 @@ private Q_SLOTS:
             QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
 
         // python3-websockets, trusting only our CA, against wslab-cli serve over TLS.
+        const QString serveLog = dir.filePath(QStringLiteral("serve.jsonl"));
         Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-cert"), certFile,
-                            QStringLiteral("--tls-key"), keyFile});
+                            QStringLiteral("--tls-key"), keyFile, QStringLiteral("--log"), serveLog});
         const QString url = serveUrl(serve);
         QVERIFY2(url.startsWith(QStringLiteral("wss://127.0.0.1:")), qPrintable(url + serve.stderrText()));
         Child python(kPython, {peer(QStringLiteral("py_client.py")), QStringLiteral("tls"), url, ca});
         QVERIFY(python.finish());
         QVERIFY2(python.process().exitCode() == 0, qPrintable(python.stderrText()));
         QCOMPARE(python.lines(), (QStringList{QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
-        QTRY_VERIFY2_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("close 1000 Normal Closure: done")),
-                                  qPrintable(serve.stderrText()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(closesLogged(serveLog) == QStringList{QStringLiteral("in 1000 done")}, logText(serveLog), 10000);
         // The trust is real: without our CA python refuses the certificate.
         Child untrusted(kPython, {peer(QStringLiteral("py_client.py")), QStringLiteral("untrusted"), url});
         QVERIFY(untrusted.finish());
@@ -571,13 +634,14 @@ private Q_SLOTS:
         const QString port = peerPort(node);
         QVERIFY2(!port.isEmpty(), qPrintable(node.stderrText()));
         const QString wss = QStringLiteral("wss://127.0.0.1:") + port + u'/';
-        Child connect(cli(), {QStringLiteral("connect"), wss, QStringLiteral("--ca"), ca});
+        const QString connectLog = dir.filePath(QStringLiteral("connect.jsonl"));
+        Child connect(cli(), {QStringLiteral("connect"), wss, QStringLiteral("--ca"), ca, QStringLiteral("--log"), connectLog});
         connect.process().write("over tls ✓\n");
         connect.process().closeWriteChannel();
         QVERIFY(connect.finish());
         QVERIFY2(connect.process().exitCode() == 0, qPrintable(connect.stderrText()));
         QCOMPARE(connect.lines(), QStringList{QStringLiteral("over tls ✓")});
-        QVERIFY2(connect.stderrText().contains(QStringLiteral("TLS: subject CN=localhost")), qPrintable(connect.stderrText()));
+        QVERIFY2(logged(connectLog, QStringLiteral("info"), -1, QStringLiteral("TLS: subject CN=localhost")), logText(connectLog));
         QCOMPARE(node.waitLine(QStringLiteral("closed")), QStringLiteral("closed 1000"));
 
         // And without --ca, wslab-cli refuses node's certificate instead of sending anything.
@@ -630,7 +694,10 @@ private Q_SLOTS:
         QFile file(log);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray written = file.readAll();
-        QCOMPARE(written.count("\"kind\":\"refused\""), 3);
+        const QList<QJsonObject> refused = logEvents(log, QStringLiteral("refused"));
+        QCOMPARE(refused.size(), 3);
+        for (const QJsonObject &event : refused)
+            QCOMPARE(event.value(u"http_status").toInt(), 401);
         QCOMPARE(written.count("\"kind\":\"open\""), 2);
         // Raw handshakes are kept as Base64: the secret must not hide in there either.
         QByteArray decoded;

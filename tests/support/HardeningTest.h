@@ -62,7 +62,7 @@ inline int upgradedPeerId(RawPeer &raw, const Server &server)
     return found ? id : -1;
 }
 
-// Empty when `log` holds exactly one Refused event, with `status` as its code and a payload that starts
+// Empty when `log` holds exactly one Refused event, with `status` as its HTTP status and a payload that starts
 // with `requestStart`; otherwise what is wrong, for QVERIFY2.
 inline QString refusedOnceProblem(const EventLog *log, int status, const QByteArray &requestStart)
 {
@@ -70,8 +70,8 @@ inline QString refusedOnceProblem(const EventLog *log, int status, const QByteAr
     if (refused.size() != 1)
         return QStringLiteral("%1 refused events, expected 1").arg(refused.size());
     const LogEvent &e = refused.first();
-    if (e.code != status)
-        return QStringLiteral("refused with %1, expected %2 (%3)").arg(e.code).arg(status).arg(e.detail);
+    if (e.httpStatus != status)
+        return QStringLiteral("refused with %1, expected %2 (%3)").arg(e.httpStatus).arg(status).arg(e.detail);
     if (!e.payload.startsWith(requestStart))
         return QStringLiteral("the logged request starts with \"%1\", expected \"%2\"")
             .arg(QString::fromLatin1(e.payload.left(80)), QString::fromLatin1(requestStart.left(80)));

@@ -385,7 +385,7 @@ private Q_SLOTS:
         bool seen = false;
         for (int row = 0; row < server->logView()->model()->rowCount(); ++row) {
             const LogEvent *e = server->logView()->model()->eventAt(row);
-            seen |= e && e->kind == EventKind::Close && e->direction == Direction::In && e->code == 4002 && e->detail == u"done here";
+            seen |= e && e->kind == EventKind::Close && e->direction == Direction::In && e->closeCode == 4002 && e->detail == u"done here";
         }
         QVERIFY(seen);
         QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 10000);

@@ -124,7 +124,7 @@ private Q_SLOTS:
         log.append(LogEvent::make(EventKind::Ping, Direction::Out));
         log.append(textEvent(QStringLiteral("other")));
         LogEvent close = LogEvent::make(EventKind::Close, Direction::In);
-        close.code = 1008;
+        close.closeCode = 1008;
         close.detail = QStringLiteral("too many messages");
         log.append(close);
         model.flush();
@@ -159,7 +159,7 @@ private Q_SLOTS:
         QCOMPARE(view.textOf(QStringLiteral("Hex")).section(u'\n', 0, 0),
                  QStringLiteral("00000000  00 01 48 69 ff                                    |..Hi.|"));
         LogEvent close = LogEvent::make(EventKind::Close, Direction::In);
-        close.code = 1009;
+        close.closeCode = 1009;
         close.detail = QStringLiteral("too big");
         view.setEvent(&close);
         QCOMPARE(view.currentTabName(), QStringLiteral("Close"));

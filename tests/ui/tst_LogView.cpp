@@ -33,7 +33,7 @@ void fill(EventLog &log)
     log.append(logEvent(EventKind::Ping, "alpha ping", Direction::Out));
     log.append(logEvent(EventKind::Binary, "\x01\x02"));
     LogEvent close = logEvent(EventKind::Close, {}, Direction::In);
-    close.code = 1000;
+    close.closeCode = 1000;
     log.append(close);
 }
 

@@ -109,8 +109,8 @@ void EventDetailView::setEvent(const LogEvent *e)
     }
     if (e->kind == EventKind::Close) {
         m_close->setPlainText(tr("Code: %1\nName: %2\nMeaning: %3\nReason: %4\nSent by: %5")
-                                  .arg(e->code)
-                                  .arg(CloseCode::name(e->code), CloseCode::meaning(e->code),
+                                  .arg(e->closeCode)
+                                  .arg(CloseCode::name(e->closeCode), CloseCode::meaning(e->closeCode),
                                        e->detail.isEmpty() ? tr("(none)") : e->detail,
                                        e->direction == Direction::In    ? tr("the peer")
                                        : e->direction == Direction::Out ? tr("this endpoint")

@@ -25,13 +25,13 @@ QString preview(const LogEvent &e)
     case EventKind::Ping:
         return EventFormat::textPreview(e.payload, kChars);
     case EventKind::Pong: {
-        QString s = e.code >= 0 ? LogModel::tr("RTT %1 ms").arg(double(e.code) / 1000.0, 0, 'f', 3) : LogModel::tr("unsolicited");
+        QString s = e.rttUs >= 0 ? LogModel::tr("RTT %1 ms").arg(double(e.rttUs) / 1000.0, 0, 'f', 3) : LogModel::tr("unsolicited");
         if (!e.payload.isEmpty())
             s += QStringLiteral(" · ") + EventFormat::textPreview(e.payload, kChars);
         return s;
     }
     case EventKind::Close:
-        return e.detail.isEmpty() ? CloseCode::describe(e.code) : CloseCode::describe(e.code) + QStringLiteral(" — ") + e.detail;
+        return e.detail.isEmpty() ? CloseCode::describe(e.closeCode) : CloseCode::describe(e.closeCode) + QStringLiteral(" — ") + e.detail;
     case EventKind::OutboxQueued:
     case EventKind::OutboxFlushed:
         return EventFormat::summary(e, kChars);
@@ -126,7 +126,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         return index.column() == SizeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == SummaryColumn && e->kind == EventKind::Close)
-            return QString(CloseCode::describe(e->code) + QStringLiteral(": ") + CloseCode::meaning(e->code));
+            return QString(CloseCode::describe(e->closeCode) + QStringLiteral(": ") + CloseCode::meaning(e->closeCode));
         if (index.column() == DirectionColumn)
             return e->direction == Direction::In ? tr("received from the peer")
                    : e->direction == Direction::Out ? tr("sent to the peer")
