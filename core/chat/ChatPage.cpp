@@ -98,10 +98,11 @@ ChatPage ChatPage::make(QByteArrayView host, bool tls, const QString &socketPath
         page.body.replace(marker, kSocketPathMarker.size(), socketPath.toHtmlEscaped().toUtf8());
 
     // The page only ever talks to the WebSocket at the address it came from. Naming that host exactly is
-    // tighter than 'self', which also allows fetches; a Host that is not plain falls back to 'self'.
+    // tighter than 'self', which also allows fetches. CSP's host grammar has no IPv6 literals, and a Host
+    // that is not plain is not repeated: both fall back to 'self'.
+    const bool named = isPlainHost(host) && !host.startsWith('[');
     const QByteArray connectSource =
-        isPlainHost(host) ? QByteArray((tls ? "wss://" : "ws://") + host.toByteArray().toLower())
-                          : QByteArray("'self'");
+        named ? QByteArray((tls ? "wss://" : "ws://") + host.toByteArray().toLower()) : QByteArray("'self'");
     const QByteArray policy = "default-src 'none'; script-src " + assets.scriptHash + "; style-src " +
                               assets.styleHash + "; connect-src " + connectSource +
                               "; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -58,6 +58,16 @@ QHash<QByteArray, QByteArrayList> directives(const QByteArray &policy)
     return out;
 }
 
+QByteArray pagePolicy(QByteArrayView host, bool tls)
+{
+    const wslab::ChatPage page = wslab::ChatPage::make(host, tls, QStringLiteral("/"));
+    for (const auto &[name, value] : page.headers) {
+        if (name == "Content-Security-Policy")
+            return value;
+    }
+    return {};
+}
+
 } // namespace
 
 // In chat mode a browser gets the chat page from the server's own address, and a browser on another
@@ -145,6 +155,11 @@ void tst_ChatPage::pageNamesOnlyTheHostItCameFrom()
     const QByteArray policy = odd.header("Content-Security-Policy");
     QCOMPARE(directives(policy).value("connect-src"), QByteArrayList{"'self'"});
     QVERIFY(!policy.contains("*"));
+
+    // Nor does an IPv6 literal, which CSP's host grammar cannot express.
+    QCOMPARE(directives(pagePolicy("[::1]:8080", false)).value("connect-src"), QByteArrayList{"'self'"});
+    QCOMPARE(directives(pagePolicy("lab.example:8443", true)).value("connect-src"),
+             QByteArrayList{"wss://lab.example:8443"});
 }
 
 void tst_ChatPage::otherRequestsKeepTheirAnswers_data()
