@@ -1,5 +1,6 @@
 #include "Gate.h"
 
+#include "chat/ChatPage.h"
 #include "protocol/Redaction.h"
 
 #include <QSslSocket>
@@ -74,6 +75,10 @@ void Gate::inspect(QTcpSocket *socket)
         refuse(socket, 400, QStringLiteral("data sent before the handshake completed"), head);
         return;
     }
+    if (isChatPageRequest(parse.request)) {
+        servePage(socket, parse.request);
+        return;
+    }
     QString why;
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
     if (const int status = check(parse.request, socket->peerAddress(), &why, &extraHeaders)) {
@@ -136,6 +141,19 @@ int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *w
             return 403;
         }
     }
+    if (m_config.allowedOrigins.isEmpty() && m_config.mode == ServerMode::Chat && request.hasHeader("Origin")) {
+        // A page on another site must not join the chat in its visitor's name: without a list, a browser
+        // may connect only from the server's own page. Clients that send no Origin are not browsers.
+        const QByteArray own = ChatPage::originOf(request.header("Host"), m_config.isTls());
+        const QByteArray origin = request.header("Origin");
+        if (own.isEmpty() || ChatPage::normalizedOrigin(origin) != own) {
+            *why = QStringLiteral("origin %1 is not this server's own (%2); a chat server without --allowed-origin "
+                                  "accepts browsers only from its own page")
+                       .arg(QString::fromUtf8(origin),
+                            own.isEmpty() ? QStringLiteral("no usable Host header") : QString::fromUtf8(own));
+            return 403;
+        }
+    }
     if (!m_config.token.isEmpty()) {
         const QByteArray expected = m_config.token.toUtf8();
         QByteArray given;
@@ -172,6 +190,24 @@ int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *w
         return 429;
     }
     return 0;
+}
+
+bool Gate::isChatPageRequest(const HttpRequest &request) const
+{
+    if (m_config.mode != ServerMode::Chat || request.method != "GET" || request.hasHeader("Upgrade"))
+        return false;
+    const QByteArray path = request.path();
+    return path == "/" || (!m_config.path.isEmpty() && path == m_config.path.toUtf8());
+}
+
+void Gate::servePage(QTcpSocket *socket, const HttpRequest &request)
+{
+    release(socket);
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    const QString socketPath = m_config.path.isEmpty() ? QStringLiteral("/") : m_config.path;
+    socket->write(ChatPage::make(request.header("Host"), m_config.isTls(), socketPath).httpResponse());
+    socket->disconnectFromHost();
+    QTimer::singleShot(kLingerAfterRefusal, socket, [socket] { socket->abort(); });
 }
 
 void Gate::refuse(QTcpSocket *socket, int status, const QString &why, const QByteArray &head,

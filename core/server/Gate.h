@@ -51,6 +51,9 @@ Q_SIGNALS:
 private:
     void inspect(QTcpSocket *socket);
     void turnAway(QTcpSocket *socket);
+    // In chat mode a plain GET of / (or of the configured path) gets the chat page (core/chat/ChatPage).
+    bool isChatPageRequest(const HttpRequest &request) const;
+    void servePage(QTcpSocket *socket, const HttpRequest &request);
     void refuse(QTcpSocket *socket, int status, const QString &why, const QByteArray &head,
                 const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void release(QTcpSocket *socket);

@@ -101,6 +101,7 @@ void Server::setMode(ServerMode mode)
         return;
     const ServerMode before = m_config.mode;
     m_config.mode = mode;
+    m_gate->setConfig(m_config); // the Gate serves the chat page and its Origin default in chat mode only
     if (m_state == State::Listening) {
         LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
         e.detail = QStringLiteral("mode changed from %1 to %2 (%3 peers stay connected)")
