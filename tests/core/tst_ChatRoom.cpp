@@ -46,7 +46,7 @@ public:
     QJsonObject next(const QString &type)
     {
         QJsonObject found;
-        QTest::qWaitFor([&] {
+        [[maybe_unused]] const bool arrived = QTest::qWaitFor([&] {
             for (qsizetype i = m_taken.value(type); i < m_received.size(); ++i) {
                 if (m_received.at(i).value(QStringLiteral("type")).toString() == type) {
                     found = m_received.at(i);

@@ -193,7 +193,7 @@ void tst_PeerLimits::idlePeerIsClosedAfterIdleTimeout()
     QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("idle for 2000 ms"));
     QTRY_COMPARE(server.peerCount(), 0);
     const wslab::LogEvent close = closeOf(server.log(), quietId);
-    QCOMPARE(close.code, 1000);
+    QCOMPARE(close.closeCode, 1000);
     QCOMPARE(close.direction, wslab::Direction::Out);
 }
 
