@@ -80,9 +80,13 @@ Server::~Server()
     // Peers are told the server is going away rather than seeing the connection drop. There is no event
     // loop left to wait for their answers: the sockets are aborted right after (use stop() and wait for
     // peerCount() to reach 0 for a complete handshake, as wslab-cli serve does).
-    for (Peer *peer : std::as_const(m_peers)) {
+    const QList<Peer *> peers = m_peers.values();
+    for (Peer *peer : peers) {
         peer->disconnect(this);
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
+        // The close is held open for the peer's answer, which can no longer come: end it here, so the
+        // socket is gone with its Peer instead of waiting for an event loop that will not run.
+        peer->abort(QStringLiteral("server destroyed"));
     }
 }
 
