@@ -24,20 +24,6 @@ QList<QByteArray> tokens(const QByteArray &value)
     return out;
 }
 
-// Header values that may be repeated, as one comma-separated list (RFC 9110 §5.3).
-QByteArray joined(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    QByteArray out;
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        if (!out.isEmpty())
-            out += ", ";
-        out += value;
-    }
-    return out;
-}
-
 } // namespace
 
 QByteArray Handshake::acceptFor(QByteArrayView key)
@@ -86,8 +72,8 @@ Handshake Handshake::check(const HttpRequest &request, const HttpResponse &respo
     h.key = request.header("Sec-WebSocket-Key");
     h.expectedAccept = acceptFor(h.key);
     h.accept = response.header("Sec-WebSocket-Accept");
-    h.offeredSubprotocols = tokens(joined(request.headers, "Sec-WebSocket-Protocol"));
-    if (!parseExtensionHeader(joined(request.headers, "Sec-WebSocket-Extensions"), &h.offeredExtensions))
+    h.offeredSubprotocols = tokens(joinedHeaderValues(request.headers, "Sec-WebSocket-Protocol"));
+    if (!parseExtensionHeader(joinedHeaderValues(request.headers, "Sec-WebSocket-Extensions"), &h.offeredExtensions))
         h.problems.append(
             problem(QStringLiteral("the request's Sec-WebSocket-Extensions is malformed"), "RFC 6455 §9.1"));
 

@@ -2,7 +2,7 @@
 
 namespace wslab {
 
-QByteArray HttpRequest::header(QByteArrayView name) const
+QByteArray headerValue(const HttpHeaderList &headers, QByteArrayView name)
 {
     for (const auto &[key, value] : headers) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
@@ -11,7 +11,7 @@ QByteArray HttpRequest::header(QByteArrayView name) const
     return {};
 }
 
-bool HttpRequest::hasHeader(QByteArrayView name) const
+bool hasHeaderField(const HttpHeaderList &headers, QByteArrayView name)
 {
     for (const auto &h : headers) {
         if (h.first.compare(name, Qt::CaseInsensitive) == 0)
@@ -20,7 +20,7 @@ bool HttpRequest::hasHeader(QByteArrayView name) const
     return false;
 }
 
-bool HttpRequest::headerHasToken(QByteArrayView name, QByteArrayView token) const
+bool headerListsToken(const HttpHeaderList &headers, QByteArrayView name, QByteArrayView token)
 {
     for (const auto &[key, value] : headers) {
         if (key.compare(name, Qt::CaseInsensitive) != 0)
@@ -31,6 +31,19 @@ bool HttpRequest::headerHasToken(QByteArrayView name, QByteArrayView token) cons
         }
     }
     return false;
+}
+
+QByteArray joinedHeaderValues(const HttpHeaderList &headers, QByteArrayView name)
+{
+    QByteArray out;
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!out.isEmpty())
+            out += ", ";
+        out += value;
+    }
+    return out;
 }
 
 QByteArray HttpRequest::path() const

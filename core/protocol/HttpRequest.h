@@ -13,19 +13,28 @@ struct HttpLimits
     int maxHeaders = 100;
 };
 
+// Header fields as sent, in order; names compared case-insensitively. Requests and responses
+// look them up the same way, through these.
+using HttpHeaderList = QList<QPair<QByteArray, QByteArray>>;
+// First value of a header; empty when absent.
+QByteArray headerValue(const HttpHeaderList &headers, QByteArrayView name);
+bool hasHeaderField(const HttpHeaderList &headers, QByteArrayView name);
+// Whether a comma-separated header (Connection, Upgrade) lists a token, case-insensitively.
+bool headerListsToken(const HttpHeaderList &headers, QByteArrayView name, QByteArrayView token);
+// Every value of a header that may be repeated, joined with ", " (RFC 9110 §5.3).
+QByteArray joinedHeaderValues(const HttpHeaderList &headers, QByteArrayView name);
+
 // The head of an HTTP/1.1 request: request line and header fields, as sent.
 struct HttpRequest
 {
     QByteArray method;
     QByteArray target; // path and query, e.g. "/chat?token=x"
     QByteArray version;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    HttpHeaderList headers;
 
-    // First value of a header, compared case-insensitively; empty when absent.
-    QByteArray header(QByteArrayView name) const;
-    bool hasHeader(QByteArrayView name) const;
-    // Whether a comma-separated header (Connection, Upgrade) lists a token, case-insensitively.
-    bool headerHasToken(QByteArrayView name, QByteArrayView token) const;
+    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
+    bool hasHeader(QByteArrayView name) const { return hasHeaderField(headers, name); }
+    bool headerHasToken(QByteArrayView name, QByteArrayView token) const { return headerListsToken(headers, name, token); }
     QByteArray path() const;
     QByteArray query() const;
     bool isWebSocketUpgrade() const;

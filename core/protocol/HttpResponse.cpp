@@ -2,50 +2,6 @@
 
 namespace wslab {
 
-QByteArray HttpResponse::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
-
-bool HttpResponse::hasHeader(QByteArrayView name) const
-{
-    for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-bool HttpResponse::headerHasToken(QByteArrayView name, QByteArrayView token) const
-{
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        for (const QByteArray &part : value.split(',')) {
-            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-                return true;
-        }
-    }
-    return false;
-}
-
-QByteArray HttpResponse::joinedHeader(QByteArrayView name) const
-{
-    QByteArray out;
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        if (!out.isEmpty())
-            out += ", ";
-        out += value;
-    }
-    return out;
-}
-
 HttpResponseParse HttpResponseParse::parse(QByteArrayView received, const HttpLimits &limits)
 {
     HttpResponseParse result;

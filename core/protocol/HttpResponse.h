@@ -14,15 +14,13 @@ struct HttpResponse
     QByteArray version;
     int statusCode = 0;
     QByteArray reasonPhrase;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    HttpHeaderList headers;
 
-    // First value of a header, compared case-insensitively; empty when absent.
-    QByteArray header(QByteArrayView name) const;
-    bool hasHeader(QByteArrayView name) const;
-    // Whether a comma-separated header lists a token, case-insensitively.
-    bool headerHasToken(QByteArrayView name, QByteArrayView token) const;
+    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
+    bool hasHeader(QByteArrayView name) const { return hasHeaderField(headers, name); }
+    bool headerHasToken(QByteArrayView name, QByteArrayView token) const { return headerListsToken(headers, name, token); }
     // Every value of a header that may be repeated (Sec-WebSocket-Extensions), joined with ", ".
-    QByteArray joinedHeader(QByteArrayView name) const;
+    QByteArray joinedHeader(QByteArrayView name) const { return joinedHeaderValues(headers, name); }
 };
 
 // Parses a response head from the bytes received so far, with the same limits and outcomes as
