@@ -20,7 +20,7 @@ Client::Client(const QString &name, QObject *parent)
     , m_log(new EventLog(this))
     , m_random([] { return QRandomGenerator::global()->generateDouble(); })
 {
-    m_heartbeat = new HeartbeatMonitor(m_socket, this);
+    m_heartbeat = std::make_unique<HeartbeatMonitor>(m_socket, static_cast<HeartbeatMonitor::Events *>(this));
     m_connectTimer.setSingleShot(true);
     m_backoffTimer.setSingleShot(true);
     m_stableTimer.setSingleShot(true);
@@ -56,8 +56,10 @@ void Client::connectSocketSignals()
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Client::onTextMessage);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Client::onBinaryMessage);
     // Frames arrive before whole messages: a long message in progress is proof of life too.
-    connect(m_socket, &QWebSocket::textFrameReceived, m_heartbeat, [this] { m_heartbeat->noteInbound(); });
-    connect(m_socket, &QWebSocket::binaryFrameReceived, m_heartbeat, [this] { m_heartbeat->noteInbound(); });
+    connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { m_heartbeat->noteInbound(); });
+    connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { m_heartbeat->noteInbound(); });
+    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { m_heartbeat->notePong(payload); });
+    connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) { m_heartbeat->noteBytesWritten(bytes); });
     // Qt sends (or answers) a close frame just before this; a dropped TCP connection never gets here
     // except through our own abort(), which we flag ourselves.
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
@@ -75,21 +77,6 @@ void Client::connectSocketSignals()
             m_socket->ignoreSslErrors();
         }
     });
-    connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, &Client::onHeartbeatTimeout);
-    connect(m_heartbeat, &HeartbeatMonitor::pingSent, this, [this](const QByteArray &payload) {
-        ++m_counters.pingsOut;
-        logEvent(LogEvent::make(EventKind::Ping, Direction::Out, payload));
-    });
-    connect(m_heartbeat, &HeartbeatMonitor::pongReceived, this,
-            [this](std::chrono::microseconds rtt, const QByteArray &payload, bool matched) {
-                ++m_counters.pongsIn;
-                m_counters.rtt = m_heartbeat->rtt();
-                LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
-                e.rttUs = matched ? qint64(rtt.count()) : -1;
-                logEvent(std::move(e));
-                Q_EMIT pongReceived(payload, matched);
-                Q_EMIT countersChanged();
-            });
 }
 
 void Client::setConfig(const ClientConfig &config)
@@ -263,7 +250,24 @@ void Client::onConnectTimeout()
     m_socket->abort();
 }
 
-void Client::onHeartbeatTimeout()
+void Client::heartbeatPingSent(const QByteArray &payload)
+{
+    ++m_counters.pingsOut;
+    logEvent(LogEvent::make(EventKind::Ping, Direction::Out, payload));
+}
+
+void Client::heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched)
+{
+    ++m_counters.pongsIn;
+    m_counters.rtt = m_heartbeat->rtt();
+    LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
+    e.rttUs = matched ? qint64(rtt.count()) : -1;
+    logEvent(std::move(e));
+    Q_EMIT pongReceived(payload, matched);
+    Q_EMIT countersChanged();
+}
+
+void Client::heartbeatTimedOut()
 {
     LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
     e.detail = QStringLiteral("no pong within %1 ms").arg(m_config.heartbeat.pongTimeout.count());

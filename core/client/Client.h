@@ -3,6 +3,7 @@
 #include "client/ClientConfig.h"
 #include "client/Outbox.h"
 #include "log/EventLog.h"
+#include "policy/HeartbeatMonitor.h"
 #include "policy/Clock.h"
 #include "policy/ReconnectPolicy.h"
 #include "stats/TrafficCounters.h"
@@ -14,16 +15,15 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 class QWebSocket;
 
 namespace wslab {
 
-class HeartbeatMonitor;
-
 // One WebSocket client: a QWebSocket with a state machine, reconnect and heartbeat policies, an Outbox
 // for sends while the link is down, counters, and an EventLog of everything that happens.
-class Client : public QObject
+class Client : public QObject, private HeartbeatMonitor::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Client)
@@ -104,7 +104,9 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onTextMessage(const QString &text);
     void onBinaryMessage(const QByteArray &data);
-    void onHeartbeatTimeout();
+    void heartbeatPingSent(const QByteArray &payload) override;
+    void heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched) override;
+    void heartbeatTimedOut() override;
     void onConnectTimeout();
     // Once the connection has stayed open stableAfter (by the clock), the attempt counter starts again.
     void checkStable();
@@ -121,7 +123,7 @@ private:
     QString m_name;
     ClientConfig m_config;
     QWebSocket *m_socket = nullptr;
-    HeartbeatMonitor *m_heartbeat = nullptr;
+    std::unique_ptr<HeartbeatMonitor> m_heartbeat;
     EventLog *m_log = nullptr;
     std::function<double()> m_random;
     Clock m_clock = steadyClock();

@@ -9,20 +9,20 @@ namespace {
 constexpr qsizetype kMaxInFlight = 16;
 }
 
-HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, QObject *parent, Timing timing)
-    : QObject(parent)
-    , m_socket(socket)
+HeartbeatMonitor::HeartbeatMonitor(QWebSocket *socket, Events *events, Timing timing)
+    : m_socket(socket)
+    , m_events(events)
 {
     if (timing == Timing::OwnTimer) {
-        m_timer = new QTimer(this);
+        m_timer = std::make_unique<QTimer>();
         m_timer->setSingleShot(true);
         m_timer->setTimerType(Qt::PreciseTimer);
-        connect(m_timer, &QTimer::timeout, this, qOverload<>(&HeartbeatMonitor::check));
+        // The timer is the context: the connection ends with it, and so with the monitor.
+        QObject::connect(m_timer.get(), &QTimer::timeout, m_timer.get(), [this] { check(); });
     }
-    connect(m_socket, &QWebSocket::pong, this, &HeartbeatMonitor::onPong);
-    // Our own large sends delay the ping behind them; while bytes still drain, the peer is not to blame.
-    connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) { m_bytesWritten += bytes; });
 }
+
+HeartbeatMonitor::~HeartbeatMonitor() = default;
 
 void HeartbeatMonitor::setPolicy(const HeartbeatPolicy &policy)
 {
@@ -63,7 +63,7 @@ QByteArray HeartbeatMonitor::sendPing(const QByteArray &payload)
     if (m_inFlight.size() > kMaxInFlight)
         m_inFlight.removeFirst();
     m_socket->ping(sent);
-    Q_EMIT pingSent(sent);
+    m_events->heartbeatPingSent(sent);
     return sent;
 }
 
@@ -107,7 +107,7 @@ bool HeartbeatMonitor::judge(std::chrono::nanoseconds now)
         return true;
     }
     stop();
-    Q_EMIT timedOut();
+    m_events->heartbeatTimedOut();
     return false;
 }
 
@@ -122,7 +122,7 @@ void HeartbeatMonitor::arm(std::chrono::nanoseconds now)
         std::chrono::ceil<std::chrono::milliseconds>(std::max(due - now, std::chrono::nanoseconds(0))));
 }
 
-void HeartbeatMonitor::onPong(quint64, const QByteArray &payload)
+void HeartbeatMonitor::notePong(const QByteArray &payload)
 {
     m_inboundSincePing = true;
     const std::chrono::nanoseconds now = m_clock();
@@ -142,7 +142,7 @@ void HeartbeatMonitor::onPong(quint64, const QByteArray &payload)
         m_awaitedPayload.clear();
         arm(now);
     }
-    Q_EMIT pongReceived(rtt, payload, matched);
+    m_events->heartbeatPongReceived(rtt, payload, matched);
 }
 
 } // namespace wslab

@@ -5,9 +5,10 @@
 #include "stats/TrafficCounters.h"
 
 #include <QByteArray>
-#include <QObject>
+#include <QList>
 
 #include <chrono>
+#include <memory>
 
 class QTimer;
 class QWebSocket;
@@ -18,17 +19,34 @@ namespace wslab {
 // Keeps track of every ping it sent so each pong's RTT is measured from that ping, not from Qt's
 // single shared timer. Any inbound data counts as proof of life, because a peer busy sending a large
 // message may answer our ping late.
-class HeartbeatMonitor : public QObject
+//
+// Not a QObject, and it connects to nothing: its owner forwards what the socket reports (pongs, bytes
+// written, inbound frames) and hears back through Events. A server holds one per peer, and the signal
+// connections both ways used to cost more memory than the monitor's own state.
+class HeartbeatMonitor
 {
-    Q_OBJECT
     Q_DISABLE_COPY_MOVE(HeartbeatMonitor)
 public:
+    // What the monitor tells its owner.
+    class Events
+    {
+    public:
+        virtual void heartbeatPingSent(const QByteArray &payload) = 0;
+        // matched: the pong answered a ping we sent (so rtt is meaningful); unsolicited pongs are allowed by RFC 6455.
+        virtual void heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched) = 0;
+        virtual void heartbeatTimedOut() = 0;
+
+    protected:
+        ~Events() = default;
+    };
+
     // OwnTimer: the monitor wakes itself when something falls due (the Client). CheckedByOwner: the
     // owner calls check() often enough, so the monitor carries no timer (the Server sweeps all its
     // peers with one timer; thousands of idle peers would otherwise hold thousands of timers).
     enum class Timing { OwnTimer, CheckedByOwner };
 
-    explicit HeartbeatMonitor(QWebSocket *socket, QObject *parent = nullptr, Timing timing = Timing::OwnTimer);
+    HeartbeatMonitor(QWebSocket *socket, Events *events, Timing timing = Timing::OwnTimer);
+    ~HeartbeatMonitor();
 
     void setPolicy(const HeartbeatPolicy &policy);
     HeartbeatPolicy policy() const { return m_policy; }
@@ -41,8 +59,11 @@ public:
 
     // A ping asked for by the user; timed like heartbeat pings. Returns the payload sent.
     QByteArray sendPing(const QByteArray &payload = {});
-    // Called by the owner for every inbound data frame.
+    // The owner forwards these from its socket: every inbound data frame, every pong, every bytesWritten.
     void noteInbound() { m_inboundSincePing = true; }
+    void notePong(const QByteArray &payload);
+    // Our own large sends delay the ping behind them; while bytes still drain, the peer is not to blame.
+    void noteBytesWritten(qint64 bytes) { m_bytesWritten += quint64(bytes); }
     // Does what the clock says is due: the next heartbeat ping, or the verdict on the ping awaited.
     // The monitor's timer (or its owner) calls it when something falls due; calling it at any other
     // time (a test that advanced a ManualClock) does only what is due then.
@@ -51,19 +72,12 @@ public:
 
     const RttStats &rtt() const { return m_rtt; }
 
-Q_SIGNALS:
-    void pingSent(const QByteArray &payload);
-    // matched: the pong answered a ping we sent (so rtt is meaningful); unsolicited pongs are allowed by RFC 6455.
-    void pongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched);
-    void timedOut();
-
 private:
     void sendHeartbeatPing(std::chrono::nanoseconds now);
-    // False when the peer was declared dead (timedOut emitted).
+    // False when the peer was declared dead (heartbeatTimedOut told).
     bool judge(std::chrono::nanoseconds now);
     // The timer, for the next time something falls due.
     void arm(std::chrono::nanoseconds now);
-    void onPong(quint64 qtElapsed, const QByteArray &payload);
 
     struct InFlight
     {
@@ -72,9 +86,10 @@ private:
     };
 
     QWebSocket *m_socket;
+    Events *m_events;
     HeartbeatPolicy m_policy;
     Clock m_clock = steadyClock();
-    QTimer *m_timer = nullptr; // OwnTimer only
+    std::unique_ptr<QTimer> m_timer; // OwnTimer only
     bool m_running = false;
     std::chrono::nanoseconds m_nextPingAt{0};
     // While a heartbeat ping is awaited: when it is judged.

@@ -23,9 +23,10 @@ int headerSize(quint8 b1)
 }
 } // namespace
 
-FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes)
+FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes, Events *events)
     : QObject(socket)
     , m_socket(socket)
+    , m_events(events)
     , m_headBytes(headBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::beforeQt);
@@ -60,17 +61,17 @@ void FrameGuard::startDraining(qint64 position)
     // still delivered would be a message after our Close.
     QObject::disconnect(m_socket, &QIODevice::readyRead, m_webSocket.data(), nullptr);
     // Pick up the stream where Qt stopped, which may be inside a frame or inside its header.
-    while (!m_frames.empty() && m_frames.front().end <= position)
-        m_frames.pop_front();
-    if (!m_frames.empty() && m_frames.front().start < position) {
+    while (!m_frames.isEmpty() && m_frames.first().end <= position)
+        m_frames.removeFirst();
+    if (!m_frames.isEmpty() && m_frames.first().start < position) {
         m_inFrame = true;
-        m_frameB0 = m_frames.front().b0;
-        m_frameLeft = m_frames.front().end - position;
+        m_frameB0 = m_frames.first().b0;
+        m_frameLeft = m_frames.first().end - position;
     } else if (position > m_nextFrame) {
         m_head = m_partialHeader.left(position - m_nextFrame);
     }
     m_frames.clear();
-    Q_EMIT closing();
+    m_events->guardClosing();
     // Read everything now: when Qt asked to close from inside its own read loop, that loop then finds
     // nothing more to read.
     drain();
@@ -119,9 +120,10 @@ void FrameGuard::drain()
     }
 }
 
-void FrameGuard::attach(QWebSocket *webSocket)
+void FrameGuard::attach(QWebSocket *webSocket, Events *events)
 {
     m_webSocket = webSocket;
+    m_events = events;
     // Qt has skipped exactly the request head; whatever it holds now came after it.
     m_consumed = 0;
     m_arrived = m_socket->bytesAvailable();
@@ -200,13 +202,15 @@ void FrameGuard::beforeQt()
             return;
         }
         const auto b0 = quint8(bytes.at(0));
-        m_frames.push_back({m_nextFrame, m_nextFrame + headerBytes + qint64(length), b0});
+        m_frames.append({m_nextFrame, m_nextFrame + headerBytes + qint64(length), b0});
         m_nextFrame += headerBytes + qint64(length);
+        if ((b0 & 0x0f) < kCloseOpcode)
+            m_events->guardDataFrameArrived();
         if ((b0 & 0x80) && (b0 & 0x0f) < kCloseOpcode) { // the final frame of a text or binary message
             m_lastMessageEnd = m_nextFrame;
         } else if ((b0 & 0x0f) == kCloseOpcode && m_clientCloseEnd < 0) {
             m_clientCloseEnd = m_nextFrame;
-            Q_EMIT closeFrameArrived();
+            m_events->guardCloseFrameArrived();
         }
     }
 }
@@ -224,8 +228,8 @@ void FrameGuard::afterQt()
     if (m_draining)
         return;
     m_consumed = m_arrived - m_socket->bytesAvailable();
-    while (!m_frames.empty() && m_frames.front().end <= m_consumed)
-        m_frames.pop_front();
+    while (!m_frames.isEmpty() && m_frames.first().end <= m_consumed)
+        m_frames.removeFirst();
     // Qt stopped before the messages we waited for (it closed the connection itself): close anyway.
     if (m_rejectAt >= 0)
         reject(m_pendingWhy);
@@ -236,7 +240,7 @@ void FrameGuard::reject(const QString &why)
     if (m_rejected)
         return;
     m_rejected = true;
-    Q_EMIT violation(why);
+    m_events->guardViolation(this, why);
     if (m_webSocket)
         m_webSocket->close(QWebSocketProtocol::CloseCodeProtocolError, why);
     else

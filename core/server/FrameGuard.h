@@ -3,7 +3,7 @@
 #include <QObject>
 #include <QPointer>
 
-#include <deque>
+#include <QList>
 
 class QTcpSocket;
 class QWebSocket;
@@ -29,12 +29,35 @@ class FrameGuard : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FrameGuard)
 public:
-    // Attach right after the Gate admits the socket, before QWebSocketServer sees it.
-    FrameGuard(QTcpSocket *socket, int headBytes);
+    // What the guard tells the Server during the upgrade and the Peer after it. Plain calls, not
+    // signals: every connection holds one guard, and four signal connections per guard cost more
+    // memory than the guard itself.
+    class Events
+    {
+    public:
+        // A violation was found and the connection is being closed; why is for the log.
+        virtual void guardViolation(FrameGuard *guard, const QString &why) = 0;
+        // The header of a text, binary or continuation frame arrived: the peer is alive and sending.
+        virtual void guardDataFrameArrived() {}
+        // A close frame from the client is next in line for Qt, which will answer it.
+        virtual void guardCloseFrameArrived() {}
+        // The server started a close (ours or Qt's own): nothing more is delivered, and the connection
+        // stays open until the peer's Close arrives.
+        virtual void guardClosing() {}
 
-    // The upgrade is done: from now on frames are checked; `webSocket` is closed with 1002 on a violation.
+    protected:
+        ~Events() = default;
+    };
+
+    // Attach right after the Gate admits the socket, before QWebSocketServer sees it. `events` hears of
+    // a violation during the upgrade.
+    FrameGuard(QTcpSocket *socket, int headBytes, Events *events);
+
+    QTcpSocket *socket() const { return m_socket; }
+    // The upgrade is done: from now on frames are checked; `webSocket` is closed with 1002 on a violation,
+    // and `events` (the Peer) hears of everything.
     // Attach once the Peer has connected to `webSocket`: messages before a bad frame reach it first.
-    void attach(QWebSocket *webSocket);
+    void attach(QWebSocket *webSocket, Events *events);
 
     // Messages that arrived after our Close and were dropped unread.
     int discardedMessages() const { return m_discarded; }
@@ -42,15 +65,6 @@ public:
     bool closeAnswered() const { return m_answered; }
     // The connection is being aborted: QAbstractSocket::abort() goes through close(), which must pass.
     void releaseHold() { m_released = true; }
-
-Q_SIGNALS:
-    // A violation was found and the connection is being closed; why is for the log.
-    void violation(const QString &why);
-    // A close frame from the client is next in line for Qt, which will answer it.
-    void closeFrameArrived();
-    // The server started a close (ours or Qt's own): nothing more is delivered, and the connection stays
-    // open until the peer's Close arrives.
-    void closing();
 
 private:
     // Where one frame lies in the stream, kept until Qt has read past it.
@@ -71,6 +85,7 @@ private:
     void reject(const QString &why);
 
     QTcpSocket *m_socket;
+    Events *m_events;
     QPointer<QWebSocket> m_webSocket;
     int m_headBytes;
     bool m_rejected = false;
@@ -82,7 +97,7 @@ private:
     qint64 m_rejectAt = -1;   // a bad frame is waiting: close once Qt has read up to here
     qint64 m_clientCloseEnd = -1; // just past the first close frame from the client
     QString m_pendingWhy;
-    std::deque<Frame> m_frames;   // headers seen that Qt has not read past yet
+    QList<Frame> m_frames;        // headers seen that Qt has not read past yet (an empty QList allocates nothing)
     QByteArray m_partialHeader;   // the start of the header at m_nextFrame, while it is incomplete
 
     // After a close the server started, the guard reads instead of Qt.

@@ -13,7 +13,6 @@ namespace wslab {
 namespace {
 // A refused peer gets this long to read our answer before the socket is aborted.
 constexpr std::chrono::milliseconds kLingerAfterRefusal{2000};
-constexpr const char *kWaitingProperty = "wslab_gate_waiting";
 } // namespace
 
 Gate::Gate(QObject *parent)
@@ -24,15 +23,14 @@ Gate::Gate(QObject *parent)
 void Gate::admit(QTcpSocket *socket)
 {
     socket->setParent(this);
-    if (m_waiting >= m_config.maxPendingHandshakes) {
+    if (m_waiting.size() >= m_config.maxPendingHandshakes) {
         turnAway(socket);
         return;
     }
-    socket->setProperty(kWaitingProperty, true);
-    ++m_waiting;
+    m_waiting.insert(socket);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
-        if (error == QAbstractSocket::RemoteHostClosedError || !socket->property(kWaitingProperty).toBool())
+        if (error == QAbstractSocket::RemoteHostClosedError || !m_waiting.contains(socket))
             return;
         release(socket); // a TLS failure reports more than one error: tell it once
         Q_EMIT dropped(socket->peerAddress(), socket->peerPort(), socket->errorString());
@@ -54,7 +52,7 @@ void Gate::admit(QTcpSocket *socket)
 
 void Gate::inspect(QTcpSocket *socket)
 {
-    if (!socket->property(kWaitingProperty).toBool())
+    if (!m_waiting.contains(socket))
         return;
     // Peek, never read: QWebSocketServer::handleConnection parses the same bytes again.
     const QByteArray received = socket->peek(socket->bytesAvailable());
@@ -213,7 +211,7 @@ void Gate::servePage(QTcpSocket *socket, const HttpRequest &request)
 void Gate::refuse(QTcpSocket *socket, int status, const QString &why, const QByteArray &head,
                   const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
-    if (!socket->property(kWaitingProperty).toBool())
+    if (!m_waiting.contains(socket))
         return;
     release(socket);
     Q_EMIT refused(socket->peerAddress(), socket->peerPort(), status, why, redactSecrets(head));
@@ -244,10 +242,9 @@ void Gate::turnAway(QTcpSocket *socket)
 
 void Gate::release(QTcpSocket *socket)
 {
-    if (socket->property(kWaitingProperty).toBool()) {
-        socket->setProperty(kWaitingProperty, false);
-        --m_waiting;
-    }
+    // A set, not a property on the socket: a dynamic property would stay allocated on every admitted
+    // socket for the whole life of its connection.
+    m_waiting.remove(socket);
 }
 
 void Gate::abortAll()

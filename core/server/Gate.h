@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QSet>
 
 #include <chrono>
 #include <functional>
@@ -37,7 +38,6 @@ public:
     void admit(QTcpSocket *socket);
     // Drops every socket still waiting at the door.
     void abortAll();
-    int waitingCount() const { return m_waiting; }
 
 Q_SIGNALS:
     // The request passed; the receiver takes the socket (its request bytes still unread).
@@ -65,7 +65,7 @@ private:
     ServerConfig m_config;
     std::function<int()> m_openConnections;
     std::function<int(const QHostAddress &)> m_connectionsFrom;
-    int m_waiting = 0;
+    QSet<QObject *> m_waiting; // sockets still sending their upgrade request
 };
 
 } // namespace wslab

@@ -1,25 +1,24 @@
 #include "Peer.h"
 
 #include "log/EventLog.h"
-#include "policy/HeartbeatMonitor.h"
 #include "protocol/CloseCode.h"
-#include "protocol/Redaction.h"
-#include "server/FrameGuard.h"
 
 #include <QWebSocket>
 
 namespace wslab {
 
-Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
-           EventLog *eventLog, Clock clock, QObject *parent)
+Peer::Peer(int id, QWebSocket *socket, const QByteArray &redactedHead, FrameGuard *guard, const ServerConfig &config,
+           const QString &endpoint, EventLog *eventLog, Host *host, Clock clock, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_clock(std::move(clock))
     , m_socket(socket)
-    , m_request(redactSecrets(request))
+    , m_head(redactedHead)
     , m_endpoint(endpoint)
     , m_log(eventLog)
-    , m_heartbeat(new HeartbeatMonitor(socket, this, HeartbeatMonitor::Timing::CheckedByOwner))
+    , m_host(host)
+    , m_heartbeat(socket, this, HeartbeatMonitor::Timing::CheckedByOwner)
+    , m_guard(guard)
     , m_address(socket->peerAddress())
     , m_port(socket->peerPort())
     , m_connectedAt(QDateTime::currentDateTime())
@@ -33,16 +32,22 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
-    m_heartbeat->setClock(m_clock);
-    m_heartbeat->setPolicy(config.heartbeat);
+    m_heartbeat.setClock(m_clock);
+    m_heartbeat.setPolicy(config.heartbeat);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Peer::onBinary);
-    connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { noteActivity(); });
-    connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { noteActivity(); });
+    if (!m_guard) {
+        // The guard sees every frame header first and says so (guardDataFrameArrived); without one, Qt does.
+        connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { noteActivity(); });
+        connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { noteActivity(); });
+    }
     connect(m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
-    connect(m_socket, &QWebSocket::bytesWritten, this,
-            [this](qint64 written) { m_unsentBytes = std::max<qint64>(0, m_unsentBytes - written); });
+    connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 written) {
+        m_unsentBytes = std::max<qint64>(0, m_unsentBytes - written);
+        m_heartbeat.noteBytesWritten(written);
+    });
+    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { m_heartbeat.notePong(payload); });
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError error) {
@@ -53,27 +58,8 @@ Peer::Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerC
                 e.socketError = int(error);
                 log(std::move(e));
             });
-    connect(m_heartbeat, &HeartbeatMonitor::timedOut, this, [this] {
-        LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
-        e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
-        log(std::move(e));
-        abort(QStringLiteral("heartbeat timeout"));
-    });
-    connect(m_heartbeat, &HeartbeatMonitor::pingSent, this, [this](const QByteArray &payload) {
-        ++m_counters.pingsOut;
-        log(LogEvent::make(EventKind::Ping, Direction::Out, payload));
-    });
-    connect(m_heartbeat, &HeartbeatMonitor::pongReceived, this,
-            [this](std::chrono::microseconds rtt, const QByteArray &payload, bool matched) {
-                ++m_counters.pongsIn;
-                m_counters.rtt = m_heartbeat->rtt();
-                LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
-                e.rttUs = matched ? qint64(rtt.count()) : -1;
-                log(std::move(e));
-                Q_EMIT countersChanged(this);
-            });
 
-    m_heartbeat->start();
+    m_heartbeat.start();
 }
 
 Peer::~Peer()
@@ -81,9 +67,53 @@ Peer::~Peer()
     m_socket->disconnect(this);
 }
 
+void Peer::heartbeatTimedOut()
+{
+    LogEvent e = LogEvent::make(EventKind::HeartbeatTimeout, Direction::Local);
+    e.detail = QStringLiteral("no pong from peer %1 in time; dropping it").arg(m_id);
+    log(std::move(e));
+    abort(QStringLiteral("heartbeat timeout"));
+}
+
+void Peer::heartbeatPingSent(const QByteArray &payload)
+{
+    ++m_counters.pingsOut;
+    log(LogEvent::make(EventKind::Ping, Direction::Out, payload));
+}
+
+void Peer::heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched)
+{
+    ++m_counters.pongsIn;
+    m_counters.rtt = m_heartbeat.rtt();
+    LogEvent e = LogEvent::make(EventKind::Pong, Direction::In, payload);
+    e.rttUs = matched ? qint64(rtt.count()) : -1;
+    log(std::move(e));
+    m_host->countersOfPeerChanged(this);
+}
+
+void Peer::guardViolation(FrameGuard *, const QString &why)
+{
+    m_serverClosing = true;
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = m_address.toString() % u':' % QString::number(m_port) % QStringLiteral(": ") % why;
+    e.closeCode = CloseCode::ProtocolError;
+    log(std::move(e));
+}
+
+void Peer::attachGuard()
+{
+    if (m_guard)
+        m_guard->attach(m_socket, this);
+}
+
 QString Peer::path() const
 {
-    return QString::fromUtf8(m_request.path());
+    return QString::fromUtf8(request().path());
+}
+
+HttpRequest Peer::request() const
+{
+    return HttpRequestParse::parse(QByteArray(m_head + "\r\n")).request;
 }
 
 QString Peer::subprotocol() const
@@ -97,19 +127,11 @@ bool Peer::isOpen() const
     return !m_finished && !m_serverClosing && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
-void Peer::setFrameGuard(FrameGuard *guard)
-{
-    m_guard = guard;
-    connect(guard, &FrameGuard::violation, this, [this] { m_serverClosing = true; });
-    connect(guard, &FrameGuard::closeFrameArrived, this, [this] { m_clientSentClose = true; });
-    connect(guard, &FrameGuard::closing, this, &Peer::noteClosing);
-}
-
 void Peer::noteClosing()
 {
     // Qt closes by itself too (1009, 1007, its own 1002): from here on it is our close as well.
     m_serverClosing = true;
-    m_heartbeat->stop();
+    m_heartbeat.stop();
     if (!m_closeTimed) {
         m_closeTimed = true;
         m_closingSince = m_clock();
@@ -121,7 +143,7 @@ void Peer::checkTimers(std::chrono::nanoseconds now)
     if (!checkClose(now))
         return;
     checkIdle(now);
-    m_heartbeat->check(now);
+    m_heartbeat.check(now);
 }
 
 bool Peer::checkClose(std::chrono::nanoseconds now)
@@ -169,7 +191,7 @@ void Peer::sendText(const QString &text, const QByteArray &utf8)
     m_unsentBytes += utf8.size();
     // Shares the bytes with the inbound event when echoing: no copy unless they have to be cut.
     log(LogEvent::make(EventKind::Text, Direction::Out, utf8));
-    Q_EMIT countersChanged(this);
+    m_host->countersOfPeerChanged(this);
     checkBacklog(utf8.size());
 }
 
@@ -182,7 +204,7 @@ void Peer::sendBinary(const QByteArray &data)
     m_counters.bytesOut += quint64(data.size());
     m_unsentBytes += data.size();
     log(LogEvent::make(EventKind::Binary, Direction::Out, data));
-    Q_EMIT countersChanged(this);
+    m_host->countersOfPeerChanged(this);
     checkBacklog(data.size());
 }
 
@@ -224,7 +246,7 @@ bool Peer::ping(const QByteArray &payload)
 {
     if (!isOpen())
         return false;
-    m_heartbeat->sendPing(payload);
+    m_heartbeat.sendPing(payload);
     return true;
 }
 
@@ -250,7 +272,7 @@ void Peer::abort(const QString &why)
 
 void Peer::noteActivity()
 {
-    m_heartbeat->noteInbound();
+    m_heartbeat.noteInbound();
     m_lastActivityAt = m_clock();
 }
 
@@ -263,8 +285,8 @@ void Peer::onText(const QString &text)
     log(LogEvent::make(EventKind::Text, Direction::In, utf8));
     if (!admitMessage())
         return;
-    Q_EMIT textReceived(this, text, utf8);
-    Q_EMIT countersChanged(this);
+    m_host->textFromPeer(this, text, utf8);
+    m_host->countersOfPeerChanged(this);
 }
 
 void Peer::onBinary(const QByteArray &data)
@@ -275,8 +297,8 @@ void Peer::onBinary(const QByteArray &data)
     log(LogEvent::make(EventKind::Binary, Direction::In, data));
     if (!admitMessage())
         return;
-    Q_EMIT binaryReceived(this, data);
-    Q_EMIT countersChanged(this);
+    m_host->binaryFromPeer(this, data);
+    m_host->countersOfPeerChanged(this);
 }
 
 void Peer::onDisconnected()
@@ -284,7 +306,7 @@ void Peer::onDisconnected()
     if (m_finished)
         return;
     m_finished = true;
-    m_heartbeat->stop();
+    m_heartbeat.stop();
     LogEvent e = LogEvent::make(EventKind::Close, Direction::Local);
     if (m_aborted) {
         e.closeCode = CloseCode::AbnormalClosure;
@@ -306,7 +328,7 @@ void Peer::onDisconnected()
         e.detail = QStringLiteral("connection dropped without a close frame");
     }
     log(std::move(e));
-    Q_EMIT finished(this);
+    m_host->peerFinished(this);
 }
 
 void Peer::log(LogEvent event)

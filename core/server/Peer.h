@@ -1,7 +1,9 @@
 #pragma once
 
 #include "policy/Clock.h"
+#include "policy/HeartbeatMonitor.h"
 #include "protocol/HttpRequest.h"
+#include "server/FrameGuard.h"
 #include "server/ServerConfig.h"
 #include "stats/TrafficCounters.h"
 
@@ -15,28 +17,51 @@ class QWebSocket;
 namespace wslab {
 
 class EventLog;
-class FrameGuard;
-class HeartbeatMonitor;
 struct LogEvent;
 
 // One connected session on the server side: its socket, what it asked for in the upgrade request,
 // its heartbeat and its counters. It logs its own events into the server's EventLog. Its limits in
 // time (rate, idle, close and heartbeat timeouts) are judged on the clock it is given; it has no timer
 // of its own: the Server calls checkTimers() on every peer from one timer.
-class Peer : public QObject
+//
+// A server holds thousands of idle peers, so what a peer costs is counted: it talks to its Host, its
+// HeartbeatMonitor and its FrameGuard by plain calls, not signal connections, and keeps its upgrade
+// request as the one redacted head the log's handshake event already holds (parsed when asked for).
+class Peer : public QObject, private HeartbeatMonitor::Events, private FrameGuard::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Peer)
 public:
-    Peer(int id, QWebSocket *socket, const HttpRequest &request, const ServerConfig &config, const QString &endpoint,
-         EventLog *eventLog, Clock clock = steadyClock(), QObject *parent = nullptr);
+    // Whoever runs the peer (the Server) hears what it received, when its counters move and when it is gone.
+    class Host
+    {
+    public:
+        // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
+        virtual void textFromPeer(Peer *peer, const QString &text, const QByteArray &utf8) = 0;
+        virtual void binaryFromPeer(Peer *peer, const QByteArray &data) = 0;
+        virtual void countersOfPeerChanged(Peer *peer) = 0;
+        // The connection is gone; the host removes and deletes the peer.
+        virtual void peerFinished(Peer *peer) = 0;
+
+    protected:
+        ~Host() = default;
+    };
+
+    // `redactedHead` is the upgrade request's head with secrets redacted (see redactSecrets), without
+    // its final empty line. `guard` is the FrameGuard on the socket (or null), see attachGuard().
+    Peer(int id, QWebSocket *socket, const QByteArray &redactedHead, FrameGuard *guard, const ServerConfig &config,
+         const QString &endpoint, EventLog *eventLog, Host *host, Clock clock = steadyClock(), QObject *parent = nullptr);
     ~Peer() override;
 
     int id() const { return m_id; }
     QHostAddress address() const { return m_address; }
     quint16 port() const { return m_port; }
+    // Starts the FrameGuard's checks on this peer's frames. Called once the peer is registered with
+    // its host: a violation already waiting closes the peer at once.
+    void attachGuard();
     QString path() const;
-    const HttpRequest &request() const { return m_request; }
+    // The upgrade request, secrets redacted.
+    HttpRequest request() const;
     QString subprotocol() const;
     QDateTime connectedAt() const { return m_connectedAt; }
     const TrafficCounters &counters() const { return m_counters; }
@@ -54,23 +79,20 @@ public:
     void close(int code, const QString &reason);
     // Drops the connection without a close handshake.
     void abort(const QString &why);
-    // The guard on this peer's socket: it finishes the closes the server starts and reports to the peer.
-    void setFrameGuard(FrameGuard *guard);
     // Acts on whatever the clock says is due: a heartbeat ping or verdict, the idle timeout, the close
     // timeout. The Server's sweep calls it; calling it at any other time (a test that advanced a
     // ManualClock) does only what is due then. Deadlines are met as late as the caller looks.
     void checkTimers() { checkTimers(m_clock()); }
     void checkTimers(std::chrono::nanoseconds now);
 
-Q_SIGNALS:
-    // utf8 is text.toUtf8(), already made for the counters and the log; pass it on to sendText.
-    void textReceived(wslab::Peer *peer, const QString &text, const QByteArray &utf8);
-    void binaryReceived(wslab::Peer *peer, const QByteArray &data);
-    void countersChanged(wslab::Peer *peer);
-    // The connection is gone; the Server removes and deletes the peer.
-    void finished(wslab::Peer *peer);
-
 private:
+    void heartbeatPingSent(const QByteArray &payload) override;
+    void heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched) override;
+    void heartbeatTimedOut() override;
+    void guardViolation(FrameGuard *guard, const QString &why) override;
+    void guardDataFrameArrived() override { noteActivity(); }
+    void guardCloseFrameArrived() override { m_clientSentClose = true; }
+    void guardClosing() override { noteClosing(); }
     void onDisconnected();
     // A close the server started (here, in the FrameGuard or in Qt) is under way.
     void noteClosing();
@@ -91,10 +113,11 @@ private:
     int m_id;
     Clock m_clock;
     QWebSocket *m_socket;
-    HttpRequest m_request;
+    QByteArray m_head;
     QString m_endpoint;
     EventLog *m_log;
-    HeartbeatMonitor *m_heartbeat;
+    Host *m_host;
+    HeartbeatMonitor m_heartbeat;
     QPointer<FrameGuard> m_guard;
     QHostAddress m_address;
     quint16 m_port = 0;

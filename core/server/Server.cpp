@@ -80,9 +80,9 @@ Server::~Server()
     // Peers are told the server is going away rather than seeing the connection drop. There is no event
     // loop left to wait for their answers: the sockets are aborted right after (use stop() and wait for
     // peerCount() to reach 0 for a complete handshake, as wslab-cli serve does).
+    m_destroying = true; // what the peers report from here on is of no use to anyone
     const QList<Peer *> peers = m_peers.values();
     for (Peer *peer : peers) {
-        peer->disconnect(this);
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
         // The close is held open for the peer's answer, which can no longer come: end it here, so the
         // socket is gone with its Peer instead of waiting for an event loop that will not run.
@@ -197,24 +197,28 @@ int Server::connectionsFrom(const QHostAddress &address) const
 void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes)
 {
     const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
-    const QString from = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort());
-    auto *guard = new FrameGuard(socket, headBytes);
-    connect(guard, &FrameGuard::violation, this, [this, from](const QString &why) {
-        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-        e.detail = from % QStringLiteral(": ") % why;
-        e.closeCode = CloseCode::ProtocolError;
-        logEvent(std::move(e));
-    });
-    m_upgrading.insert(key, {request, socket->peerAddress(), guard});
-    // A socket that dies during Qt's part of the handshake must not hold a slot forever.
-    connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
+    auto *guard = new FrameGuard(socket, headBytes, this);
     QByteArray head = request.method + ' ' + request.target + ' ' + request.version + "\r\n";
     for (const auto &[name, value] : request.headers)
         head += name + ": " + value + "\r\n";
-    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, redactSecrets(head));
-    e.detail = redactSecrets(from % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
+    head = redactSecrets(head);
+    // A socket that dies during Qt's part of the handshake must not hold a slot forever.
+    const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
+    m_upgrading.insert(key, {head, socket->peerAddress(), guard, socketGone});
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, head);
+    e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort())
+                             % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
     logEvent(std::move(e));
     m_wsServer->handleConnection(socket);
+}
+
+void Server::guardViolation(FrameGuard *guard, const QString &why)
+{
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.detail = guard->socket()->peerAddress().toString() % u':' % QString::number(guard->socket()->peerPort())
+               % QStringLiteral(": ") % why;
+    e.closeCode = CloseCode::ProtocolError;
+    logEvent(std::move(e));
 }
 
 void Server::onNewWebSocket()
@@ -223,21 +227,15 @@ void Server::onNewWebSocket()
     while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
+        // The entry is gone; the connection watching for it would otherwise live as long as the socket.
+        disconnect(upgrading.socketGone);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.request, m_config, m_name, m_log, m_clock, this);
+        auto *peer = new Peer(id, socket, upgrading.redactedHead, upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
         m_peers.insert(id, peer);
         if (!m_sweep.isActive())
             m_sweep.start();
-        connect(peer, &Peer::textReceived, this, &Server::onPeerText);
-        connect(peer, &Peer::binaryReceived, this, &Server::onPeerBinary);
-        connect(peer, &Peer::finished, this, &Server::onPeerFinished);
-        if (m_relayingCounters)
-            relayCounters(peer);
-        if (upgrading.guard) {
-            peer->setFrameGuard(upgrading.guard);
-            // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
-            upgrading.guard->attach(socket);
-        }
+        // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
+        peer->attachGuard();
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
         e.peer = id;
         e.detail = QStringLiteral("peer %1 from %2:%3 path %4%5")
@@ -251,8 +249,10 @@ void Server::onNewWebSocket()
     }
 }
 
-void Server::onPeerText(Peer *peer, const QString &text, const QByteArray &utf8)
+void Server::textFromPeer(Peer *peer, const QString &text, const QByteArray &utf8)
 {
+    if (m_destroying)
+        return;
     switch (m_config.mode) {
     case ServerMode::Echo:
         peer->sendText(text, utf8);
@@ -271,8 +271,10 @@ void Server::onPeerText(Peer *peer, const QString &text, const QByteArray &utf8)
     Q_EMIT textReceived(peer->id(), text);
 }
 
-void Server::onPeerBinary(Peer *peer, const QByteArray &data)
+void Server::binaryFromPeer(Peer *peer, const QByteArray &data)
 {
+    if (m_destroying)
+        return;
     switch (m_config.mode) {
     case ServerMode::Echo:
         peer->sendBinary(data);
@@ -301,20 +303,22 @@ void Server::sweep()
 
 void Server::connectNotify(const QMetaMethod &signal)
 {
-    if (m_relayingCounters || signal != QMetaMethod::fromSignal(&Server::peerCountersChanged))
+    if (signal == QMetaMethod::fromSignal(&Server::peerCountersChanged))
+        m_relayingCounters = true;
+}
+
+void Server::countersOfPeerChanged(Peer *peer)
+{
+    if (m_destroying)
         return;
-    m_relayingCounters = true;
-    for (Peer *peer : std::as_const(m_peers))
-        relayCounters(peer);
+    if (m_relayingCounters)
+        Q_EMIT peerCountersChanged(peer->id());
 }
 
-void Server::relayCounters(Peer *peer)
+void Server::peerFinished(Peer *peer)
 {
-    connect(peer, &Peer::countersChanged, this, [this](Peer *p) { Q_EMIT peerCountersChanged(p->id()); });
-}
-
-void Server::onPeerFinished(Peer *peer)
-{
+    if (m_destroying)
+        return;
     const int id = peer->id();
     m_peers.remove(id);
     if (m_peers.isEmpty())

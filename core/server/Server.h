@@ -2,6 +2,8 @@
 
 #include "log/EventLog.h"
 #include "policy/Clock.h"
+#include "server/FrameGuard.h"
+#include "server/Peer.h"
 #include "server/ServerConfig.h"
 
 #include "protocol/HttpRequest.h"
@@ -20,15 +22,13 @@ class QWebSocketServer;
 
 namespace wslab {
 
-class FrameGuard;
 class Listener;
 class Gate;
-class Peer;
 
 // A WebSocket server for the lab: accepts TCP itself, lets the Gate answer bad requests with real HTTP
 // statuses, then hands good ones to QWebSocketServer for the upgrade. Peers are echoed, broadcast to
 // or left alone according to the mode; everything lands in its EventLog.
-class Server : public QObject
+class Server : public QObject, private Peer::Host, private FrameGuard::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Server)
@@ -94,10 +94,12 @@ private:
     void onNewTcpConnection();
     void onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes);
     void onNewWebSocket();
-    void onPeerText(Peer *peer, const QString &text, const QByteArray &utf8);
-    void onPeerBinary(Peer *peer, const QByteArray &data);
-    void onPeerFinished(Peer *peer);
-    void relayCounters(Peer *peer);
+    void textFromPeer(Peer *peer, const QString &text, const QByteArray &utf8) override;
+    void binaryFromPeer(Peer *peer, const QByteArray &data) override;
+    void countersOfPeerChanged(Peer *peer) override;
+    void peerFinished(Peer *peer) override;
+    // A bad frame during the upgrade, before there is a Peer to report it.
+    void guardViolation(FrameGuard *guard, const QString &why) override;
     // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
     void sweep();
     void logEvent(LogEvent event);
@@ -122,15 +124,17 @@ private:
     // Admitted by the Gate, upgrade in progress: keyed by "address|port" to meet the QWebSocket again.
     struct Upgrading
     {
-        HttpRequest request;
+        QByteArray redactedHead; // shared with the handshake event in the log, then kept by the Peer
         QHostAddress address;
         QPointer<FrameGuard> guard;
+        QMetaObject::Connection socketGone; // drops this entry if the socket dies during Qt's part
     };
     QHash<QString, Upgrading> m_upgrading;
     int m_nextPeerId = 1;
     // Peers' counters change twice per echoed message; relaying that costs a signal each time even
-    // when nobody listens (wslab-cli), so relaying starts when peerCountersChanged gets a receiver.
+    // when nobody listens (wslab-cli), so it is emitted once peerCountersChanged has a receiver.
     bool m_relayingCounters = false;
+    bool m_destroying = false;
 };
 
 } // namespace wslab
