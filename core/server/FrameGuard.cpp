@@ -128,9 +128,6 @@ void FrameGuard::attach(QWebSocket *webSocket, Events *events)
     m_consumed = 0;
     m_arrived = m_socket->bytesAvailable();
     connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::afterQt);
-    // Connected after the Peer's own slots, so a message before a bad frame is handled before we close.
-    connect(webSocket, &QWebSocket::textMessageReceived, this, &FrameGuard::afterMessage);
-    connect(webSocket, &QWebSocket::binaryMessageReceived, this, &FrameGuard::afterMessage);
     if (m_arrived > 0)
         reject(QStringLiteral("data sent before the handshake completed"));
 }
@@ -215,7 +212,7 @@ void FrameGuard::beforeQt()
     }
 }
 
-void FrameGuard::afterMessage()
+void FrameGuard::messageHandled()
 {
     if (m_rejectAt >= 0 && m_arrived - m_socket->bytesAvailable() >= m_rejectAt)
         reject(m_pendingWhy);

@@ -65,6 +65,9 @@ public:
     bool closeAnswered() const { return m_answered; }
     // The connection is being aborted: QAbstractSocket::abort() goes through close(), which must pass.
     void releaseHold() { m_released = true; }
+    // The Peer has handled a text or binary message Qt delivered; a bad frame waiting behind it is
+    // rejected now. A call from the Peer rather than two more connections on every socket.
+    void messageHandled();
 
 private:
     // Where one frame lies in the stream, kept until Qt has read past it.
@@ -81,7 +84,6 @@ private:
     qint64 consumedNow() const;
     void beforeQt();
     void afterQt();
-    void afterMessage();
     void reject(const QString &why);
 
     QTcpSocket *m_socket;

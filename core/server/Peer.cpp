@@ -48,7 +48,9 @@ Peer::Peer(int id, QWebSocket *socket, const QByteArray &redactedHead, FrameGuar
         m_heartbeat.noteBytesWritten(written);
     });
     connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { m_heartbeat.notePong(payload); });
-    connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
+    // The guard tells of the client's Close itself (guardCloseFrameArrived); Qt's own closes are ours.
+    if (!m_guard)
+        connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError error) {
                 if (error == QAbstractSocket::RemoteHostClosedError)
@@ -283,10 +285,13 @@ void Peer::onText(const QString &text)
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(utf8.size());
     log(LogEvent::make(EventKind::Text, Direction::In, utf8));
-    if (!admitMessage())
-        return;
-    m_host->textFromPeer(this, text, utf8);
-    m_host->countersOfPeerChanged(this);
+    if (admitMessage()) {
+        m_host->textFromPeer(this, text, utf8);
+        m_host->countersOfPeerChanged(this);
+    }
+    // After the message is handled: a bad frame behind it closes the peer only now.
+    if (m_guard)
+        m_guard->messageHandled();
 }
 
 void Peer::onBinary(const QByteArray &data)
@@ -295,10 +300,12 @@ void Peer::onBinary(const QByteArray &data)
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(data.size());
     log(LogEvent::make(EventKind::Binary, Direction::In, data));
-    if (!admitMessage())
-        return;
-    m_host->binaryFromPeer(this, data);
-    m_host->countersOfPeerChanged(this);
+    if (admitMessage()) {
+        m_host->binaryFromPeer(this, data);
+        m_host->countersOfPeerChanged(this);
+    }
+    if (m_guard)
+        m_guard->messageHandled();
 }
 
 void Peer::onDisconnected()
@@ -317,7 +324,7 @@ void Peer::onDisconnected()
         e.detail = m_socket->closeReason() + discardedSuffix();
         if (m_guard && !m_guard->closeAnswered())
             e.detail += QStringLiteral("; the peer closed TCP without answering");
-    } else if (m_closeFrameSeen) {
+    } else if (m_closeFrameSeen || m_clientSentClose) {
         // Qt also closes by itself (1009 for a message over the limit, 1007 for bad UTF-8, 1002): without
         // a close frame from the client, the close Qt sent is ours.
         e.direction = m_clientSentClose ? Direction::In : Direction::Out;
