@@ -132,6 +132,8 @@ void HeartbeatMonitor::notePong(const QByteArray &payload)
         if (m_inFlight.at(i).payload == payload) {
             rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - m_inFlight.at(i).sentAt);
             m_inFlight.remove(0, i + 1); // pongs answer pings in order: older ones will not be answered
+            if (m_inFlight.isEmpty())
+                m_inFlight = {}; // between pings an idle peer holds no buffer (remove() keeps its capacity)
             matched = true;
             break;
         }

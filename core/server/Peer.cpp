@@ -7,13 +7,13 @@
 
 namespace wslab {
 
-Peer::Peer(int id, QWebSocket *socket, const QByteArray &redactedHead, FrameGuard *guard, const ServerConfig &config,
+Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config,
            const QString &endpoint, EventLog *eventLog, Host *host, Clock clock, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_clock(std::move(clock))
     , m_socket(socket)
-    , m_head(redactedHead)
+    , m_path(path)
     , m_endpoint(endpoint)
     , m_log(eventLog)
     , m_host(host)
@@ -106,16 +106,6 @@ void Peer::attachGuard()
 {
     if (m_guard)
         m_guard->attach(m_socket, this);
-}
-
-QString Peer::path() const
-{
-    return QString::fromUtf8(request().path());
-}
-
-HttpRequest Peer::request() const
-{
-    return HttpRequestParse::parse(QByteArray(m_head + "\r\n")).request;
 }
 
 QString Peer::subprotocol() const

@@ -2,7 +2,6 @@
 
 #include "policy/Clock.h"
 #include "policy/HeartbeatMonitor.h"
-#include "protocol/HttpRequest.h"
 #include "server/FrameGuard.h"
 #include "server/ServerConfig.h"
 #include "stats/TrafficCounters.h"
@@ -25,8 +24,8 @@ struct LogEvent;
 // of its own: the Server calls checkTimers() on every peer from one timer.
 //
 // A server holds thousands of idle peers, so what a peer costs is counted: it talks to its Host, its
-// HeartbeatMonitor and its FrameGuard by plain calls, not signal connections, and keeps its upgrade
-// request as the one redacted head the log's handshake event already holds (parsed when asked for).
+// HeartbeatMonitor and its FrameGuard by plain calls, not signal connections, and of its upgrade
+// request it keeps the path; the whole request (secrets redacted) is in the log's handshake event.
 class Peer : public QObject, private HeartbeatMonitor::Events, private FrameGuard::Events
 {
     Q_OBJECT
@@ -47,9 +46,9 @@ public:
         ~Host() = default;
     };
 
-    // `redactedHead` is the upgrade request's head with secrets redacted (see redactSecrets), without
-    // its final empty line. `guard` is the FrameGuard on the socket (or null), see attachGuard().
-    Peer(int id, QWebSocket *socket, const QByteArray &redactedHead, FrameGuard *guard, const ServerConfig &config,
+    // `path` is the upgrade request's path (no query). `guard` is the FrameGuard on the socket (or
+    // null), see attachGuard().
+    Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config,
          const QString &endpoint, EventLog *eventLog, Host *host, Clock clock = steadyClock(), QObject *parent = nullptr);
     ~Peer() override;
 
@@ -59,9 +58,7 @@ public:
     // Starts the FrameGuard's checks on this peer's frames. Called once the peer is registered with
     // its host: a violation already waiting closes the peer at once.
     void attachGuard();
-    QString path() const;
-    // The upgrade request, secrets redacted.
-    HttpRequest request() const;
+    QString path() const { return QString::fromUtf8(m_path); }
     QString subprotocol() const;
     QDateTime connectedAt() const { return m_connectedAt; }
     const TrafficCounters &counters() const { return m_counters; }
@@ -113,7 +110,7 @@ private:
     int m_id;
     Clock m_clock;
     QWebSocket *m_socket;
-    QByteArray m_head;
+    QByteArray m_path;
     QString m_endpoint;
     EventLog *m_log;
     Host *m_host;

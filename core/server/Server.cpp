@@ -204,8 +204,8 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     head = redactSecrets(head);
     // A socket that dies during Qt's part of the handshake must not hold a slot forever.
     const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
-    m_upgrading.insert(key, {head, socket->peerAddress(), guard, socketGone});
-    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, head);
+    m_upgrading.insert(key, {request.path(), socket->peerAddress(), guard, socketGone});
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, std::move(head));
     e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort())
                              % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
     logEvent(std::move(e));
@@ -230,7 +230,7 @@ void Server::onNewWebSocket()
         // The entry is gone; the connection watching for it would otherwise live as long as the socket.
         disconnect(upgrading.socketGone);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.redactedHead, upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
+        auto *peer = new Peer(id, socket, upgrading.path, upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
         m_peers.insert(id, peer);
         if (!m_sweep.isActive())
             m_sweep.start();

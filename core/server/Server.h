@@ -124,7 +124,7 @@ private:
     // Admitted by the Gate, upgrade in progress: keyed by "address|port" to meet the QWebSocket again.
     struct Upgrading
     {
-        QByteArray redactedHead; // shared with the handshake event in the log, then kept by the Peer
+        QByteArray path;
         QHostAddress address;
         QPointer<FrameGuard> guard;
         QMetaObject::Connection socketGone; // drops this entry if the socket dies during Qt's part
