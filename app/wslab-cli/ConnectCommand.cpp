@@ -74,8 +74,8 @@ public:
             m_everOpened = true;
             pump();
         });
-        connect(client, &Client::textReceived, this, [this](const QString &text) {
-            writeLine(text.toUtf8());
+        connect(client, &Client::textReceived, this, [this](const QString &, const QByteArray &utf8) {
+            writeLine(utf8);
             extendLinger();
         });
         connect(client, &Client::binaryReceived, this, [this](const QByteArray &data) {
@@ -138,6 +138,13 @@ private:
         pump();
     }
 
+    // A line is decoded once; when it is valid UTF-8 its bytes are what the log and counters get.
+    bool sendLine(const QByteArray &line)
+    {
+        const QString text = QString::fromUtf8(line);
+        return line.isValidUtf8() ? m_client->sendText(text, line) : m_client->sendText(text);
+    }
+
     void pump()
     {
         while (!m_lines.empty()) {
@@ -153,7 +160,7 @@ private:
                 m_stdin->setEnabled(false);
                 return;
             }
-            const bool accepted = m_binary ? m_client->sendBinary(line) : m_client->sendText(QString::fromUtf8(line));
+            const bool accepted = m_binary ? m_client->sendBinary(line) : sendLine(line);
             if (!accepted) {
                 m_stdin->setEnabled(false);
                 return;

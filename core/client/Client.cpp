@@ -407,7 +407,18 @@ QString Client::subprotocol() const
 
 bool Client::sendText(const QString &text)
 {
-    return enqueue({false, text.toUtf8()});
+    return sendText(text, text.toUtf8());
+}
+
+bool Client::sendText(const QString &text, const QByteArray &utf8)
+{
+    // Sent now, Qt takes the text as it is; queued, the Outbox keeps only the UTF-8 (half the memory of
+    // the UTF-16 text) and it is decoded once more when the link is back.
+    if (sendsDirectly()) {
+        transmit({false, utf8}, &text);
+        return true;
+    }
+    return enqueue({false, utf8});
 }
 
 bool Client::sendBinary(const QByteArray &data)
@@ -470,12 +481,12 @@ void Client::flushOutbox()
     Q_EMIT outboxChanged(0);
 }
 
-void Client::transmit(const Outbox::Message &message)
+void Client::transmit(const Outbox::Message &message, const QString *text)
 {
     if (message.binary)
         m_socket->sendBinaryMessage(message.data);
     else
-        m_socket->sendTextMessage(QString::fromUtf8(message.data));
+        m_socket->sendTextMessage(text ? *text : QString::fromUtf8(message.data));
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(message.data.size());
     logEvent(LogEvent::make(message.binary ? EventKind::Binary : EventKind::Text, Direction::Out, message.data));
@@ -495,11 +506,11 @@ bool Client::ping(const QByteArray &payload)
 void Client::onTextMessage(const QString &text)
 {
     m_heartbeat->noteInbound();
-    QByteArray utf8 = text.toUtf8();
+    const QByteArray utf8 = text.toUtf8();
     ++m_counters.messagesIn;
     m_counters.bytesIn += quint64(utf8.size());
-    logEvent(LogEvent::make(EventKind::Text, Direction::In, std::move(utf8)));
-    Q_EMIT textReceived(text);
+    logEvent(LogEvent::make(EventKind::Text, Direction::In, utf8));
+    Q_EMIT textReceived(text, utf8);
     Q_EMIT countersChanged();
 }
 

@@ -55,6 +55,9 @@ public:
 
     // Sends now when open, otherwise queues in the Outbox. False when the Outbox refuses (see errorString).
     bool sendText(const QString &text);
+    // The same, for a caller that holds the text's UTF-8 already (a line read from stdin): it is
+    // counted, logged and queued as it is, never encoded again. `utf8` must be text.toUtf8().
+    bool sendText(const QString &text, const QByteArray &utf8);
     bool sendBinary(const QByteArray &data);
     // Whether a send of this many bytes would be accepted now (sent at once, or queued), without
     // trying it: a producer that can wait (wslab-cli's stdin) asks first instead of being refused.
@@ -87,7 +90,8 @@ Q_SIGNALS:
     void stateChanged(wslab::Client::State state);
     void opened();
     // Full messages as received (the log keeps a bounded copy).
-    void textReceived(const QString &text);
+    // utf8 is text.toUtf8(), made once for the counters and the log.
+    void textReceived(const QString &text, const QByteArray &utf8);
     void binaryReceived(const QByteArray &data);
     void closed(int code, const QString &reason);
     // Any pong; matched says it answered a ping we sent.
@@ -116,7 +120,8 @@ private:
     bool sendsDirectly() const;
     bool enqueue(Outbox::Message message);
     void flushOutbox();
-    void transmit(const Outbox::Message &message);
+    // `text`, when given, is message.data decoded already.
+    void transmit(const Outbox::Message &message, const QString *text = nullptr);
     void logEvent(LogEvent event);
     void fail(const QString &error);
 
