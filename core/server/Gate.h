@@ -37,7 +37,6 @@ public:
     void admit(QTcpSocket *socket);
     // Drops every socket still waiting at the door.
     void abortAll();
-    int waitingCount() const { return m_waiting; }
 
 Q_SIGNALS:
     // The request passed; the receiver takes the socket (its request bytes still unread).
