@@ -37,10 +37,11 @@ test: build
 test-asan:
 	@$(MAKE) --no-print-directory test PRESET=asan
 
-# The HTTP request parser under libFuzzer for FUZZ_SECONDS (default 30).
+# The HTTP request parser and the frame decoder under libFuzzer for FUZZ_SECONDS (default 30 in all),
+# built as CMake targets of the fuzz preset.
 FUZZ_SECONDS ?= 30
 fuzz: deps
-	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+	@JOBS=$(JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The benchmark suite: every server under the same loads, one table with ratios to wslab-cli serve
 # (bench/README.md). Bounded; under 10 minutes.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the HTTP request parser, the WebSocket frame decoder) with clang and runs
-# them for a bounded time, split between them.
+# Builds the libFuzzer targets (the HTTP request parser, the WebSocket frame decoder) with the fuzz
+# preset and runs them for a bounded time, split between them.
 #   scripts/fuzz.sh [SECONDS]      (default 30, the total for all targets)
 # A crash, a sanitizer report or a broken invariant fails the run; the input that did it is saved
 # in build/fuzz/ and named in the output.
@@ -12,19 +12,10 @@ if ! command -v clang++ >/dev/null; then
     echo "fuzz: clang++ is missing; run scripts/install-deps.sh" >&2
     exit 1
 fi
-flags=(-std=c++20 -g -O1 -fPIC -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -DQT_NO_CAST_FROM_ASCII -DQT_USE_QSTRINGBUILDER -Icore)
-mkdir -p "$out"
-# shellcheck disable=SC2046
-clang++ "${flags[@]}" $(pkg-config --cflags Qt6Core) \
-    tests/fuzz/fuzz_http_request.cpp core/protocol/HttpRequest.cpp core/protocol/Redaction.cpp \
-    $(pkg-config --libs Qt6Core) -o "$out/fuzz_http_request"
-# shellcheck disable=SC2046
-clang++ "${flags[@]}" $(pkg-config --cflags Qt6Core zlib) \
-    tests/fuzz/fuzz_frame_decoder.cpp core/protocol/FrameDecoder.cpp core/protocol/Frame.cpp \
-    core/protocol/PerMessageDeflate.cpp core/protocol/ExtensionHeader.cpp core/protocol/Utf8Validator.cpp \
-    core/protocol/CloseCode.cpp \
-    $(pkg-config --libs Qt6Core zlib) -o "$out/fuzz_frame_decoder"
+# The fuzzers are CMake targets (tests/fuzz/CMakeLists.txt) of the fuzz preset: clang, the same
+# definitions and -Werror as every other target; they land in build/fuzz.
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "${JOBS:-$(nproc)}"
 
 # The budget is shared: each target gets its part, at least one second.
 targets=(http_request frame_decoder)

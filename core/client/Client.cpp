@@ -339,15 +339,15 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
         return;
     }
     ++m_attempt;
-    m_backoffDelay = m_config.reconnect.delayFor(m_attempt, m_random());
+    const std::chrono::milliseconds delay = m_config.reconnect.delayFor(m_attempt, m_random());
     LogEvent e = LogEvent::make(EventKind::RetryScheduled, Direction::Local);
     e.attempt = m_attempt;
-    e.delayMs = m_backoffDelay.count();
-    e.detail = QStringLiteral("retry %1 in %2 ms").arg(m_attempt).arg(m_backoffDelay.count());
+    e.delayMs = delay.count();
+    e.detail = QStringLiteral("retry %1 in %2 ms").arg(m_attempt).arg(delay.count());
     logEvent(std::move(e));
-    m_backoffTimer.start(m_backoffDelay);
+    m_backoffTimer.start(delay);
     setState(State::Backoff);
-    Q_EMIT retryScheduled(m_attempt, m_backoffDelay);
+    Q_EMIT retryScheduled(m_attempt, delay);
 }
 
 bool Client::close(int code, const QString &reason)

@@ -71,7 +71,6 @@ public:
     // Retry number of the pending or last retry (1-based); 0 before the first.
     int attempt() const { return m_attempt; }
     std::chrono::milliseconds backoffRemaining() const;
-    std::chrono::milliseconds backoffDelay() const { return m_backoffDelay; }
     qsizetype outboxSize() const { return m_outbox.size(); }
     qint64 outboxBytes() const { return m_outbox.bytes(); }
     const TrafficCounters &counters() const { return m_counters; }
@@ -143,7 +142,6 @@ private:
     QTimer m_stableTimer;
     QTimer m_closeTimer;
     int m_attempt = 0;
-    std::chrono::milliseconds m_backoffDelay{0};
     bool m_everOpened = false;
 
     // Per attempt: what we learned before the socket reported it was gone.

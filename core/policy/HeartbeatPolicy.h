@@ -12,8 +12,6 @@ struct HeartbeatPolicy
     std::chrono::milliseconds pongTimeout{20000};
 
     bool isEnabled() const { return interval.count() > 0; }
-    // The longest a silent peer can stay undetected.
-    std::chrono::milliseconds worstCaseDetection() const { return interval + pongTimeout; }
 };
 
 } // namespace wslab

@@ -43,7 +43,6 @@ bool ReconnectPolicy::isRetryable(const DisconnectCause &cause)
     case K::TlsError:
         return false;
     case K::PeerClose:
-    case K::ProtocolClose:
         return isRetryableCloseCode(cause.closeCode);
     case K::Abnormal:
     case K::HeartbeatTimeout:

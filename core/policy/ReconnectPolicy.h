@@ -10,7 +10,6 @@ struct DisconnectCause
     enum class Kind {
         UserClose,        // close() or disconnect asked for by the user
         PeerClose,        // a close frame arrived; closeCode holds its code
-        ProtocolClose,    // our side closed because the peer broke the protocol (1002, 1007, 1009 ...)
         Abnormal,         // the TCP connection dropped without a close frame (1006)
         HeartbeatTimeout, // no pong in time: we aborted the connection (reported as 1006)
         NetworkError,     // could not connect at all: refused, unreachable, DNS

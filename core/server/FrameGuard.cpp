@@ -1,6 +1,5 @@
 #include "FrameGuard.h"
 
-#include "protocol/CloseCode.h"
 #include "server/HoldableSocket.h"
 
 #include <QTcpSocket>

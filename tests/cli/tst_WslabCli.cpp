@@ -1,5 +1,6 @@
 // wslab-cli as a user runs it, as a separate process: bench fails on a wrong echo, and serve and
 // connect work on IPv6 loopback.
+#include "ChildProcess.h"
 #include "TamperingEcho.h"
 
 #include <QFile>
@@ -12,98 +13,15 @@
 #include <QTest>
 
 using namespace wslab;
-using wslab::test::TamperingEcho;
+using namespace wslab::test;
 
 namespace {
-
-QString cli()
-{
-    return qEnvironmentVariable("WSLAB_CLI");
-}
-
-// The events of a --log file written so far, of one kind, as the JSON objects a script reads.
-QList<QJsonObject> eventsLogged(const QString &path, const QString &kind)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<QJsonObject> events;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        const QJsonObject event = QJsonDocument::fromJson(line).object();
-        if (event.value(u"kind").toString() == kind)
-            events << event;
-    }
-    return events;
-}
 
 QString logText(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QStringLiteral("(no log file)");
 }
-
-// A child process whose stdout is read as lines; the event loop runs while waiting for it, so a
-// server in this process keeps answering.
-class Child
-{
-public:
-    Child(const QStringList &args)
-    {
-        m_process.setProgram(cli());
-        m_process.setArguments(args);
-        m_process.start();
-    }
-    ~Child()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    QProcess &process() { return m_process; }
-    QStringList lines()
-    {
-        m_out += m_process.readAllStandardOutput();
-        return QString::fromUtf8(m_out).split(u'\n', Qt::SkipEmptyParts);
-    }
-    QString stdoutText()
-    {
-        m_out += m_process.readAllStandardOutput();
-        return QString::fromUtf8(m_out);
-    }
-    QString stderrText()
-    {
-        m_err += m_process.readAllStandardError();
-        return QString::fromUtf8(m_err);
-    }
-    QString waitLine(const QString &prefix, int timeoutMs = 15000)
-    {
-        QString found;
-        [[maybe_unused]] const bool seen = QTest::qWaitFor(
-            [&] {
-                for (const QString &line : lines()) {
-                    if (line.startsWith(prefix)) {
-                        found = line;
-                        return true;
-                    }
-                }
-                return m_process.state() == QProcess::NotRunning;
-            },
-            timeoutMs);
-        return found;
-    }
-    // Waits with the event loop running; true when it exited normally.
-    bool finish(int timeoutMs = 30000)
-    {
-        const bool ended = QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
-        return ended && m_process.exitStatus() == QProcess::NormalExit;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
 
 bool hasIpv6Loopback()
 {
@@ -175,11 +93,11 @@ private Q_SLOTS:
         QVERIFY2(connect.process().exitCode() == 0, qPrintable(connect.stderrText()));
         QCOMPARE(connect.lines(), sent);
         // The server saw the client come from ::1 and leave cleanly, as its --log says in fields.
-        QTRY_VERIFY2(eventsLogged(log, QStringLiteral("close")).size() == 1, qPrintable(logText(log)));
-        const QJsonObject close = eventsLogged(log, QStringLiteral("close")).first();
+        QTRY_VERIFY2(logEvents(log, QStringLiteral("close")).size() == 1, qPrintable(logText(log)));
+        const QJsonObject close = logEvents(log, QStringLiteral("close")).first();
         QCOMPARE(close.value(u"dir").toString(), QStringLiteral("in"));
         QCOMPARE(close.value(u"close_code").toInt(), 1000);
-        const QList<QJsonObject> opens = eventsLogged(log, QStringLiteral("open"));
+        const QList<QJsonObject> opens = logEvents(log, QStringLiteral("open"));
         QCOMPARE(opens.size(), 1);
         QVERIFY2(opens.first().value(u"detail").toString().contains(QStringLiteral(" from ::1:")), qPrintable(logText(log)));
         serve.process().terminate();

@@ -101,17 +101,23 @@ void tst_PeerLimits::frameOverLimitClosesWith1009()
     QSignalSpy retries(&big, &wslab::Client::retryScheduled);
     QVERIFY(openClient(big, fastClientConfig(server.url())));
     const int bigId = peerOf(server, big)->id();
+    QVERIFY(bystander.echoes(QString(1024, u'k'))); // exactly at the limit is fine
 
     QVERIFY(big.sendText(QString(1025, u'x'))); // one frame, one byte over
     QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(closed.at(0).at(0).toInt(), 1009);
     QCOMPARE(big.lastCause().kind, wslab::DisconnectCause::Kind::PeerClose);
-    QCOMPARE(big.state(), State::Idle);
+    QCOMPARE(big.state(), State::Idle); // too big is not transient
     QCOMPARE(retries.size(), 0);
     QTRY_COMPARE(server.peerCount(), 1);
+    QCOMPARE(countOfKind(server.log(), wslab::EventKind::Close), 1);
     QCOMPARE(closeOf(server.log(), bigId).closeCode, 1009);
     QCOMPARE(closeOf(server.log(), bigId).direction, wslab::Direction::Out); // Qt's close, sent by the server
     QVERIFY(bystander.echoes(QStringLiteral("after 1009")));
+    QSignalSpy binaryEchoed(&bystander.client(), &wslab::Client::binaryReceived);
+    QVERIFY(bystander.client().sendBinary("\x01\x02"));
+    QTRY_COMPARE(binaryEchoed.size(), 1);
+    QCOMPARE(binaryEchoed.at(0).at(0).toByteArray(), QByteArray("\x01\x02"));
 
     // A close the client starts is logged as coming in.
     const int bystanderId = peerOf(server, bystander.client())->id();

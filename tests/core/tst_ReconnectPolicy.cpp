@@ -139,7 +139,6 @@ void tst_ReconnectPolicy::retryableCloseCodes()
     QFETCH(bool, retryable);
     QCOMPARE(wslab::ReconnectPolicy::isRetryableCloseCode(code), retryable);
     QCOMPARE(wslab::ReconnectPolicy::isRetryable({Kind::PeerClose, code, 0}), retryable);
-    QCOMPARE(wslab::ReconnectPolicy::isRetryable({Kind::ProtocolClose, code, 0}), retryable);
 }
 
 void tst_ReconnectPolicy::retryableHttpStatus_data()

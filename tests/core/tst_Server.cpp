@@ -1,4 +1,4 @@
-#include "WsLabTest.h"
+#include "HardeningTest.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -67,7 +67,6 @@ private Q_SLOTS:
     void kickWithReservedCodeIsRefused();
     void qtReportsReceivedCodes1012To1014As1002_data();
     void qtReportsReceivedCodes1012To1014As1002();
-    void tooBigMessageClosesWith1009OthersCarryOn();
     void connectionLimitAnswers503();
     void halfOpenFloodIsCappedWhileOthersEcho();
     void gateRefusals_data();
@@ -511,49 +510,6 @@ void tst_Server::qtReportsReceivedCodes1012To1014As1002()
     QCOMPARE(closes.at(0).closeCode, code);
 }
 
-void tst_Server::tooBigMessageClosesWith1009OthersCarryOn()
-{
-    wslab::ServerConfig config = loopbackServerConfig(wslab::ServerMode::Echo);
-    config.maxMessageSize = 1024;
-    wslab::Server server;
-    QVERIFY(startServer(server, config));
-
-    wslab::Client big(QStringLiteral("big"));
-    wslab::Client a(QStringLiteral("a"));
-    wslab::Client b(QStringLiteral("b"));
-    QSignalSpy bigClosed(&big, &wslab::Client::closed);
-    QSignalSpy bigRetries(&big, &wslab::Client::retryScheduled);
-    QSignalSpy aGot(&a, &wslab::Client::textReceived);
-    QSignalSpy bGot(&b, &wslab::Client::binaryReceived);
-    QVERIFY(openClient(big, fastClientConfig(server.url())));
-    QVERIFY(openClient(a, fastClientConfig(server.url())));
-    QVERIFY(openClient(b, fastClientConfig(server.url())));
-    const int bigId = peerOf(server, big)->id();
-
-    QVERIFY(a.sendText(QString(1024, u'k'))); // exactly at the limit is fine
-    QTRY_COMPARE(aGot.size(), 1);
-
-    QVERIFY(big.sendText(QString(1025, u'x')));
-    QTRY_COMPARE(bigClosed.size(), 1);
-    QCOMPARE(bigClosed.at(0).at(0).toInt(), 1009);
-    QCOMPARE(big.lastCause().kind, Kind::PeerClose);
-    QCOMPARE(big.state(), State::Idle); // too big is not transient
-    QCOMPARE(bigRetries.size(), 0);
-
-    QTRY_COMPARE(server.peerCount(), 2);
-    const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
-    QCOMPARE(closes.size(), 1);
-    QCOMPARE(closes.at(0).peer, bigId);
-    QCOMPARE(closes.at(0).closeCode, 1009);
-
-    QVERIFY(a.sendText(QStringLiteral("still talking")));
-    QVERIFY(b.sendBinary("\x01\x02"));
-    QTRY_COMPARE(aGot.size(), 2);
-    QTRY_COMPARE(bGot.size(), 1);
-    QCOMPARE(aGot.at(1).at(0).toString(), QStringLiteral("still talking"));
-    QCOMPARE(bGot.at(0).at(0).toByteArray(), QByteArray("\x01\x02"));
-}
-
 // A slow flood at the front door: 1,000 sockets that connect and send half a request, never the rest.
 // Only the default 256 may wait at once; the others get 503 at once, while a client connected before
 // keeps being echoed throughout.
@@ -563,15 +519,10 @@ void tst_Server::halfOpenFloodIsCappedWhileOthersEcho()
     const int cap = wslab::ServerConfig().maxPendingHandshakes;
     QCOMPARE(cap, 256);
     wslab::Server server;
-    QVERIFY(startServer(server));
-    wslab::Client bystander(QStringLiteral("bystander"));
-    QSignalSpy echoes(&bystander, &wslab::Client::textReceived);
-    QVERIFY(openClient(bystander, fastClientConfig(server.url())));
+    Bystander bystander;
+    QVERIFY(startWithBystander(server, loopbackServerConfig(), bystander));
     int echoed = 0;
-    const auto echoesAgain = [&] {
-        const QString text = QStringLiteral("still here %1").arg(++echoed);
-        return bystander.sendText(text) && QTest::qWaitFor([&] { return !echoes.isEmpty() && echoes.last().at(0).toString() == text; }, 5000);
-    };
+    const auto echoesAgain = [&] { return bystander.echoes(QStringLiteral("still here %1").arg(++echoed)); };
 
     std::vector<std::unique_ptr<QTcpSocket>> flood;
     QByteArray answers[kFlood];
@@ -612,7 +563,7 @@ void tst_Server::halfOpenFloodIsCappedWhileOthersEcho()
     for (int i = 0; i < kFlood; ++i)
         stillWaiting += answers[i].isEmpty() && flood[size_t(i)]->state() == QAbstractSocket::ConnectedState;
     QCOMPARE(stillWaiting, cap);
-    QCOMPARE(bystander.state(), State::Open);
+    QCOMPARE(bystander.client().state(), State::Open);
     QVERIFY(echoesAgain());
 }
 

@@ -1,5 +1,5 @@
 // libFuzzer target for the Gate's HTTP request parser and the redaction of what it logs.
-// Built and run by scripts/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+// A CMake target of the fuzz preset (clang, -fsanitize=fuzzer,address,undefined), run by scripts/fuzz.sh.
 #include "protocol/HttpRequest.h"
 #include "protocol/Redaction.h"
 

@@ -1,5 +1,6 @@
 // WsLab against peers nobody here wrote: Debian's python3-websockets and node-ws, driven through
 // wslab-cli as a user would run it. Everything on 127.0.0.1, port 0; every child is killed at cleanup.
+#include "ChildProcess.h"
 #include "server/Peer.h"
 #include "server/Server.h"
 
@@ -18,76 +19,16 @@
 #include <memory>
 #include <utility>
 
+using namespace wslab::test;
+
 namespace {
 
 const QString kPython = QStringLiteral("/usr/bin/python3");
-
-QString cli()
-{
-    return qEnvironmentVariable("WSLAB_CLI");
-}
 
 QString peer(const QString &name)
 {
     return QDir(qEnvironmentVariable("WSLAB_PEERS_DIR")).filePath(name);
 }
-
-// A child process whose stdout is read line by line.
-class Child
-{
-public:
-    Child(const QString &program, const QStringList &args)
-    {
-        m_process.setProgram(program);
-        m_process.setArguments(args);
-        m_process.start();
-    }
-    ~Child()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    QProcess &process() { return m_process; }
-
-    QStringList lines()
-    {
-        m_out += m_process.readAllStandardOutput();
-        return QString::fromUtf8(m_out).split(u'\n', Qt::SkipEmptyParts);
-    }
-    QString stderrText()
-    {
-        m_err += m_process.readAllStandardError();
-        return QString::fromUtf8(m_err);
-    }
-    // The first stdout line starting with prefix, waiting for it up to timeoutMs.
-    QString waitLine(const QString &prefix, int timeoutMs = 15000)
-    {
-        QString found;
-        [[maybe_unused]] const bool seen = QTest::qWaitFor(
-            [&] {
-                for (const QString &line : lines()) {
-                    if (line.startsWith(prefix)) {
-                        found = line;
-                        return true;
-                    }
-                }
-                return m_process.state() == QProcess::NotRunning && !m_process.bytesAvailable();
-            },
-            timeoutMs);
-        return found;
-    }
-    bool finish(int timeoutMs = 15000)
-    {
-        return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(timeoutMs);
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
 
 // "listening on ws://127.0.0.1:PORT" -> the URL.
 QString serveUrl(Child &serve)
@@ -169,22 +110,6 @@ struct Streamers
     std::unique_ptr<Child> python;
     std::unique_ptr<Child> node;
 };
-
-// The events of a wslab-cli --log file written so far, of one kind, as the JSON objects a script
-// reads; a line still being written is not one yet.
-QList<QJsonObject> logEvents(const QString &path, const QString &kind)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<QJsonObject> events;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        const QJsonObject event = QJsonDocument::fromJson(line).object();
-        if (event.value(u"kind").toString() == kind)
-            events << event;
-    }
-    return events;
-}
 
 // "DIR CODE REASON" of each close in a --log file, from its fields ("in" when the peer sent it).
 QStringList closesLogged(const QString &path)

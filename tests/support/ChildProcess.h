@@ -1,0 +1,108 @@
+#pragma once
+
+// Programs the tests run as separate processes (wslab-cli, the interop peers) and the --log files
+// wslab-cli writes: what the cli and interop suites share about them.
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QProcess>
+#include <QStringList>
+#include <QTest>
+
+namespace wslab::test {
+
+// The built wslab-cli, as ctest passes it.
+inline QString cli()
+{
+    return qEnvironmentVariable("WSLAB_CLI");
+}
+
+// A child process whose stdout is read as lines. Every wait runs the event loop, so a server or client
+// in the test's own process keeps working meanwhile. A child still running at the end is killed.
+class Child
+{
+public:
+    Child(const QString &program, const QStringList &args)
+    {
+        m_process.setProgram(program);
+        m_process.setArguments(args);
+        m_process.start();
+    }
+    // wslab-cli with these arguments.
+    explicit Child(const QStringList &cliArgs)
+        : Child(cli(), cliArgs)
+    {
+    }
+    ~Child()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
+
+    QProcess &process() { return m_process; }
+
+    QStringList lines() { return stdoutText().split(u'\n', Qt::SkipEmptyParts); }
+    QString stdoutText()
+    {
+        m_out += m_process.readAllStandardOutput();
+        return QString::fromUtf8(m_out);
+    }
+    QString stderrText()
+    {
+        m_err += m_process.readAllStandardError();
+        return QString::fromUtf8(m_err);
+    }
+    // The first stdout line starting with prefix, waiting for it up to timeoutMs; empty if the child
+    // ended (with all its output read) or the time ran out first.
+    QString waitLine(const QString &prefix, int timeoutMs = 15000)
+    {
+        QString found;
+        [[maybe_unused]] const bool seen = QTest::qWaitFor(
+            [&] {
+                for (const QString &line : lines()) {
+                    if (line.startsWith(prefix)) {
+                        found = line;
+                        return true;
+                    }
+                }
+                return m_process.state() == QProcess::NotRunning && !m_process.bytesAvailable();
+            },
+            timeoutMs);
+        return found;
+    }
+    // Waits for the child to end; true when it exited normally (not killed, not crashed).
+    bool finish(int timeoutMs = 30000)
+    {
+        const bool ended = QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+        return ended && m_process.exitStatus() == QProcess::NormalExit;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+// The events of a wslab-cli --log file written so far, of one kind, as the JSON objects a script
+// reads; a line still being written is not one yet.
+inline QList<QJsonObject> logEvents(const QString &path, const QString &kind)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<QJsonObject> events;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (event.value(u"kind").toString() == kind)
+            events << event;
+    }
+    return events;
+}
+
+} // namespace wslab::test
