@@ -1,4 +1,5 @@
 #include "discovery/Discovery.h"
+#include "server/Server.h"
 
 #include <QFileInfo>
 #include <QNetworkInterface>
@@ -112,6 +113,7 @@ private Q_SLOTS:
     void broadcastWhereThereIsNoMulticast();
     void noAnnounceMeansSilence();
     void byeRemovesAtOnce();
+    void modeChangeIsAnnouncedAtOnce();
     void discoverRefusesBadFlags();
 };
 
@@ -210,6 +212,32 @@ void tst_LanDiscovery::byeRemovesAtOnce()
     QTRY_COMPARE_WITH_TIMEOUT(removed.size(), 1, 5000);
     QVERIFY(discovery.servers().isEmpty());
     QCOMPARE(removed.first().first().value<wslab::Announcement>().url.port(), int(server->port));
+}
+
+void tst_LanDiscovery::modeChangeIsAnnouncedAtOnce()
+{
+    wslab::Discovery discovery;
+    QVERIFY2(discovery.start(), qPrintable(discovery.errorString()));
+    QSignalSpy changed(&discovery, &wslab::Discovery::serverChanged);
+    wslab::ServerConfig config;
+    config.host = kLanHost;
+    config.port = 0;
+    config.mode = wslab::ServerMode::Chat;
+    config.name = QStringLiteral("Switching");
+    wslab::Server server;
+    server.setConfig(config);
+    QVERIFY(server.start());
+    const QUrl url(QStringLiteral("ws://%1:%2/").arg(kLanHost).arg(server.port()));
+    QCOMPARE(server.announcedUrls(), QList<QUrl>{url});
+    QTRY_COMPARE_WITH_TIMEOUT(discovery.servers().size(), 1, 5000);
+    QCOMPARE(discovery.servers().first().url, url);
+    QCOMPARE(discovery.servers().first().pageUrl,
+             QUrl(QStringLiteral("http://%1:%2/").arg(kLanHost).arg(server.port())));
+    // Long before the next scheduled hello (2 s), the listener knows.
+    server.setMode(wslab::ServerMode::Echo);
+    QVERIFY(changed.wait(1000));
+    QCOMPARE(discovery.servers().first().mode, QStringLiteral("echo"));
+    QVERIFY(discovery.servers().first().pageUrl.isEmpty());
 }
 
 void tst_LanDiscovery::discoverRefusesBadFlags()
