@@ -10,6 +10,8 @@ packages=(
   python3 python3-websockets nodejs node-ws
   xvfb xauth
   chromium
+  libqrcodegencpp-dev libzxing-dev
+  iproute2
 )
 # npm comes with some nodejs builds (NodeSource's); Debian's own nodejs needs the npm package.
 if ! command -v npm >/dev/null 2>&1; then

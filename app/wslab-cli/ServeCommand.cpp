@@ -4,6 +4,7 @@
 #include "EventSink.h"
 #include "SignalWatcher.h"
 #include "chat/ChatRoom.h"
+#include "discovery/Announcement.h"
 #include "server/Server.h"
 
 #include <QCoreApplication>
@@ -43,6 +44,10 @@ ServerConfig configFrom(const CliArgs &args)
     c.httpLimits.maxHeaders = int(args.integer(QStringLiteral("max-headers"), c.httpLimits.maxHeaders, 1, 10000));
     c.tlsCertFile = args.value(QStringLiteral("tls-cert"));
     c.tlsKeyFile = args.value(QStringLiteral("tls-key"));
+    c.name = args.value(QStringLiteral("name"));
+    if (c.name.size() > kMaxServerNameLength)
+        throw UsageError(QStringLiteral("serve: --name is longer than %1 characters").arg(kMaxServerNameLength));
+    c.announce = !args.isSet(QStringLiteral("no-announce"));
     const QString problem = c.validate();
     if (!problem.isEmpty())
         throw UsageError(QStringLiteral("serve: ") + problem);
@@ -80,6 +85,8 @@ int runServe(const QStringList &arguments)
         O(QStringLiteral("max-headers"), QStringLiteral("Most header fields in a request; more gets HTTP 431 (default 100)."), QStringLiteral("N")),
         O(QStringLiteral("tls-cert"), QStringLiteral("Serve wss:// with this PEM certificate (chain); needs --tls-key."), QStringLiteral("FILE")),
         O(QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."), QStringLiteral("FILE")),
+        O(QStringLiteral("name"), QStringLiteral("The name LAN listeners show for this server (default: this machine's host name)."), QStringLiteral("NAME")),
+        O(QStringLiteral("no-announce"), QStringLiteral("Do not announce the server on the LAN. Announced by default when --host is not loopback (docs/discovery.md).")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every message, ping and pong on stderr, not only connection events.")),
     });

@@ -2,6 +2,7 @@
 #include "CertCommand.h"
 #include "CliArgs.h"
 #include "ConnectCommand.h"
+#include "DiscoverCommand.h"
 #include "ServeCommand.h"
 
 #include <QCoreApplication>
@@ -24,6 +25,7 @@ const char kUsage[] =
     "  connect   connect to a server; stdin lines out, received messages on stdout\n"
     "  cert      make a self-signed certificate set for wss://\n"
     "  bench     load an echo server and report throughput and round-trip times\n"
+    "  discover  list the WsLab servers announcing themselves on this LAN\n"
     "\n"
     "  wslab-cli <command> --help   options of one command\n"
     "  wslab-cli --version          print the version\n";
@@ -72,6 +74,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runCert(args);
         if (command == u"bench")
             return wslab::cli::runBench(args);
+        if (command == u"discover")
+            return wslab::cli::runDiscover(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -81,7 +85,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, cert or bench); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

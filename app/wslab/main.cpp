@@ -50,7 +50,9 @@ int main(int argc, char *argv[])
     parser.addOptions({screenshot, delay, dark});
     parser.process(app);
 
-    wslab::MainWindow window(wslab::MainWindow::Options{});
+    wslab::MainWindow::Options options;
+    options.discoverLan = true;
+    wslab::MainWindow window(options);
     if (parser.isSet(dark))
         window.setDarkColours(true);
     window.show();

@@ -88,6 +88,16 @@ QByteArray ChatPage::originOf(QByteArrayView host, bool tls)
     return normalizedOrigin(QByteArray((tls ? "https://" : "http://") + host.toByteArray()));
 }
 
+QUrl ChatPage::pageUrl(const QString &host, quint16 port, bool tls)
+{
+    QUrl url;
+    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
 ChatPage ChatPage::make(QByteArrayView host, bool tls, const QString &socketPath)
 {
     const Assets &assets = Assets::get();

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QUrl>
 
 namespace wslab {
 
@@ -20,6 +21,9 @@ struct ChatPage
     // host: the request's Host header, which the page connects back to; tls: the page came over https;
     // socketPath: the path the page opens its WebSocket at.
     static ChatPage make(QByteArrayView host, bool tls, const QString &socketPath);
+    // Where a browser finds the page of a server listening on host:port: http(s)://host:port/, the
+    // address the Share field's QR code and the LAN beacon give out.
+    static QUrl pageUrl(const QString &host, quint16 port, bool tls);
     // The whole HTTP/1.1 200 answer: status line, headers, body.
     QByteArray httpResponse() const;
 

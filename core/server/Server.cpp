@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "discovery/Beacon.h"
 #include "protocol/CloseCode.h"
 #include "protocol/Redaction.h"
 #include "server/FrameGuard.h"
@@ -35,6 +36,17 @@ std::chrono::milliseconds sweepInterval(const ServerConfig &config)
     return std::clamp(shortest / 20, std::chrono::milliseconds(1), std::chrono::milliseconds(1000));
 }
 
+Beacon::Content beaconContent(const ServerConfig &config)
+{
+    Beacon::Content content;
+    content.name = config.name;
+    content.tls = config.isTls();
+    content.path = config.path;
+    content.mode = serverModeName(config.mode);
+    content.servesPage = config.mode == ServerMode::Chat;
+    return content;
+}
+
 } // namespace
 
 Server::Server(const QString &name, QObject *parent)
@@ -43,6 +55,7 @@ Server::Server(const QString &name, QObject *parent)
     , m_tcpServer(new Listener(this))
     , m_wsServer(new QWebSocketServer(QStringLiteral("WsLab/" WSLAB_VERSION), QWebSocketServer::NonSecureMode, this))
     , m_gate(new Gate(this))
+    , m_beacon(new Beacon(this))
     , m_log(new EventLog(this))
 {
     // The Gate already bounds how many sockets wait; Qt's own default of 30 would refuse a burst.
@@ -106,6 +119,11 @@ void Server::setMode(ServerMode mode)
     const ServerMode before = m_config.mode;
     m_config.mode = mode;
     m_gate->setConfig(m_config); // the Gate serves the chat page and its Origin default in chat mode only
+    if (m_beacon->isRunning()) {
+        Beacon::Content content = beaconContent(m_config);
+        content.port = port();
+        m_beacon->setContent(content);
+    }
     if (m_state == State::Listening) {
         LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
         e.detail = QStringLiteral("mode changed from %1 to %2 (%3 peers stay connected)")
@@ -138,14 +156,41 @@ bool Server::start()
     LogEvent e = LogEvent::make(EventKind::Listening, Direction::Local);
     e.detail = url().toString();
     logEvent(std::move(e));
+    startBeacon();
     setState(State::Listening);
     return true;
+}
+
+void Server::startBeacon()
+{
+    const QHostAddress bound = m_tcpServer->serverAddress();
+    if (!m_config.announce || !isLanAddress(bound))
+        return;
+    Beacon::Content content = beaconContent(m_config);
+    content.port = port();
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    if (m_beacon->start(bound, content)) {
+        QStringList urls;
+        for (const QUrl &url : m_beacon->announcedUrls())
+            urls << url.toString();
+        e.detail = QStringLiteral("announced on the LAN as \"%1\": %2").arg(Beacon::displayName(content.name), urls.join(QStringLiteral(", ")));
+    } else {
+        e.detail = QStringLiteral("not announced on the LAN: ") + m_beacon->errorString();
+    }
+    logEvent(std::move(e));
+}
+
+QList<QUrl> Server::announcedUrls() const
+{
+    return m_beacon->isRunning() ? m_beacon->announcedUrls() : QList<QUrl>{};
 }
 
 void Server::stop()
 {
     if (m_state == State::Stopped)
         return;
+    // The bye first: listeners drop the server at once rather than offer it until it expires.
+    m_beacon->stop();
     m_tcpServer->close();
     m_gate->abortAll();
     // Each peer stays until it answers our Close or its close timeout aborts it; one whose Close is already

@@ -22,6 +22,7 @@ class QWebSocketServer;
 
 namespace wslab {
 
+class Beacon;
 class Listener;
 class Gate;
 
@@ -77,6 +78,8 @@ public:
     bool kick(int peerId, int code, const QString &reason);
 
     EventLog *log() const { return m_log; }
+    // The URLs the LAN beacon announces, one per interface; empty when it is not announcing.
+    QList<QUrl> announcedUrls() const;
 
 Q_SIGNALS:
     void stateChanged(wslab::Server::State state);
@@ -104,6 +107,7 @@ private:
     void sweep();
     void logEvent(LogEvent event);
     void setState(State state);
+    void startBeacon();
     bool fail(const QString &error);
 
     QString m_name;
@@ -115,6 +119,7 @@ private:
     Listener *m_tcpServer;
     QWebSocketServer *m_wsServer;
     Gate *m_gate;
+    Beacon *m_beacon;
     EventLog *m_log;
     State m_state = State::Stopped;
     QString m_errorString;

@@ -50,6 +50,11 @@ struct ServerConfig
     // wss: both set serves TLS with this PEM certificate (chain) and key.
     QString tlsCertFile;
     QString tlsKeyFile;
+
+    // LAN discovery (core/discovery, docs/discovery.md).
+    QString name;                                   // what listeners show; empty: this machine's host name
+    bool announce = true;                           // beacon while bound to a LAN address; loopback never announces
+
     bool isTls() const { return !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty(); }
 
     QString validate() const;

@@ -6,6 +6,7 @@
 #include "client/Client.h"
 #include "client/WebSocketUrl.h"
 #include "composer/Composer.h"
+#include "discovery/Discovery.h"
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
 #include "close/CloseDialog.h"
@@ -24,6 +25,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -31,6 +33,11 @@
 namespace wslab {
 
 namespace {
+
+// Items of the URL box's "Servers on this LAN" section (separator and heading included) are marked
+// with this role, so the recent URLs can be told apart; a server's item holds its URL in kLanUrlRole.
+constexpr int kLanItemRole = Qt::UserRole + 1;
+constexpr int kLanUrlRole = Qt::UserRole + 2;
 
 QSpinBox *millisBox(int value, int min, const QString &objectName, QWidget *parent)
 {
@@ -78,6 +85,12 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
             connectToServer();
         else
             disconnectFromServer();
+    });
+    connect(m_url, &QComboBox::activated, this, [this](int index) {
+        // The item reads "name (mode) — URL"; the box takes just the URL.
+        const QString lanUrl = m_url->itemData(index, kLanUrlRole).toString();
+        if (!lanUrl.isEmpty())
+            m_url->setEditText(lanUrl);
     });
     connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, [this] {
         if (m_client->state() == Client::State::Idle)
@@ -265,14 +278,71 @@ void ClientPanel::setRecentUrls(const QStringList &urls)
     m_url->clear();
     m_url->addItems(urls);
     m_url->setEditText(current);
+    updateLanServers();
 }
 
 QStringList ClientPanel::recentUrls() const
 {
     QStringList urls;
-    for (int i = 0; i < m_url->count(); ++i)
-        urls << m_url->itemText(i);
+    for (int i = 0; i < m_url->count(); ++i) {
+        if (!m_url->itemData(i, kLanItemRole).toBool())
+            urls << m_url->itemText(i);
+    }
     return urls;
+}
+
+void ClientPanel::setLanDiscovery(Discovery *discovery)
+{
+    if (m_lan)
+        m_lan->disconnect(this);
+    m_lan = discovery;
+    if (m_lan)
+        connect(m_lan, &Discovery::serversChanged, this, &ClientPanel::updateLanServers);
+    updateLanServers();
+}
+
+QList<QUrl> ClientPanel::lanServerUrls() const
+{
+    QList<QUrl> urls;
+    for (int i = 0; i < m_url->count(); ++i) {
+        const QString url = m_url->itemData(i, kLanUrlRole).toString();
+        if (!url.isEmpty())
+            urls << QUrl(url);
+    }
+    return urls;
+}
+
+void ClientPanel::updateLanServers()
+{
+    const QString typed = m_url->currentText();
+    const QSignalBlocker quiet(m_url);
+    for (int i = m_url->count() - 1; i >= 0; --i) {
+        if (m_url->itemData(i, kLanItemRole).toBool())
+            m_url->removeItem(i);
+    }
+    if (m_lan) {
+        const QList<Announcement> servers = m_lan->servers();
+        auto *model = qobject_cast<QStandardItemModel *>(m_url->model());
+        if (m_url->count() > 0) {
+            m_url->insertSeparator(m_url->count());
+            m_url->setItemData(m_url->count() - 1, true, kLanItemRole);
+        }
+        m_url->addItem(servers.isEmpty() ? tr("Servers on this LAN: none heard yet") : tr("Servers on this LAN"));
+        const int heading = m_url->count() - 1;
+        m_url->setItemData(heading, true, kLanItemRole);
+        if (model)
+            model->item(heading)->setFlags(Qt::NoItemFlags);
+        for (const Announcement &server : servers) {
+            const QString url = server.url.toString();
+            m_url->addItem(tr("%1 (%2) — %3").arg(server.name, server.mode, url));
+            const int row = m_url->count() - 1;
+            m_url->setItemData(row, true, kLanItemRole);
+            m_url->setItemData(row, url, kLanUrlRole);
+            const QString page = server.pageUrl.isEmpty() ? QString() : tr("\nIts chat page: %1").arg(server.pageUrl.toString());
+            m_url->setItemData(row, tr("%1, WsLab %2, found on the LAN%3").arg(server.name, server.version, page), Qt::ToolTipRole);
+        }
+    }
+    m_url->setEditText(typed);
 }
 
 ClientConfig ClientPanel::configFromForm(QString *error) const

@@ -18,6 +18,7 @@ namespace wslab {
 
 class Client;
 class Composer;
+class Discovery;
 class HeadersEditor;
 class ChatView;
 class LogView;
@@ -44,6 +45,11 @@ public:
     QString url() const;
     void setRecentUrls(const QStringList &urls);
     QStringList recentUrls() const;
+    // The URL box lists the servers this Discovery hears under "Servers on this LAN", after the recent
+    // URLs; choosing one fills in its URL.
+    void setLanDiscovery(Discovery *discovery);
+    // The URLs listed under "Servers on this LAN", in the box's order.
+    QList<QUrl> lanServerUrls() const;
     // The form as a config; empty error when it is usable.
     ClientConfig configFromForm(QString *error) const;
     // Connects with the form's settings; false with the reason shown when the form is not valid.
@@ -64,6 +70,7 @@ private:
     void updateState();
     void askClose();
     QWidget *buildSettings();
+    void updateLanServers();
 
     Client *m_client;
     QComboBox *m_url;
@@ -86,6 +93,7 @@ private:
     QToolButton *m_chatToggle;
     ChatView *m_chatView;
     QTimer *m_coalesce;
+    Discovery *m_lan = nullptr;
 };
 
 } // namespace wslab

@@ -4,6 +4,7 @@
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
+#include "discovery/Discovery.h"
 #include "log/LogBudget.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
@@ -62,6 +63,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_sideBySide(new QAction(tr("Clients side by &side"), this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_statusLabel(new QLabel(this))
+    , m_lanDiscovery(new Discovery(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("WsLab — a WebSocket lab"));
@@ -121,6 +123,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         else
             addClient();
     }
+    if (m_options.discoverLan && !m_lanDiscovery->start())
+        statusBar()->showMessage(tr("Not listening for servers on the LAN: %1").arg(m_lanDiscovery->errorString()), 15000);
     updateStatusBar();
 }
 
@@ -142,6 +146,7 @@ ClientPanel *MainWindow::addClient()
     const QString name = tr("client %1").arg(m_nextClientNumber++);
     auto *panel = new ClientPanel(name, m_clients);
     panel->setRecentUrls(m_recentUrls);
+    panel->setLanDiscovery(m_lanDiscovery);
     const QUrl serverUrl = m_server->server()->url();
     panel->setUrl(m_recentUrls.value(0, serverUrl.toString() + u'/'));
     connect(panel, &ClientPanel::urlUsed, this, [this](const QString &url) {

@@ -12,6 +12,7 @@ namespace wslab {
 
 class ClientArea;
 class ClientPanel;
+class Discovery;
 class LogBudget;
 class ServerPanel;
 
@@ -31,6 +32,10 @@ public:
         bool firstStartDemo = true;
         // The demo server's port: -1 tries 8080..8099, then any free port; tests pass 0.
         int firstStartPort = -1;
+        // Listen for WsLab servers on the LAN while the window is open, for the clients' URL boxes.
+        // Off unless asked (app/wslab asks): joining a multicast group sends a membership report onto
+        // the network, which tests must not do outside a private network namespace.
+        bool discoverLan = false;
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);
@@ -52,6 +57,9 @@ public:
     bool ranFirstStart() const { return m_ranFirstStart; }
     // The one memory budget every endpoint's log shares (setting "log/budgetMiB").
     LogBudget *logBudget() const { return m_logBudget; }
+    // The servers heard on the LAN, which every client's URL box lists (heard only with
+    // Options::discoverLan; tests may hand it beacons directly).
+    Discovery *lanDiscovery() const { return m_lanDiscovery; }
     void setLogBudgetMiB(int mib);
 
     static constexpr int kDefaultLogBudgetMiB = 512;
@@ -88,6 +96,7 @@ private:
     bool m_ranFirstStart = false;
     LogBudget *m_logBudget = nullptr;
     QLabel *m_logMemoryLabel = nullptr;
+    Discovery *m_lanDiscovery;
 };
 
 } // namespace wslab

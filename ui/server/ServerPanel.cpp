@@ -1,6 +1,7 @@
 #include "ServerPanel.h"
 
 #include "style/LabColors.h"
+#include "chat/ChatPage.h"
 #include "chat/ChatRoom.h"
 #include "close/CloseDialog.h"
 #include "PeerTableModel.h"
@@ -8,9 +9,12 @@
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
 #include "server/Server.h"
+#include "share/QrDialog.h"
+#include "discovery/Beacon.h"
 #include "tls/LabCertificate.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFileDialog>
@@ -85,6 +89,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_startStop(new QPushButton(tr("Start"), this))
     , m_status(new QLabel(this))
     , m_share(new QLineEdit(this))
+    , m_showQr(new QToolButton(this))
     , m_peers(new PeerTableModel(m_server, this))
     , m_peersTitle(new QLabel(this))
     , m_peerTable(new QTableView(this))
@@ -131,6 +136,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     copy->setObjectName(QStringLiteral("serverCopyAddress"));
     copy->setText(tr("Copy"));
     connect(copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(m_share->text()); });
+    m_showQr->setObjectName(QStringLiteral("serverShowQr"));
+    m_showQr->setText(tr("QR"));
+    m_showQr->setAccessibleName(tr("Show the chat page's address as a QR code"));
+    connect(m_showQr, &QToolButton::clicked, this, &ServerPanel::showQrCode);
 
     auto *settingsToggle = new QToolButton(this);
     settingsToggle->setText(tr("Settings"));
@@ -157,6 +166,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     shareRow->addWidget(new QLabel(tr("Share:"), this));
     shareRow->addWidget(m_share, 1);
     shareRow->addWidget(copy);
+    shareRow->addWidget(m_showQr);
 
     m_peerTable->setObjectName(QStringLiteral("serverPeers"));
     m_peerTable->setModel(m_peers);
@@ -255,7 +265,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     // Tab reads the panel top to bottom: where and how to listen, its settings, the peers, the
     // composer, the log.
     const QList<QWidget *> where{m_host, m_port, m_mode, settingsToggle, m_startStop};
-    const QList<QWidget *> peers{m_share, copy, m_target, kick, m_peerTable};
+    const QList<QWidget *> peers{m_share, copy, m_showQr, m_target, kick, m_peerTable};
     chainFocus(where + tabStopsIn(settings->widget()) + peers + m_composer->focusOrder() + m_log->focusOrder());
 
     updateSendLabel();
@@ -364,6 +374,20 @@ QWidget *ServerPanel::buildSettings()
     certRow->addWidget(make);
     form->addRow(tr("TLS certificate"), certRow);
     form->addRow(tr("TLS key"), keyRow);
+    m_name = new QLineEdit(box);
+    m_name->setObjectName(QStringLiteral("serverName"));
+    m_name->setMaxLength(int(kMaxServerNameLength));
+    m_name->setPlaceholderText(tr("this machine's name (%1)").arg(Beacon::displayName(QString())));
+    m_name->setToolTip(tr("What other WsLab windows and wslab-cli discover list next to this server's address"));
+    form->addRow(tr("Name"), m_name);
+    m_announce = new QCheckBox(tr("Announce on the LAN (never on 127.0.0.1)"), box);
+    m_announce->setObjectName(QStringLiteral("serverAnnounce"));
+    m_announce->setChecked(d.announce);
+    m_announce->setToolTip(tr("A small UDP beacon every few seconds (multicast group %1, port %2) gives the name, "
+                              "the address and the mode to everyone on the network (docs/discovery.md)")
+                               .arg(discoveryGroup().toString())
+                               .arg(kDiscoveryPort));
+    form->addRow(tr("Discovery"), m_announce);
     m_certInfo = new QLabel(box);
     m_certInfo->setObjectName(QStringLiteral("serverCertInfo"));
     m_certInfo->setWordWrap(true);
@@ -411,6 +435,8 @@ ServerConfig ServerPanel::configFromForm(QString *error) const
         c.allowedOrigins << origin.trimmed();
     c.tlsCertFile = m_certFile->text().trimmed();
     c.tlsKeyFile = m_keyFile->text().trimmed();
+    c.name = m_name->text().trimmed();
+    c.announce = m_announce->isChecked();
     *error = c.validate();
     return c;
 }
@@ -452,6 +478,28 @@ QString ServerPanel::shareAddress() const
     if (!m_server->config().path.isEmpty())
         url.setPath(m_server->config().path);
     return url.toString();
+}
+
+QString ServerPanel::pageAddress() const
+{
+    if (m_server->state() != Server::State::Listening || m_server->config().mode != ServerMode::Chat)
+        return {};
+    const QUrl share(shareAddress());
+    return ChatPage::pageUrl(share.host(), quint16(share.port()), m_server->config().isTls()).toString();
+}
+
+void ServerPanel::showQrCode()
+{
+    const QString address = pageAddress();
+    if (address.isEmpty())
+        return;
+    const bool loopbackOnly = QHostAddress(QUrl(address).host()).isLoopback();
+    auto *dialog = new QrDialog(address,
+                                loopbackOnly ? tr("Only this machine can open it: listen on 0.0.0.0 or a LAN address for phones to join.")
+                                             : tr("Point a phone's camera at it to open the chat page (same network)."),
+                                this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 int ServerPanel::selectedPeerId() const
@@ -558,14 +606,21 @@ void ServerPanel::updateState()
     }
     m_peersTitle->setText(tr("Peers (%1)").arg(m_server->peerCount()));
     if (listening) {
+        const QString announced = m_server->announcedUrls().isEmpty()
+                                      ? QString()
+                                      : tr(" · announced on the LAN as %1").arg(Beacon::displayName(m_server->config().name));
         m_status->setText(tr("Listening on %1 · %2 · %n peer(s)", nullptr, m_server->peerCount())
-                              .arg(m_server->url().toString(), serverModeName(m_server->config().mode)));
+                              .arg(m_server->url().toString(), serverModeName(m_server->config().mode))
+                          + announced);
         setTone(m_status, Tone::Success, true);
     } else if (!m_startFailed) {
         m_status->setText(tr("Stopped"));
         setTone(m_status, Tone::Muted);
     }
     m_share->setText(shareAddress());
+    m_showQr->setEnabled(!pageAddress().isEmpty());
+    m_showQr->setToolTip(pageAddress().isEmpty() ? tr("In chat mode, a QR code of the chat page's address for phones to scan")
+                                                 : tr("A QR code of %1 for phones to scan").arg(pageAddress()));
     const bool loopbackOnly = listening && QHostAddress(m_server->config().host).isLoopback();
     m_share->setToolTip(loopbackOnly ? tr("Only this machine can use this address: listen on 0.0.0.0 or a LAN address to let other devices join")
                                      : tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
@@ -595,6 +650,8 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("origins"), m_origins->text());
     s.setValue(QStringLiteral("certFile"), c.tlsCertFile);
     s.setValue(QStringLiteral("keyFile"), c.tlsKeyFile);
+    s.setValue(QStringLiteral("name"), c.name);
+    s.setValue(QStringLiteral("announce"), c.announce);
     // The token is a secret: it is not written to disk.
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         s.setValue(QStringLiteral("panes"), split->saveState());
@@ -613,6 +670,8 @@ void ServerPanel::restoreSettings(const QSettings &s)
     m_origins->setText(s.value(QStringLiteral("origins")).toString());
     m_certFile->setText(s.value(QStringLiteral("certFile")).toString());
     m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
+    m_name->setText(s.value(QStringLiteral("name")).toString());
+    m_announce->setChecked(s.value(QStringLiteral("announce"), ServerConfig().announce).toBool());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         split->restoreState(s.value(QStringLiteral("panes")).toByteArray());
 }

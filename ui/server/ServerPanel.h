@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -11,6 +12,7 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 class QTableView;
+class QToolButton;
 
 namespace wslab {
 
@@ -46,6 +48,10 @@ public:
     void stop();
     // ws://LAN-address:port that other machines can use (or 127.0.0.1 when bound there).
     QString shareAddress() const;
+    // http(s)://LAN-address:port/ where a browser finds the chat page: empty unless listening in chat mode.
+    QString pageAddress() const;
+    // Shows the QR code of pageAddress() for phones to scan (the QR button beside Share).
+    void showQrCode();
     // Kicks the selected peer with the code and reason given (no dialog); false with the reason shown.
     bool kickSelected(int code, const QString &reason);
     int selectedPeerId() const;
@@ -77,6 +83,7 @@ private:
     QPushButton *m_startStop;
     QLabel *m_status;
     QLineEdit *m_share;
+    QToolButton *m_showQr;
     QSpinBox *m_maxConnections;
     QSpinBox *m_maxMessageKiB;
     QSpinBox *m_maxPerAddress;
@@ -95,6 +102,8 @@ private:
     QLineEdit *m_certFile;
     QLineEdit *m_keyFile;
     QLabel *m_certInfo;
+    QLineEdit *m_name;
+    QCheckBox *m_announce;
     QWidget *m_settingsBox = nullptr;
     QLabel *m_settingsNote = nullptr;
     // The last Start failed: the status line keeps saying why until the next Start.
