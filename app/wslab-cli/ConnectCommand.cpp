@@ -1,62 +1,24 @@
 #include "ConnectCommand.h"
 
 #include "CliArgs.h"
+#include "ClientOptions.h"
 #include "EventSink.h"
 #include "SignalWatcher.h"
+#include "StdinLines.h"
 #include "client/Client.h"
-#include "client/WebSocketUrl.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSocketNotifier>
 #include <QTimer>
 
-#include <cerrno>
 #include <cstdio>
 #include <deque>
-#include <unistd.h>
 
 namespace wslab::cli {
 
 namespace {
 
 using O = QCommandLineOption;
-
-ClientConfig configFrom(const CliArgs &args)
-{
-    const QStringList positional = args.positional();
-    if (positional.size() != 1)
-        throw UsageError(positional.isEmpty() ? QStringLiteral("connect: missing URL (e.g. ws://127.0.0.1:8080/)")
-                                              : QStringLiteral("connect: one URL expected, got %1 arguments").arg(positional.size()));
-    ClientConfig c;
-    QString urlError;
-    c.url = webSocketUrlFromUserInput(positional.first(), &urlError);
-    if (!urlError.isEmpty())
-        throw UsageError(QStringLiteral("connect: ") + urlError);
-    for (const QString &h : args.values(QStringLiteral("header"))) {
-        const qsizetype colon = h.indexOf(u':');
-        if (colon <= 0)
-            throw UsageError(QStringLiteral("connect: --header expects 'Name: value', got \"%1\"").arg(h));
-        c.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
-    }
-    c.subprotocols = args.values(QStringLiteral("subprotocol"));
-    c.origin = args.value(QStringLiteral("origin"));
-    c.reconnect.enabled = !args.isSet(QStringLiteral("no-reconnect"));
-    c.reconnect.baseDelay = args.millis(QStringLiteral("reconnect-base"), c.reconnect.baseDelay, 1);
-    c.reconnect.maxDelay = args.millis(QStringLiteral("reconnect-cap"), c.reconnect.maxDelay, 1);
-    if (c.reconnect.minDelay > c.reconnect.baseDelay)
-        c.reconnect.minDelay = c.reconnect.baseDelay; // a script asking for 10 ms retries gets them
-    c.reconnect.maxAttempts = int(args.integer(QStringLiteral("max-attempts"), 0, 0, 1000000));
-    c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
-    c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
-    c.caFile = args.value(QStringLiteral("ca"));
-    c.ignoreCertificateErrors = args.isSet(QStringLiteral("insecure"));
-    c.connectTimeout = args.millis(QStringLiteral("connect-timeout"), c.connectTimeout, 1);
-    const QString problem = c.validate();
-    if (!problem.isEmpty())
-        throw UsageError(QStringLiteral("connect: ") + problem);
-    return c;
-}
 
 // Feeds stdin lines to the client. When the Outbox is full it stops reading stdin until the
 // connection opens again, so a long paste or a pipe is slowed down, never cut.
@@ -67,9 +29,10 @@ public:
         : m_client(client)
         , m_binary(binary)
         , m_linger(linger)
-        , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
+        , m_stdin(new StdinLines(this))
+        , m_lines(m_stdin->lines())
     {
-        connect(m_stdin, &QSocketNotifier::activated, this, &Session::readStdin);
+        connect(m_stdin, &StdinLines::linesRead, this, &Session::pump);
         connect(client, &Client::opened, this, [this] {
             m_everOpened = true;
             pump();
@@ -97,7 +60,7 @@ public:
     void terminate()
     {
         m_terminating = true;
-        m_stdin->setEnabled(false);
+        m_stdin->pause();
         if (m_client->state() == Client::State::Idle)
             finish();
         else
@@ -110,32 +73,6 @@ private:
         std::fwrite(data.constData(), 1, size_t(data.size()), stdout);
         std::fputc('\n', stdout);
         std::fflush(stdout);
-    }
-
-    void readStdin()
-    {
-        char buffer[64 * 1024];
-        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            return;
-        if (n <= 0) {
-            m_stdin->setEnabled(false);
-            m_eof = true;
-            if (!m_partial.isEmpty())
-                m_lines.push_back(std::exchange(m_partial, {}));
-        } else {
-            m_partial.append(buffer, n);
-            qsizetype start = 0;
-            for (qsizetype nl = m_partial.indexOf('\n'); nl >= 0; nl = m_partial.indexOf('\n', start)) {
-                QByteArray line = m_partial.mid(start, nl - start);
-                if (line.endsWith('\r'))
-                    line.chop(1);
-                m_lines.push_back(std::move(line));
-                start = nl + 1;
-            }
-            m_partial.remove(0, start);
-        }
-        pump();
     }
 
     // A line is decoded once; when it is valid UTF-8 its bytes are what the log and counters get.
@@ -157,20 +94,20 @@ private:
                     std::fprintf(stderr, "wslab-cli: connect: notice: input paused until the connection %s (%s); no line is lost\n",
                                  m_everOpened ? "is back" : "opens", qPrintable(full));
                 m_warnedFull = true;
-                m_stdin->setEnabled(false);
+                m_stdin->pause();
                 return;
             }
             const bool accepted = m_binary ? m_client->sendBinary(line) : sendLine(line);
             if (!accepted) {
-                m_stdin->setEnabled(false);
+                m_stdin->pause();
                 return;
             }
             m_lines.pop_front();
         }
         m_warnedFull = false;
-        if (!m_eof && !m_terminating)
-            m_stdin->setEnabled(true);
-        if (m_eof && m_client->state() == Client::State::Open && m_client->outboxSize() == 0)
+        if (!m_terminating)
+            m_stdin->resume();
+        if (m_stdin->atEnd() && m_client->state() == Client::State::Open && m_client->outboxSize() == 0)
             drainThenClose();
     }
 
@@ -232,16 +169,14 @@ private:
     Client *m_client;
     bool m_binary;
     std::chrono::milliseconds m_linger;
-    QSocketNotifier *m_stdin;
-    std::deque<QByteArray> m_lines;
-    QByteArray m_partial;
+    StdinLines *m_stdin;
+    std::deque<QByteArray> &m_lines;
     inline static const QByteArray kDrainPing = QByteArrayLiteral("wslab-drain");
     QTimer m_drainTimer;
     bool m_draining = false;
     bool m_pongSeen = false;
     QElapsedTimer m_sincePong;
     static constexpr int kLingerCap = 10;
-    bool m_eof = false;
     bool m_terminating = false;
     bool m_warnedFull = false;
     bool m_everOpened = false;
@@ -256,19 +191,8 @@ int runConnect(const QStringList &arguments)
                  QStringLiteral("Connect to a WebSocket server: each stdin line is sent as one message, each message received is printed as one line."));
     QCommandLineParser &p = args.parser();
     p.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// address"));
+    p.addOptions(clientOptions());
     p.addOptions({
-        O(QStringLiteral("header"), QStringLiteral("Extra request header (repeatable)."), QStringLiteral("'Name: value'")),
-        O(QStringLiteral("subprotocol"), QStringLiteral("Subprotocol to offer (repeatable, in order of preference)."), QStringLiteral("P")),
-        O(QStringLiteral("origin"), QStringLiteral("Origin header to send."), QStringLiteral("O")),
-        O(QStringLiteral("no-reconnect"), QStringLiteral("Do not reconnect after the connection drops or fails.")),
-        O(QStringLiteral("reconnect-base"), QStringLiteral("First reconnect delay bound in ms (default 1000)."), QStringLiteral("MS")),
-        O(QStringLiteral("reconnect-cap"), QStringLiteral("Largest reconnect delay in ms (default 30000)."), QStringLiteral("MS")),
-        O(QStringLiteral("max-attempts"), QStringLiteral("Give up after this many retries in a row (default 0: never)."), QStringLiteral("N")),
-        O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."), QStringLiteral("MS")),
-        O(QStringLiteral("pong-timeout"), QStringLiteral("Declare the server dead after this many ms without a pong (default 20000)."), QStringLiteral("MS")),
-        O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."), QStringLiteral("MS")),
-        O(QStringLiteral("ca"), QStringLiteral("wss: also trust the CA or self-signed certificate(s) in this PEM file."), QStringLiteral("FILE")),
-        O(QStringLiteral("insecure"), QStringLiteral("wss: connect even if the certificate is not trusted (a warning is printed).")),
         O(QStringLiteral("linger"), QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300); a server that never goes quiet is closed after ten times that."), QStringLiteral("MS")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
@@ -276,7 +200,7 @@ int runConnect(const QStringList &arguments)
     });
     if (!args.parse(arguments))
         return 0;
-    const ClientConfig config = configFrom(args);
+    const ClientConfig config = clientConfigFrom(args, QStringLiteral("connect"));
     const bool verbose = args.isSet(QStringLiteral("verbose"));
 
     Client client(QStringLiteral("client"));

@@ -1,5 +1,6 @@
 #include "BenchCommand.h"
 #include "CertCommand.h"
+#include "ChatCommand.h"
 #include "CliArgs.h"
 #include "ConnectCommand.h"
 #include "DiscoverCommand.h"
@@ -26,6 +27,7 @@ const char kUsage[] =
     "  cert      make a self-signed certificate set for wss://\n"
     "  bench     load an echo server and report throughput and round-trip times\n"
     "  discover  list the WsLab servers announcing themselves on this LAN\n"
+    "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
     "\n"
     "  wslab-cli <command> --help   options of one command\n"
     "  wslab-cli --version          print the version\n";
@@ -76,6 +78,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runBench(args);
         if (command == u"discover")
             return wslab::cli::runDiscover(args);
+        if (command == u"chat")
+            return wslab::cli::runChat(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -85,7 +89,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, cert, bench or discover); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, chat, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

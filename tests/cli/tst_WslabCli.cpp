@@ -104,6 +104,49 @@ private Q_SLOTS:
         QVERIFY(serve.finish());
         QCOMPARE(serve.process().exitCode(), 0);
     }
+
+    // Two people chat from the terminal: each line said is posted once, in order, to both, and
+    // leaving at the end of input waits until the last line is posted.
+    void chatBetweenTwoTerminals()
+    {
+        Child serve({QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"), QStringLiteral("chat")});
+        const QString line = serve.waitLine(QStringLiteral("listening on "));
+        QVERIFY2(line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")), qPrintable(line + serve.stderrText()));
+        const QString url = line.mid(QStringLiteral("listening on ").size()) + u'/';
+
+        Child bob({QStringLiteral("chat"), url, QStringLiteral("--nick"), QStringLiteral("bob")});
+        QVERIFY2(QTest::qWaitFor([&] { return bob.stderrText().contains(QStringLiteral("* joined as bob")); }, 15000),
+                 qPrintable(bob.stderrText()));
+
+        Child alice({QStringLiteral("chat"), url, QStringLiteral("--nick"), QStringLiteral("alice")});
+        alice.process().write("hi bob\n<b>not bold</b>\n\nzweite Zeile \xc3\xa4\n");
+        alice.process().closeWriteChannel();
+        QVERIFY(alice.finish());
+        QVERIFY2(alice.process().exitCode() == 0, qPrintable(alice.stderrText()));
+        const QStringList said{QStringLiteral("alice: hi bob"), QStringLiteral("alice: <b>not bold</b>"),
+                               QStringLiteral("alice: zweite Zeile \u00e4")};
+        QCOMPARE(alice.lines(), said);
+        QVERIFY2(alice.stderrText().contains(QStringLiteral("* here: ")), qPrintable(alice.stderrText()));
+
+        QTRY_COMPARE_WITH_TIMEOUT(bob.lines(), said, 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(bob.stderrText().contains(QStringLiteral("* alice left")), qPrintable(bob.stderrText()), 15000);
+        bob.process().write("bye alice\n");
+        bob.process().closeWriteChannel();
+        QVERIFY(bob.finish());
+        QVERIFY2(bob.process().exitCode() == 0, qPrintable(bob.stderrText()));
+        QCOMPARE(bob.lines(), said + QStringList{QStringLiteral("bob: bye alice")});
+
+        serve.process().terminate();
+        QVERIFY(serve.finish());
+    }
+
+    void chatWithoutNickIsAUsageError()
+    {
+        Child chat({QStringLiteral("chat"), QStringLiteral("ws://127.0.0.1:1/")});
+        QVERIFY(chat.finish());
+        QCOMPARE(chat.process().exitCode(), 2);
+        QCOMPARE(chat.stderrText(), QStringLiteral("wslab-cli: chat: --nick NAME is required\n"));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_WslabCli)
