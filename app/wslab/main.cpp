@@ -47,7 +47,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."), QStringLiteral("FILE"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Wait MS before the picture (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Start with dark colours (View → Dark colours)."));
-    parser.addOptions({screenshot, delay, dark});
+    const QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (View → Presentation mode): big text, high contrast."));
+    parser.addOptions({screenshot, delay, dark, presentation});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -55,6 +56,8 @@ int main(int argc, char *argv[])
     wslab::MainWindow window(options);
     if (parser.isSet(dark))
         window.setDarkColours(true);
+    if (parser.isSet(presentation))
+        window.setPresenting(true);
     window.show();
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);

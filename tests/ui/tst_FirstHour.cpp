@@ -12,6 +12,7 @@
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
+#include "Contrast.h"
 
 #include <QAbstractSpinBox>
 #include <QAccessible>
@@ -86,17 +87,7 @@ int countEvents(const EventLog *log, EventKind kind, const QString &detailPart)
     return n;
 }
 
-// WCAG 2 contrast ratio of two colours.
-double contrast(const QColor &a, const QColor &b)
-{
-    auto luminance = [](const QColor &c) {
-        auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
-    };
-    const double x = luminance(a) + 0.05;
-    const double y = luminance(b) + 0.05;
-    return x > y ? x / y : y / x;
-}
+using test::contrast;
 
 QColor styleSheetColour(const QWidget *w)
 {

@@ -1,11 +1,12 @@
 #include "Composer.h"
 
+#include "style/TextScale.h"
+
 #include "style/LabColors.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QKeyEvent>
@@ -39,7 +40,7 @@ Composer::Composer(QWidget *parent)
 
     m_editor->setObjectName(QStringLiteral("composerEditor"));
     m_editor->setPlaceholderText(tr("Message… (Ctrl+Enter sends, Up/Down recall earlier ones)"));
-    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    TextScale::useMonospace(m_editor);
     m_editor->setTabChangesFocus(true);
     m_editor->setMaximumHeight(m_editor->fontMetrics().lineSpacing() * 5 + 12);
     m_editor->installEventFilter(this);

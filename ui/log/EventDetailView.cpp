@@ -1,10 +1,11 @@
 #include "EventDetailView.h"
 
+#include "style/TextScale.h"
+
 #include "log/EventFormat.h"
 #include "log/LogEvent.h"
 #include "protocol/CloseCode.h"
 
-#include <QFontDatabase>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
@@ -21,7 +22,7 @@ QPlainTextEdit *makePane(const QString &objectName, QWidget *parent)
     auto *pane = new QPlainTextEdit(parent);
     pane->setObjectName(objectName);
     pane->setReadOnly(true);
-    pane->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    TextScale::useMonospace(pane);
     pane->setLineWrapMode(QPlainTextEdit::NoWrap);
     return pane;
 }

@@ -1,5 +1,7 @@
 #include "LogView.h"
 
+#include "style/TextScale.h"
+
 #include "keyboard/FocusChain.h"
 
 #include "EventDetailView.h"
@@ -140,18 +142,22 @@ LogView::LogView(EventLog *log, QWidget *parent)
     // Uniform row heights: the view never measures 200,000 rows.
     QHeaderView *rows = m_table->verticalHeader();
     rows->setSectionResizeMode(QHeaderView::Fixed);
-    rows->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     rows->hide();
     QHeaderView *columns = m_table->horizontalHeader();
     columns->setStretchLastSection(true);
     columns->setSectionResizeMode(QHeaderView::Interactive);
-    // Fixed columns as narrow as their usual content, so a log in a narrow column still shows the message.
-    const QFontMetrics metrics = m_table->fontMetrics();
-    const int padding = 2 * metrics.horizontalAdvance(u'0');
-    m_table->setColumnWidth(LogModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("88:88:88.888")) + padding);
-    m_table->setColumnWidth(LogModel::DirectionColumn, metrics.horizontalAdvance(QStringLiteral("→ #88888")) + padding);
-    m_table->setColumnWidth(LogModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("handshake")) + padding);
-    m_table->setColumnWidth(LogModel::SizeColumn, metrics.horizontalAdvance(QStringLiteral("888,888")) + padding);
+    // Sized from the font, and again whenever the text size changes (presentation mode): taller rows
+    // (the padding grows with the text), and fixed columns as narrow as their usual content, so a log
+    // in a narrow column still shows the message.
+    TextScale::follow(m_table, QEvent::FontChange, [this, rows] {
+        const QFontMetrics metrics = m_table->fontMetrics();
+        rows->setDefaultSectionSize(metrics.height() + 6 * TextScale::percent() / 100);
+        const int padding = 2 * metrics.horizontalAdvance(u'0');
+        m_table->setColumnWidth(LogModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("88:88:88.888")) + padding);
+        m_table->setColumnWidth(LogModel::DirectionColumn, metrics.horizontalAdvance(QStringLiteral("→ #88888")) + padding);
+        m_table->setColumnWidth(LogModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("handshake")) + padding);
+        m_table->setColumnWidth(LogModel::SizeColumn, metrics.horizontalAdvance(QStringLiteral("888,888")) + padding);
+    });
 
     // Follow new rows only while the user is at the bottom; moving away stops it, coming back resumes.
     QScrollBar *scroll = m_table->verticalScrollBar();

@@ -11,6 +11,7 @@
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
+#include "style/TextScale.h"
 
 #include <QAction>
 #include <QApplication>
@@ -112,6 +113,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
         m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
         m_darkColours->setChecked(settings.value(QStringLiteral("window/darkColours"), false).toBool());
+        TextScale::apply(settings.value(QStringLiteral("window/textScale"), TextScale::kNormal).toInt());
+        m_presentation->setChecked(settings.value(QStringLiteral("window/presentation"), false).toBool());
+        m_scaleBeforePresentation = settings.value(QStringLiteral("window/scaleBeforePresentation"), TextScale::kNormal).toInt();
         settings.beginGroup(QStringLiteral("server"));
         m_server->restoreSettings(settings);
         settings.endGroup();
@@ -256,6 +260,22 @@ void MainWindow::buildMenus()
     m_darkColours->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     m_darkColours->setToolTip(tr("A dark palette (Fusion style); every colour the window uses has a dark variant"));
     connect(m_darkColours, &QAction::toggled, this, &MainWindow::applyColours);
+    m_presentation = view->addAction(tr("&Presentation mode"));
+    m_presentation->setObjectName(QStringLiteral("presentationMode"));
+    m_presentation->setCheckable(true);
+    m_presentation->setShortcut(QKeySequence(Qt::Key_F5));
+    m_presentation->setToolTip(tr("For a projector: text at least %1%, high-contrast colours, taller rows").arg(TextScale::kPresentation));
+    connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresenting);
+    QAction *bigger = view->addAction(tr("&Bigger text"), this, [this] { setTextScale(TextScale::step(TextScale::percent(), +1)); });
+    bigger->setObjectName(QStringLiteral("biggerText"));
+    // Ctrl+= is where Ctrl++ is on most keyboards, without Shift.
+    bigger->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
+    QAction *smaller = view->addAction(tr("S&maller text"), this, [this] { setTextScale(TextScale::step(TextScale::percent(), -1)); });
+    smaller->setObjectName(QStringLiteral("smallerText"));
+    smaller->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    QAction *normal = view->addAction(tr("&Normal text size"), this, [this] { setTextScale(TextScale::kNormal); });
+    normal->setObjectName(QStringLiteral("normalText"));
+    normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
@@ -350,6 +370,9 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
     settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());
     settings.setValue(QStringLiteral("window/darkColours"), m_darkColours->isChecked());
+    settings.setValue(QStringLiteral("window/textScale"), TextScale::percent());
+    settings.setValue(QStringLiteral("window/presentation"), m_presentation->isChecked());
+    settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
     settings.endGroup();
@@ -396,13 +419,42 @@ bool MainWindow::darkColours() const
     return m_darkColours->isChecked();
 }
 
-void MainWindow::applyColours(bool dark)
+void MainWindow::applyColours()
 {
+    const bool dark = m_darkColours->isChecked();
+    const bool presenting = m_presentation && m_presentation->isChecked();
     // Fusion draws with the palette it is given everywhere; native styles may ignore parts of it.
-    if (dark && QApplication::style()->name().compare(QStringLiteral("fusion"), Qt::CaseInsensitive) != 0)
+    if ((dark || presenting) && QApplication::style()->name().compare(QStringLiteral("fusion"), Qt::CaseInsensitive) != 0)
         QApplication::setStyle(QStringLiteral("Fusion"));
-    QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
+    setHighContrastTones(presenting);
+    QApplication::setPalette(presenting ? highContrastPalette(dark)
+                                        : (dark ? darkPalette() : QApplication::style()->standardPalette()));
     reapplyTones(this);
+}
+
+void MainWindow::setPresenting(bool on)
+{
+    if (m_presentation->isChecked() != on) {
+        m_presentation->setChecked(on); // comes back here through toggled
+        return;
+    }
+    if (on) {
+        m_scaleBeforePresentation = TextScale::percent();
+        TextScale::apply(std::max(TextScale::percent(), TextScale::kPresentation));
+    } else {
+        TextScale::apply(m_scaleBeforePresentation);
+    }
+    applyColours();
+}
+
+bool MainWindow::presenting() const
+{
+    return m_presentation->isChecked();
+}
+
+void MainWindow::setTextScale(int percent)
+{
+    TextScale::apply(percent);
 }
 
 QList<QPair<QString, QKeySequence>> MainWindow::shortcuts() const

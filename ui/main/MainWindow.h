@@ -48,6 +48,12 @@ public:
     // View → Dark colours: a dark palette at once, remembered between runs.
     void setDarkColours(bool dark);
     bool darkColours() const;
+    // View → Presentation mode: text at least TextScale::kPresentation, high-contrast colours, taller
+    // rows; off again, the text size from before. Remembered between runs, like the text size.
+    void setPresenting(bool on);
+    bool presenting() const;
+    // View → Bigger / Smaller / Normal text, in percent of the platform's size.
+    void setTextScale(int percent);
     // Every key the window answers to, as Help → Keyboard shortcuts lists them.
     QList<QPair<QString, QKeySequence>> shortcuts() const;
     ClientArea *clientArea() const { return m_clients; }
@@ -76,7 +82,7 @@ private:
     void restoreClients(QSettings &settings);
     void showCloseCodes();
     void showShortcuts();
-    void applyColours(bool dark);
+    void applyColours();
     void showGlossary();
     void showAbout();
     void exportLogs();
@@ -89,6 +95,8 @@ private:
     ClientArea *m_clients;
     QAction *m_sideBySide;
     QAction *m_darkColours = nullptr;
+    QAction *m_presentation = nullptr;
+    int m_scaleBeforePresentation = 100; // TextScale::kNormal
     QSplitter *m_splitter;
     QLabel *m_statusLabel;
     QStringList m_recentUrls;

@@ -14,6 +14,8 @@ struct Pair
     QRgb dark;
 };
 
+bool g_highContrast = false;
+
 // Each variant holds at least 4.5:1 (WCAG AA for text) against its palette's base, window and
 // alternate row colours; tst_FirstHour checks it.
 Pair pairFor(Tone tone)
@@ -31,7 +33,33 @@ Pair pairFor(Tone tone)
     return {0x000000, 0xffffff};
 }
 
+// At least 7:1 against the high-contrast palettes' base and alternate rows; tst_Presentation checks it.
+Pair highContrastPairFor(Tone tone)
+{
+    switch (tone) {
+    case Tone::Error: return {0x8b0000, 0xffa198};
+    case Tone::Success: return {0x0a5227, 0x7ee787};
+    case Tone::Muted: return {0x383f45, 0xc9d1d9};
+    case Tone::Waiting: return {0x574300, 0xf2cc60};
+    case Tone::Closing: return {0x6e3800, 0xffb77c};
+    case Tone::Text: return {0x143663, 0xa5d6ff};
+    case Tone::Binary: return {0x45266a, 0xe2c5ff};
+    case Tone::Neutral: return {0x1f1f1f, 0xf0f6fc};
+    }
+    return {0x000000, 0xffffff};
+}
+
 } // namespace
+
+void setHighContrastTones(bool on)
+{
+    g_highContrast = on;
+}
+
+bool highContrastTones()
+{
+    return g_highContrast;
+}
 
 bool isDarkPalette(const QPalette &palette)
 {
@@ -40,7 +68,7 @@ bool isDarkPalette(const QPalette &palette)
 
 QColor toneColor(Tone tone, const QPalette &palette)
 {
-    const Pair pair = pairFor(tone);
+    const Pair pair = g_highContrast ? highContrastPairFor(tone) : pairFor(tone);
     return QColor::fromRgb(isDarkPalette(palette) ? pair.dark : pair.light);
 }
 
@@ -111,6 +139,24 @@ QPalette darkPalette()
     for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         p.setColor(QPalette::Disabled, role, disabledText);
     p.setColor(QPalette::Disabled, QPalette::Base, window);
+    return p;
+}
+
+QPalette highContrastPalette(bool dark)
+{
+    QPalette p = dark ? darkPalette() : QPalette(QColor(0xf0, 0xf0, 0xf0), QColor(0xff, 0xff, 0xff));
+    const QColor ink = dark ? QColor(0xff, 0xff, 0xff) : QColor(0x00, 0x00, 0x00);
+    const QColor paper = dark ? QColor(0x00, 0x00, 0x00) : QColor(0xff, 0xff, 0xff);
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::ToolTipText}) {
+        p.setColor(QPalette::Active, role, ink);
+        p.setColor(QPalette::Inactive, role, ink);
+    }
+    p.setColor(QPalette::Base, paper);
+    p.setColor(QPalette::Window, dark ? QColor(0x0a, 0x0a, 0x0a) : QColor(0xf7, 0xf7, 0xf7));
+    p.setColor(QPalette::AlternateBase, dark ? QColor(0x14, 0x14, 0x14) : QColor(0xeb, 0xeb, 0xeb));
+    p.setColor(QPalette::ToolTipBase, paper);
+    p.setColor(QPalette::Highlight, dark ? QColor(0x1f, 0x6f, 0xeb) : QColor(0x00, 0x3d, 0x99));
+    p.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
     return p;
 }
 

@@ -22,6 +22,10 @@ enum class Tone {
 };
 
 bool isDarkPalette(const QPalette &palette);
+// Presentation mode: every tone from a third set that holds at least 7:1 (WCAG AAA) against the
+// high-contrast palettes, for a projector in a bright room.
+void setHighContrastTones(bool on);
+bool highContrastTones();
 // The colour of a tone on the given palette (the application's when none is given).
 QColor toneColor(Tone tone, const QPalette &palette);
 QColor toneColor(Tone tone);
@@ -34,5 +38,8 @@ void clearTone(QWidget *widget);
 void reapplyTones(QWidget *root);
 // A dark palette for the Fusion style: View → Dark colours, and the screenshots' dark variant.
 QPalette darkPalette();
+// Presentation mode's palettes: black on white, or white on black with dark colours; the widest
+// contrast a projector can keep.
+QPalette highContrastPalette(bool dark);
 
 } // namespace wslab
