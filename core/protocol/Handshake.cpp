@@ -6,8 +6,6 @@ namespace wslab {
 
 namespace {
 
-constexpr char kGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
 ProtocolViolation problem(const QString &text, const char *section)
 {
     return {ProtocolViolation::Kind::Handshake, text, QString::fromUtf8(section), 0};
@@ -26,12 +24,51 @@ QList<QByteArray> tokens(const QByteArray &value)
 
 } // namespace
 
-QByteArray Handshake::acceptFor(QByteArrayView key)
+Handshake::AcceptSteps Handshake::acceptSteps(QByteArrayView key)
 {
-    QCryptographicHash sha1(QCryptographicHash::Sha1);
-    sha1.addData(key);
-    sha1.addData(QByteArrayView(kGuid));
-    return sha1.result().toBase64();
+    AcceptSteps steps;
+    steps.key = key.toByteArray();
+    steps.keyAndGuid = steps.key + Handshake::kGuid;
+    steps.sha1 = QCryptographicHash::hash(steps.keyAndGuid, QCryptographicHash::Sha1);
+    steps.accept = steps.sha1.toBase64();
+    return steps;
+}
+
+Handshake::HeaderRole Handshake::headerRole(QByteArrayView name, bool inRequest)
+{
+    struct Entry
+    {
+        const char *name;
+        bool inRequest;
+        const char *role;
+        const char *section;
+    };
+    static const Entry kRoles[] = {
+        {"Host", true, "Which server (and port) the client means; one address may serve many sites.", "RFC 6455 §4.1, RFC 9110 §7.2"},
+        {"Upgrade", true, "\"websocket\": the client asks to switch this HTTP connection to the WebSocket protocol.", "RFC 6455 §4.1, RFC 9110 §7.8"},
+        {"Connection", true, "\"Upgrade\": the Upgrade header is meant for this hop, not to be passed on by a proxy.", "RFC 6455 §4.1, RFC 9110 §7.6.1"},
+        {"Sec-WebSocket-Key", true, "16 random bytes in Base64. The server proves it speaks WebSocket by hashing it into Sec-WebSocket-Accept; it is not a secret.", "RFC 6455 §4.1, §1.3"},
+        {"Sec-WebSocket-Version", true, "The protocol version the client speaks: 13 is RFC 6455; any other gets 426 and the versions the server has.", "RFC 6455 §4.1, §4.4"},
+        {"Origin", true, "The site whose page opened the connection (browsers always send it): the server may refuse other sites (403).", "RFC 6455 §4.1, §10.2, RFC 6454"},
+        {"Sec-WebSocket-Protocol", true, "Subprotocols the client can speak, in order of preference; the server picks one or none.", "RFC 6455 §4.1, §11.3.4"},
+        {"Sec-WebSocket-Extensions", true, "Extensions the client offers, such as permessage-deflate compression.", "RFC 6455 §9.1, RFC 7692 §5"},
+        {"Authorization", true, "Credentials; WsLab's server accepts \"Bearer TOKEN\" and never logs them.", "RFC 9110 §11.6.2, RFC 6750"},
+        {"Cookie", true, "Cookies of the server's site, sent by browsers; a way to authenticate a WebSocket.", "RFC 6265 §5.4"},
+        {"User-Agent", true, "The client's software, for the server's logs.", "RFC 9110 §10.1.5"},
+        {"Upgrade", false, "\"websocket\": the server agrees to switch; from the next byte on, both sides speak frames.", "RFC 6455 §4.2.2, RFC 9110 §7.8"},
+        {"Connection", false, "\"Upgrade\": as in the request.", "RFC 6455 §4.2.2"},
+        {"Sec-WebSocket-Accept", false, "Base64(SHA-1(the request's key + the GUID)): proof that the server read the key and speaks WebSocket. The client fails the connection if it does not match.", "RFC 6455 §4.2.2, §4.1"},
+        {"Sec-WebSocket-Protocol", false, "The one subprotocol the server chose from the client's list; absent when it chose none.", "RFC 6455 §4.2.2, §11.3.4"},
+        {"Sec-WebSocket-Extensions", false, "The extensions the server accepted, with their parameters; only offered ones are allowed.", "RFC 6455 §9.1, RFC 7692 §5"},
+        {"Server", false, "The server's software, for the client's logs.", "RFC 9110 §10.2.4"},
+    };
+    for (const Entry &entry : kRoles) {
+        if (entry.inRequest == inRequest && name.compare(QByteArrayView(entry.name), Qt::CaseInsensitive) == 0)
+            return {QString::fromUtf8(entry.role), QString::fromUtf8(entry.section)};
+    }
+    return {inRequest ? QStringLiteral("Not part of the WebSocket handshake: an application header the server may read.")
+                      : QStringLiteral("Not part of the WebSocket handshake: an extra header of this server."),
+            QStringLiteral("RFC 9110 §5")};
 }
 
 QList<ProtocolViolation> Handshake::checkRequest(const HttpRequest &request)

@@ -17,8 +17,29 @@ namespace wslab {
 // server's answer, checked against each other.
 struct Handshake
 {
+    // The GUID every server appends to the key (RFC 6455 §1.3).
+    static constexpr const char *kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    // Sec-WebSocket-Accept worked out one step at a time, as the lab shows it to a student.
+    struct AcceptSteps
+    {
+        QByteArray key;           // as the client sent it: 16 random bytes in Base64
+        QByteArray keyAndGuid;    // the key with the GUID appended
+        QByteArray sha1;          // SHA-1 of that: 20 bytes
+        QByteArray accept;        // their Base64: what the server must answer
+    };
+    static AcceptSteps acceptSteps(QByteArrayView key);
     // Sec-WebSocket-Accept for a Sec-WebSocket-Key: Base64(SHA-1(key + the GUID of §1.3)).
-    static QByteArray acceptFor(QByteArrayView key);
+    static QByteArray acceptFor(QByteArrayView key) { return acceptSteps(key).accept; }
+
+    // What a handshake header is for, and where the RFC says so, for a header in a request
+    // (`inRequest`) or in the server's answer. Headers WebSocket does not use get a role saying so.
+    struct HeaderRole
+    {
+        QString role;
+        QString section;
+    };
+    static HeaderRole headerRole(QByteArrayView name, bool inRequest);
 
     // The request alone, as a server must judge it (§4.2.1); empty when it is a valid upgrade.
     static QList<ProtocolViolation> checkRequest(const HttpRequest &request);

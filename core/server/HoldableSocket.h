@@ -1,8 +1,12 @@
 #pragma once
 
+#include <QByteArray>
 #include <QObject>
 
+#include <algorithm>
+
 #include <functional>
+#include <utility>
 
 namespace wslab {
 
@@ -27,9 +31,42 @@ private:
     std::function<bool()> m_hold;
 };
 
+// Keeps the head of the first HTTP answer written on a socket: the 101 QWebSocketServer writes is
+// never shown to us otherwise, and the handshake is something a student should see as it was sent.
+// Recording stops at the end of that head (or 8 KiB), and takeAnswerHead() hands it over and frees it.
+class AnswerRecorder
+{
+public:
+    virtual ~AnswerRecorder() = default;
+    QByteArray takeAnswerHead()
+    {
+        m_recording = false;
+        return std::exchange(m_head, {});
+    }
+
+protected:
+    void record(const char *data, qint64 size)
+    {
+        if (!m_recording)
+            return;
+        m_head.append(data, qsizetype(std::min<qint64>(size, kLimit - m_head.size())));
+        if (const qsizetype end = m_head.indexOf("\r\n\r\n"); end >= 0) {
+            m_head.truncate(end + 2); // without the empty line, as request heads are logged
+            m_recording = false;
+        } else if (m_head.size() >= kLimit) {
+            m_recording = false;
+        }
+    }
+
+private:
+    static constexpr qsizetype kLimit = 8 * 1024;
+    QByteArray m_head;
+    bool m_recording = true;
+};
+
 // Socket is QTcpSocket or QSslSocket; close() is virtual, so Qt's own calls reach the hold.
 template <class Socket>
-class HoldableSocket final : public Socket, public CloseHolder
+class HoldableSocket final : public Socket, public CloseHolder, public AnswerRecorder
 {
 public:
     explicit HoldableSocket(QObject *parent = nullptr)
@@ -47,6 +84,14 @@ public:
     {
         setHold({});
         Socket::close();
+    }
+
+protected:
+    // Plain bytes, before TLS: what the peer reads once decrypted.
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        record(data, size);
+        return Socket::writeData(data, size);
     }
 };
 

@@ -2,9 +2,11 @@
 
 #include "discovery/Beacon.h"
 #include "protocol/CloseCode.h"
+#include "protocol/Handshake.h"
 #include "protocol/Redaction.h"
 #include "server/FrameGuard.h"
 #include "server/Gate.h"
+#include "server/HoldableSocket.h"
 #include "server/Listener.h"
 #include "tls/TlsFiles.h"
 #include "server/Peer.h"
@@ -249,12 +251,33 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     head = redactSecrets(head);
     // A socket that dies during Qt's part of the handshake must not hold a slot forever.
     const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
-    m_upgrading.insert(key, {request.path(), socket->peerAddress(), guard, socketGone});
+    m_upgrading.insert(key, {request.path(), head, socket->peerAddress(), guard, socketGone});
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, std::move(head));
     e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort())
                              % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
     logEvent(std::move(e));
     m_wsServer->handleConnection(socket);
+}
+
+void Server::logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead, int peerId)
+{
+    auto *recorder = dynamic_cast<AnswerRecorder *>(socket);
+    if (!recorder)
+        return;
+    const QByteArray answer = recorder->takeAnswerHead();
+    if (answer.isEmpty())
+        return;
+    // Checked as a client would check it (RFC 6455 §4.1): the accept value against the key, and the rest.
+    const Handshake check = Handshake::check(HttpRequestParse::parse(QByteArray(redactedRequestHead + "\r\n")).request,
+                                             HttpResponseParse::parse(QByteArray(answer + "\r\n")).response);
+    LogEvent e = LogEvent::make(EventKind::Handshake, Direction::Out, answer);
+    e.peer = peerId;
+    e.httpStatus = 101;
+    e.detail = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" answered 101: ")
+               % (check.isValid() ? QStringLiteral("Sec-WebSocket-Accept %1 is Base64(SHA-1(key + GUID)) of the request's key")
+                                        .arg(QString::fromLatin1(check.accept))
+                                  : check.problems.first().text);
+    logEvent(std::move(e));
 }
 
 void Server::guardViolation(FrameGuard *guard, const QString &why)
@@ -279,6 +302,8 @@ void Server::onNewWebSocket()
         m_peers.insert(id, peer);
         if (!m_sweep.isActive())
             m_sweep.start();
+        if (upgrading.guard)
+            logAnswer(upgrading.guard->socket(), upgrading.redactedHead, id);
         // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
         peer->attachGuard();
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);

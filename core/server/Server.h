@@ -101,6 +101,9 @@ private:
     void binaryFromPeer(Peer *peer, const QByteArray &data) override;
     void countersOfPeerChanged(Peer *peer) override;
     void peerFinished(Peer *peer) override;
+    // Logs the 101 Qt wrote on `socket` (recorded by its HoldableSocket) as an outbound handshake
+    // event of the peer, with what a client's check of it finds.
+    void logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead, int peerId);
     // A bad frame during the upgrade, before there is a Peer to report it.
     void guardViolation(FrameGuard *guard, const QString &why) override;
     // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
@@ -130,6 +133,7 @@ private:
     struct Upgrading
     {
         QByteArray path;
+        QByteArray redactedHead; // until the 101 is logged beside it
         QHostAddress address;
         QPointer<FrameGuard> guard;
         QMetaObject::Connection socketGone; // drops this entry if the socket dies during Qt's part

@@ -1,4 +1,6 @@
 #include "HardeningTest.h"
+#include "protocol/Handshake.h"
+#include "protocol/HttpResponse.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -35,13 +37,24 @@ QByteArray statusLine(const QByteArray &answer)
     return answer.left(answer.indexOf("\r\n"));
 }
 
+// The server's handshake events in one direction: In for requests, Out for its 101 answers.
+QList<wslab::LogEvent> handshakes(const wslab::Server &server, wslab::Direction direction)
+{
+    QList<wslab::LogEvent> out;
+    for (const wslab::LogEvent &e : wslab::test::eventsOfKind(server.log(), wslab::EventKind::Handshake)) {
+        if (e.direction == direction)
+            out << e;
+    }
+    return out;
+}
+
 // The upgrade request of the server's only connection, as its handshake event holds it.
 wslab::HttpRequest handshakeRequest(const wslab::Server &server)
 {
-    const auto handshakes = wslab::test::eventsOfKind(server.log(), wslab::EventKind::Handshake);
-    if (handshakes.size() != 1)
+    const auto requests = handshakes(server, wslab::Direction::In);
+    if (requests.size() != 1)
         return {};
-    return wslab::HttpRequestParse::parse(QByteArray(handshakes.at(0).payload + "\r\n")).request;
+    return wslab::HttpRequestParse::parse(QByteArray(requests.at(0).payload + "\r\n")).request;
 }
 
 } // namespace
@@ -673,6 +686,7 @@ void tst_Server::incompleteRequestTimesOutWith408()
     QCOMPARE(eventsOfKind(server.log(), wslab::EventKind::Refused).value(0).httpStatus, 408);
 }
 
+// Also: the 101 the server sent is logged as sent.
 void tst_Server::subprotocolNegotiation()
 {
     wslab::ServerConfig config = loopbackServerConfig();
@@ -691,6 +705,18 @@ void tst_Server::subprotocolNegotiation()
     QCOMPARE(opens.size(), 1);
     QCOMPARE(opens.at(0).detail, QStringLiteral("subprotocol chat"));
     QVERIFY(eventsOfKind(server.log(), wslab::EventKind::Open).value(0).detail.endsWith(QStringLiteral(" subprotocol chat")));
+
+    // The 101 exactly as Qt wrote it, checked as a client checks it, and tied to its peer.
+    const auto answers = handshakes(server, wslab::Direction::Out);
+    QCOMPARE(answers.size(), 1);
+    const wslab::HttpResponse response = wslab::HttpResponseParse::parse(QByteArray(answers.at(0).payload + "\r\n")).response;
+    QCOMPARE(response.statusCode, 101);
+    const wslab::HttpRequest request = handshakeRequest(server);
+    QCOMPARE(response.header("Sec-WebSocket-Accept"), wslab::Handshake::acceptFor(request.header("Sec-WebSocket-Key")));
+    QCOMPARE(response.header("Sec-WebSocket-Protocol"), QByteArray("chat"));
+    QCOMPARE(answers.at(0).peer, peerOf(server, client)->id());
+    QCOMPARE(answers.at(0).httpStatus, 101);
+    QVERIFY2(answers.at(0).detail.contains(QStringLiteral("is Base64(SHA-1(key + GUID)) of the request's key")), qPrintable(answers.at(0).detail));
 }
 
 void tst_Server::requestHeadersAndOriginReachTheServer()
@@ -717,12 +743,12 @@ void tst_Server::requestHeadersAndOriginReachTheServer()
     QCOMPARE(request.query(), QByteArray("colour=blue&token=<redacted>"));
     QCOMPARE(request.header("Authorization"), QByteArray("<redacted>"));
 
-    const auto handshakes = eventsOfKind(server.log(), wslab::EventKind::Handshake);
-    QCOMPARE(handshakes.size(), 1);
-    QVERIFY(handshakes.at(0).payload.contains("\r\nX-Lab-Token: s3cret\r\n"));
-    QVERIFY(handshakes.at(0).payload.startsWith("GET /room/7?colour=blue&token=<redacted> HTTP/1.1\r\n"));
-    QVERIFY(!handshakes.at(0).payload.contains("hunter2"));
-    QVERIFY(!handshakes.at(0).detail.contains(QStringLiteral("abc")));
+    const auto requests = handshakes(server, wslab::Direction::In);
+    QCOMPARE(requests.size(), 1);
+    QVERIFY(requests.at(0).payload.contains("\r\nX-Lab-Token: s3cret\r\n"));
+    QVERIFY(requests.at(0).payload.startsWith("GET /room/7?colour=blue&token=<redacted> HTTP/1.1\r\n"));
+    QVERIFY(!requests.at(0).payload.contains("hunter2"));
+    QVERIFY(!requests.at(0).detail.contains(QStringLiteral("abc")));
 }
 
 void tst_Server::serverPingMeasuresRtt()

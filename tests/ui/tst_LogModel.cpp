@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace wslab;
@@ -165,6 +166,42 @@ private Q_SLOTS:
         QCOMPARE(view.currentTabName(), QStringLiteral("Close"));
         const QString text = view.textOf(QStringLiteral("Close"));
         QVERIFY2(text.contains(QStringLiteral("Message Too Big")) && text.contains(QStringLiteral("too big")), qPrintable(text));
+    }
+
+    // The RFC 6455 §1.3 example: key dGhlIHNhbXBsZSBub25jZQ== gives s3pPLMBiTxaQ9kYGzzhZRbK+xOo=.
+    void detailWorksOutTheHandshake()
+    {
+        EventDetailView view;
+        const LogEvent request = LogEvent::make(EventKind::Handshake, Direction::In,
+                                                "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n"
+                                                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                                "Sec-WebSocket-Version: 13\r\nX-Trace: 7\r\n");
+        view.setEvent(&request);
+        QCOMPARE(view.currentTabName(), QStringLiteral("Handshake"));
+        const QString worked = view.textOf(QStringLiteral("Handshake"));
+        QVERIFY2(worked.contains(QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), qPrintable(worked));
+        QVERIFY2(worked.contains(QStringLiteral("b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea")), qPrintable(worked));
+        QVERIFY2(worked.contains(QStringLiteral("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")), qPrintable(worked));
+        auto *headers = view.findChild<QTreeWidget *>(QStringLiteral("eventDetailHandshakeHeaders"));
+        QVERIFY(headers);
+        QCOMPARE(headers->topLevelItemCount(), 7); // the request line and six headers
+        QCOMPARE(headers->topLevelItem(0)->text(0), QStringLiteral("GET /chat HTTP/1.1"));
+        const QTreeWidgetItem *keyRow = headers->findItems(QStringLiteral("Sec-WebSocket-Key"), Qt::MatchExactly).value(0);
+        QVERIFY(keyRow);
+        QVERIFY2(keyRow->toolTip(1).contains(QStringLiteral("16 random bytes")) && keyRow->toolTip(1).contains(QStringLiteral("RFC 6455 §4.1")),
+                 qPrintable(keyRow->toolTip(1)));
+        const QTreeWidgetItem *trace = headers->findItems(QStringLiteral("X-Trace"), Qt::MatchExactly).value(0);
+        QVERIFY(trace && trace->toolTip(0).contains(QStringLiteral("Not part of the WebSocket handshake")));
+
+        LogEvent answer = LogEvent::make(EventKind::Handshake, Direction::Out,
+                                         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n");
+        answer.detail = QStringLiteral("checked");
+        view.setEvent(&answer);
+        QCOMPARE(view.currentTabName(), QStringLiteral("Handshake"));
+        QVERIFY(view.textOf(QStringLiteral("Handshake")).startsWith(QStringLiteral("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")));
+        const QTreeWidgetItem *acceptRow = headers->findItems(QStringLiteral("Sec-WebSocket-Accept"), Qt::MatchExactly).value(0);
+        QVERIFY(acceptRow && acceptRow->toolTip(0).contains(QStringLiteral("SHA-1")));
     }
 
     void viewFollowsTheBottomUntilTheUserScrollsUp()

@@ -5,11 +5,15 @@
 #include "log/EventFormat.h"
 #include "log/LogEvent.h"
 #include "protocol/CloseCode.h"
+#include "protocol/Handshake.h"
+#include "protocol/HttpRequest.h"
+#include "protocol/HttpResponse.h"
 
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QTreeWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -48,8 +52,22 @@ EventDetailView::EventDetailView(QWidget *parent)
     m_tabs->addTab(m_json, tr("JSON"));
     m_tabs->addTab(m_hex, tr("Hex"));
     m_tabs->addTab(m_close, tr("Close"));
+    m_handshake = new QWidget(this);
+    m_handshakeHeaders = new QTreeWidget(m_handshake);
+    m_handshakeHeaders->setObjectName(QStringLiteral("eventDetailHandshakeHeaders"));
+    m_handshakeHeaders->setHeaderLabels({tr("Header"), tr("Value"), tr("Defined in")});
+    m_handshakeHeaders->setRootIsDecorated(false);
+    m_handshakeHeaders->setAccessibleName(tr("Handshake headers; hover one for its role"));
+    m_handshakeAccept = makePane(QStringLiteral("eventDetailHandshakeAccept"), m_handshake);
+    m_handshakeAccept->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    auto *handshakeLayout = new QVBoxLayout(m_handshake);
+    handshakeLayout->setContentsMargins(0, 0, 0, 0);
+    handshakeLayout->addWidget(m_handshakeHeaders, 3);
+    handshakeLayout->addWidget(m_handshakeAccept, 2);
+    m_tabs->addTab(m_handshake, tr("Handshake"));
     m_tabs->setTabToolTip(2, tr("offset, bytes in hexadecimal, and the same bytes as ASCII"));
     m_tabs->setTabToolTip(3, tr("a close frame carries a 2-byte code and an optional UTF-8 reason"));
+    m_tabs->setTabToolTip(4, tr("the opening handshake worked out: what each header is for, and Sec-WebSocket-Accept step by step"));
     m_tabs->setAccessibleName(tr("Selected event"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -60,8 +78,9 @@ EventDetailView::EventDetailView(QWidget *parent)
 
 void EventDetailView::setEvent(const LogEvent *e)
 {
-    for (QPlainTextEdit *pane : {m_text, m_json, m_hex, m_close})
+    for (QPlainTextEdit *pane : {m_text, m_json, m_hex, m_close, m_handshakeAccept})
         pane->clear();
+    m_handshakeHeaders->clear();
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabEnabled(i, false);
     if (!e) {
@@ -119,7 +138,61 @@ void EventDetailView::setEvent(const LogEvent *e)
         m_tabs->setTabEnabled(3, true);
         preferred = 3;
     }
+    if (e->kind == EventKind::Handshake && !e->payload.isEmpty()) {
+        showHandshake(*e);
+        m_tabs->setTabEnabled(4, true);
+        preferred = 4;
+    }
     m_tabs->setCurrentIndex(preferred);
+}
+
+void EventDetailView::showHandshake(const LogEvent &e)
+{
+    const bool isRequest = e.direction == Direction::In && !e.payload.startsWith("HTTP/");
+    const QByteArray head = e.payload + "\r\n";
+    HttpHeaderList headers;
+    QString firstLine;
+    QByteArray key;
+    QByteArray accept;
+    if (isRequest) {
+        const HttpRequest request = HttpRequestParse::parse(head).request;
+        headers = request.headers;
+        firstLine = QString::fromLatin1(request.method + ' ' + request.target + ' ' + request.version);
+        key = request.header("Sec-WebSocket-Key");
+    } else {
+        const HttpResponse response = HttpResponseParse::parse(head).response;
+        headers = response.headers;
+        firstLine = QString::fromLatin1(e.payload.left(e.payload.indexOf('\r')));
+        accept = response.header("Sec-WebSocket-Accept");
+    }
+    auto *line = new QTreeWidgetItem(m_handshakeHeaders, {firstLine});
+    line->setFirstColumnSpanned(true);
+    line->setToolTip(0, isRequest ? tr("The request line: a GET of the WebSocket's path (RFC 6455 §4.1)")
+                                  : tr("The status line: 101 Switching Protocols accepts the upgrade; any other status refuses it (RFC 6455 §4.2.2)"));
+    for (const auto &[name, value] : headers) {
+        const Handshake::HeaderRole role = Handshake::headerRole(name, isRequest);
+        auto *item = new QTreeWidgetItem(m_handshakeHeaders, {QString::fromLatin1(name), QString::fromLatin1(value), role.section});
+        const QString tip = role.role + QStringLiteral(" (") + role.section + u')';
+        for (int column = 0; column < 3; ++column)
+            item->setToolTip(column, tip);
+    }
+    m_handshakeHeaders->resizeColumnToContents(0);
+
+    QString worked;
+    if (isRequest && !key.isEmpty()) {
+        const Handshake::AcceptSteps steps = Handshake::acceptSteps(key);
+        worked = tr("Sec-WebSocket-Accept, worked out from this request's key (RFC 6455 §4.2.2):\n"
+                    "1. the key:             %1\n"
+                    "2. append the GUID:     %2\n"
+                    "3. SHA-1 of that (hex): %3\n"
+                    "4. Base64 of the hash:  %4\n"
+                    "The server must answer with 4; the client fails the connection otherwise.")
+                     .arg(QString::fromLatin1(steps.key), QString::fromLatin1(steps.keyAndGuid),
+                          QString::fromLatin1(steps.sha1.toHex(' ')), QString::fromLatin1(steps.accept));
+    } else if (!isRequest) {
+        worked = tr("Sec-WebSocket-Accept: %1\n%2").arg(QString::fromLatin1(accept), e.detail);
+    }
+    m_handshakeAccept->setPlainText(worked);
 }
 
 QString EventDetailView::currentTabName() const
@@ -130,8 +203,11 @@ QString EventDetailView::currentTabName() const
 QString EventDetailView::textOf(const QString &tabName) const
 {
     for (int i = 0; i < m_tabs->count(); ++i) {
-        if (m_tabs->tabText(i).remove(u'&') == tabName)
-            return static_cast<QPlainTextEdit *>(m_tabs->widget(i))->toPlainText();
+        if (m_tabs->tabText(i).remove(u'&') != tabName)
+            continue;
+        if (m_tabs->widget(i) == m_handshake)
+            return m_handshakeAccept->toPlainText();
+        return static_cast<QPlainTextEdit *>(m_tabs->widget(i))->toPlainText();
     }
     return {};
 }

@@ -4,6 +4,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QTreeWidget;
 class QTabWidget;
 
 namespace wslab {
@@ -20,17 +21,22 @@ public:
     explicit EventDetailView(QWidget *parent = nullptr);
 
     void setEvent(const LogEvent *event); // nullptr clears
-    // Which tab shows what, for tests: "Text", "JSON", "Hex", "Close".
+    // Which tab shows what, for tests: "Text", "JSON", "Hex", "Close", "Handshake".
     QString currentTabName() const;
     QString textOf(const QString &tabName) const;
 
 private:
+    void showHandshake(const LogEvent &event);
     QLabel *m_header;
     QTabWidget *m_tabs;
     QPlainTextEdit *m_text;
     QPlainTextEdit *m_json;
     QPlainTextEdit *m_hex;
     QPlainTextEdit *m_close;
+    // The handshake worked out: each header with its role (on hover) and the accept computation.
+    QWidget *m_handshake;
+    QTreeWidget *m_handshakeHeaders;
+    QPlainTextEdit *m_handshakeAccept;
 };
 
 } // namespace wslab
