@@ -4,6 +4,7 @@
 #include "CliArgs.h"
 #include "ConnectCommand.h"
 #include "DiscoverCommand.h"
+#include "InspectCommand.h"
 #include "ServeCommand.h"
 
 #include <QCoreApplication>
@@ -28,6 +29,7 @@ const char kUsage[] =
     "  bench     load an echo server and report throughput and round-trip times\n"
     "  discover  list the WsLab servers announcing themselves on this LAN\n"
     "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
+    "  inspect   relay to a server, print every frame both ways, and inject faults\n"
     "\n"
     "  wslab-cli <command> --help   options of one command\n"
     "  wslab-cli --version          print the version\n";
@@ -80,6 +82,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runDiscover(args);
         if (command == u"chat")
             return wslab::cli::runChat(args);
+        if (command == u"inspect")
+            return wslab::cli::runInspect(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -89,7 +93,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, chat, cert, bench or discover); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, chat, inspect, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

@@ -1,6 +1,7 @@
 #include "EventFormat.h"
 
 #include "protocol/CloseCode.h"
+#include "protocol/Frame.h"
 
 #include <QDateTime>
 
@@ -72,6 +73,33 @@ QString bytes(qint64 n)
     return n == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(n);
 }
 
+// "frame client→server Text FIN mask 37fa213d (5 bytes) Hello", then the rule it broke.
+QString frameSummary(const LogEvent &e, int previewChars)
+{
+    const LogEvent::FrameHeader &f = e.frame;
+    QString s = QStringLiteral("frame ") + (f.fromClient ? QStringLiteral("client→server ") : QStringLiteral("server→client "))
+        + Opcode::name(f.opcode);
+    if (f.fin)
+        s += QStringLiteral(" FIN");
+    if (f.rsv != 0)
+        s += QStringLiteral(" RSV%1%2%3").arg(f.rsv & 4 ? u'1' : u'-').arg(f.rsv & 2 ? u'1' : u'-').arg(f.rsv & 1 ? u'1' : u'-');
+    if (f.masked)
+        s += QStringLiteral(" mask %1").arg(f.maskKey, 8, 16, QLatin1Char('0'));
+    s += QStringLiteral(" (%1)").arg(bytes(e.size));
+    if (f.opcode == Opcode::Close && e.payload.size() >= 2) {
+        const int code = (quint8(e.payload[0]) << 8) | quint8(e.payload[1]);
+        s += u' ' + CloseCode::describe(code);
+        if (e.payload.size() > 2)
+            s += u' ' + textPreview(e.payload.mid(2), previewChars);
+    } else if (!e.payload.isEmpty()) {
+        const bool text = (f.opcode == Opcode::Text || f.opcode == Opcode::Continuation) && (f.rsv & 4) == 0;
+        s += u' ' + (text ? textPreview(e.payload, previewChars) : hexPreview(e.payload, previewChars / 3));
+    }
+    if (!e.detail.isEmpty())
+        s += QStringLiteral(" — ") + e.detail;
+    return s;
+}
+
 } // namespace
 
 QString summary(const LogEvent &e, int previewChars)
@@ -118,6 +146,8 @@ QString summary(const LogEvent &e, int previewChars)
                               : QStringLiteral("outbox flushed: %1 messages sent").arg(e.flushed);
     case EventKind::Info:
         return e.detail;
+    case EventKind::Frame:
+        return frameSummary(e, previewChars);
     }
     return e.detail;
 }

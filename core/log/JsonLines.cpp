@@ -2,6 +2,8 @@
 
 #include "EventLog.h"
 #include "protocol/CloseCode.h"
+#include "protocol/Frame.h"
+#include "protocol/Utf8Validator.h"
 
 #include <QIODevice>
 #include <QJsonDocument>
@@ -45,6 +47,44 @@ void readVersion1(const QJsonObject &o, LogEvent *e)
     }
 }
 
+void putFrame(QJsonObject &o, const LogEvent &e)
+{
+    o[u"from"] = e.frame.fromClient ? QStringLiteral("client") : QStringLiteral("server");
+    o[u"fin"] = e.frame.fin;
+    o[u"rsv"] = e.frame.rsv;
+    o[u"opcode"] = e.frame.opcode;
+    o[u"masked"] = e.frame.masked;
+    if (e.frame.masked)
+        o[u"mask_key"] = QStringLiteral("%1").arg(e.frame.maskKey, 8, 16, QLatin1Char('0'));
+    o[u"length"] = e.size;
+    o[u"header_size"] = e.frame.headerSize;
+    if (!e.detail.isEmpty())
+        o[u"error"] = e.detail;
+}
+
+void readFrame(const QJsonObject &o, LogEvent *e)
+{
+    e->frame.fromClient = o[u"from"].toString() == u"client";
+    e->frame.fin = o[u"fin"].toBool();
+    e->frame.rsv = quint8(o[u"rsv"].toInt() & 7);
+    e->frame.opcode = quint8(o[u"opcode"].toInt() & 0xF);
+    e->frame.masked = o[u"masked"].toBool();
+    e->frame.maskKey = o[u"mask_key"].toString().toUInt(nullptr, 16);
+    e->frame.headerSize = quint8(o[u"header_size"].toInt());
+    e->detail = o[u"error"].toString();
+}
+
+// A frame's payload reads as text only when it is an uncompressed text frame whose bytes are whole
+// UTF-8; anything else (binary, control, compressed, cut inside a character) stays exact as Base64.
+bool frameIsText(const LogEvent &e)
+{
+    if (e.frame.opcode != Opcode::Text || (e.frame.rsv & 4) != 0)
+        return false;
+    Utf8Validator utf8;
+    utf8.feed(e.payload);
+    return utf8.isComplete();
+}
+
 } // namespace
 
 QJsonObject toJson(const LogEvent &e)
@@ -82,12 +122,13 @@ QJsonObject toJson(const LogEvent &e)
         break;
     case EventKind::OutboxQueued: o[u"queued"] = e.queued; break;
     case EventKind::OutboxFlushed: o[u"flushed"] = e.flushed; break;
+    case EventKind::Frame: putFrame(o, e); break;
     default: break;
     }
-    if (!e.detail.isEmpty())
+    if (!e.detail.isEmpty() && e.kind != EventKind::Frame)
         o[u"detail"] = e.detail;
     if (!e.payload.isEmpty()) {
-        if (e.kind == EventKind::Text)
+        if (e.kind == EventKind::Text || (e.kind == EventKind::Frame && frameIsText(e)))
             o[u"text"] = QString::fromUtf8(e.payload);
         else
             o[u"base64"] = QString::fromLatin1(e.payload.toBase64());
@@ -133,6 +174,8 @@ bool fromJson(const QJsonObject &o, LogEvent *e, QString *error)
         out.rttUs = o[u"rtt_us"].toInteger(-1);
     }
     out.detail = o[u"detail"].toString();
+    if (out.kind == EventKind::Frame)
+        readFrame(o, &out);
     if (o.contains(u"text"))
         out.payload = o[u"text"].toString().toUtf8();
     else if (o.contains(u"base64"))

@@ -31,6 +31,7 @@ constexpr KindName kKindNames[] = {
     {EventKind::OutboxQueued, "queued"},
     {EventKind::OutboxFlushed, "flushed"},
     {EventKind::Info, "info"},
+    {EventKind::Frame, "frame"},
 };
 
 } // namespace

@@ -28,6 +28,7 @@ enum class EventKind {
     OutboxQueued,     // a send while not open; queued, size the message's
     OutboxFlushed,    // flushed: messages sent from the outbox on open
     Info,             // anything else worth a line
+    Frame,            // one RFC 6455 frame seen by the inspecting relay; frame holds its header, payload the unmasked payload
 };
 Q_ENUM_NS(EventKind)
 
@@ -64,10 +65,22 @@ struct LogEvent
     int flushed = 0;       // OutboxFlushed: messages sent from the outbox
     qint64 delayMs = 0;    // RetryScheduled: how long until that retry
     qint64 rttUs = -1;     // Pong: round trip in microseconds when it answered our ping, -1 when unsolicited
-    QString detail;        // reason, error text, state name, URL ... by kind
+    // Frame: the header fields as decoded. rsv packs RSV1-3 as 4, 2, 1; maskKey is the 4 key bytes in
+    // wire order, most significant first.
+    struct FrameHeader
+    {
+        bool fromClient = false;
+        bool fin = false;
+        bool masked = false;
+        quint8 rsv = 0;
+        quint8 opcode = 0;
+        quint8 headerSize = 0;
+        quint32 maskKey = 0;
+    } frame;
+    QString detail;        // reason, error text, state name, URL ... by kind; Frame: the rule it broke, if any
     QByteArray payload;    // first kMaxPayloadCopy bytes of the data
 
-    bool isTruncated() const { return payload.size() < size && (kind == EventKind::Text || kind == EventKind::Binary); }
+    bool isTruncated() const { return payload.size() < size && (kind == EventKind::Text || kind == EventKind::Binary || kind == EventKind::Frame); }
 
     // Stamps time now and keeps at most kMaxPayloadCopy bytes of data.
     static LogEvent make(EventKind kind, Direction direction, QByteArray data = {}, qint64 fullSize = -1);

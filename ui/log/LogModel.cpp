@@ -81,7 +81,8 @@ QColor LogModel::colorFor(EventKind kind)
     case EventKind::Text: return toneColor(Tone::Text);
     case EventKind::Binary: return toneColor(Tone::Binary);
     case EventKind::Ping:
-    case EventKind::Pong: return toneColor(Tone::Muted);
+    case EventKind::Pong:
+    case EventKind::Frame: return toneColor(Tone::Muted);
     case EventKind::Open:
     case EventKind::Listening: return toneColor(Tone::Success);
     case EventKind::Close:

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+
+namespace wslab {
+
+// The two ends of a relayed connection; a fault names the side it acts towards or comes from.
+enum class RelaySide { Client, Server };
+
+// Where the inspecting relay listens and what it connects each accepted connection to.
+struct RelayConfig
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 0;
+    QUrl target; // ws:// or wss://
+    // Terminate TLS on the listening side (wss:// towards the clients) with this certificate and key.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    // A wss:// target is verified against the system's CAs plus this PEM file's, or not at all.
+    QString caFile;
+    bool insecure = false;
+
+    bool isTls() const { return !tlsCertFile.isEmpty(); }
+    // Empty when usable; otherwise what is wrong, in one sentence.
+    QString validate() const;
+};
+
+// The faults the relay applies on the way, switchable live: each connection reads the relay's current
+// settings every time it forwards, so a change acts at once on every connection. Counted faults
+// (the *After ones) count each connection's data messages from the client and act once per connection.
+struct RelayFaults
+{
+    std::chrono::milliseconds latency{0}; // added to every forwarded chunk, both ways
+    std::chrono::milliseconds jitter{0};  // plus a random share of this; order is always kept
+    bool withholdPongsFromClient = false; // swallow the pongs the client sends
+    bool withholdPongsFromServer = false;
+    int dropPercent = 0; // this share of data messages, either way, is swallowed whole (every fragment)
+    bool blackHole = false; // forward nothing, keep both TCP connections open
+    std::chrono::milliseconds blackHoleAfter{0}; // 0: off; else turn into a black hole this long after the 101
+
+    int closeAfterMessages = 0; // 0: off; else inject a Close after this many client data messages
+    int closeCode = 1000;
+    QString closeReason;
+    RelaySide closeTowards = RelaySide::Client;
+    int cutAfterMessages = 0; // 0: off; else reset both sides after this many client data messages
+
+    // Whether the relay must see frame boundaries in a direction, rather than pass chunks through.
+    bool needsFrames(RelaySide from) const
+    {
+        return dropPercent > 0 || (from == RelaySide::Client ? withholdPongsFromClient : withholdPongsFromServer);
+    }
+};
+
+} // namespace wslab

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "inspect/RelayConfig.h"
+#include "protocol/FrameDecoder.h"
+#include "protocol/HttpRequest.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+
+class QSslSocket;
+class QTcpSocket;
+
+namespace wslab {
+
+class EventLog;
+class Relay;
+struct Handshake;
+struct LogEvent;
+
+// One client relayed to the target: two sockets, and a Pipe for each direction that parses the HTTP
+// head, decodes frames, applies the relay's faults and forwards. Memory is bounded per connection:
+// a pipe stops reading while more than kMaxInFlight bytes wait to be written (delayed or unsent), and
+// holds back at most the frame it is in the middle of.
+class RelayConnection : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RelayConnection)
+public:
+    static constexpr qint64 kMaxInFlight = 1024 * 1024;
+
+    RelayConnection(int id, QTcpSocket *client, Relay *relay);
+    ~RelayConnection() override;
+
+    int id() const { return m_id; }
+    // Connects to the target; the client's bytes are read once it is connected.
+    void start();
+    void injectClose(RelaySide towards, int code, const QString &reason);
+    void cut(const QString &why);
+
+Q_SIGNALS:
+    void opened(int id);
+    void finished(int id);
+
+private:
+    struct Delayed
+    {
+        qint64 dueMs;
+        QByteArray bytes;
+    };
+    // One direction: bytes read from `source`, written to `sink`.
+    struct Pipe
+    {
+        RelaySide from;
+        QTcpSocket *source = nullptr;
+        QTcpSocket *sink = nullptr;
+        QByteArray head; // the HTTP head so far, until it is complete
+        bool headDone = false;
+        std::unique_ptr<FrameDecoder> decoder; // made when the 101 is seen; never for a refused upgrade
+        QByteArray earlyFrames; // client bytes after the request, forwarded before the 101 came back
+        // Frame bytes held back until their frame is judged, from stream position heldStart on;
+        // everything before forwardedUpTo has been forwarded (or swallowed).
+        QByteArray held;
+        qint64 heldStart = 0;
+        qint64 received = 0;
+        qint64 forwardedUpTo = 0;
+        QList<Frame> frames; // reused between reads
+        bool droppingMessage = false;
+        bool closedByInjection = false; // a Close was injected into this direction: swallow the rest
+        QByteArray pendingInjection;    // waits for a frame boundary
+        bool forwardedEndsFrame = true; // what was forwarded so far ends with a whole frame
+        int dataMessages = 0;
+        std::deque<Delayed> delayed;
+        qint64 delayedBytes = 0;
+        qint64 lastDueMs = 0;
+        QTimer timer;
+        bool sourceEnded = false;
+        bool announcedDelay = false;
+    };
+
+    QTcpSocket *clientSocket() const { return m_toServer.source; }
+    QTcpSocket *serverSocket() const { return m_toServer.sink; }
+    Pipe &pipeFrom(RelaySide side) { return side == RelaySide::Client ? m_toServer : m_toClient; }
+
+    void onTargetReady();
+    void onSourceReadable(Pipe &pipe);
+    void onSourceEnded(Pipe &pipe);
+    void process(Pipe &pipe, QByteArray chunk);
+    void parseHead(Pipe &pipe, QByteArray chunk);
+    void giveUpOnHead(Pipe &pipe, const QString &what);
+    void startFrames(const Handshake &handshake);
+    bool wantsFrames(const Pipe &pipe) const;
+    void processFrames(Pipe &pipe, const QByteArray &chunk);
+    bool swallows(Pipe &pipe, const Frame &frame);
+    void afterClientMessage();
+    void injectIfAtBoundary(Pipe &pipe);
+    void send(Pipe &pipe, QByteArray bytes);
+    void writeDue(Pipe &pipe);
+    void closeSink(Pipe &pipe);
+    void finishIfDone();
+    bool blackHoled() const;
+
+    void logFrame(const Pipe &pipe, const Frame &frame);
+    void logInfo(const QString &text);
+    void logEvent(LogEvent event);
+
+    int m_id;
+    Relay *m_relay;
+    EventLog *m_log;
+    Pipe m_toServer; // from the client
+    Pipe m_toClient; // from the server
+    HttpRequest m_request;
+    bool m_requestSeen = false;
+    QElapsedTimer m_clock;
+    QTimer m_blackHoleTimer;
+    bool m_targetReady = false;
+    bool m_blackHoleStarted = false;
+    bool m_blackHoleLogged = false;
+    bool m_cut = false;
+    bool m_closeAfterDone = false;
+    bool m_finished = false;
+};
+
+} // namespace wslab
