@@ -7,6 +7,8 @@
 # Environment: QUICK=1 runs a tenth of the messages and 1,000 idle connections (a smoke test);
 # IDLE_CONNECTIONS (default 10000; 0 skips the idle load) and IDLE_HOLD (seconds, default 25: one heartbeat round at 20 s);
 # IDLE_ONLY=1 runs only the idle load (memory per connection), skipping the generator check, the message loads and the GUI;
+# CHAT_LOADS="CLIENTSxRATExSECONDS ..." (default "200x10x10 50x10x10"; QUICK: "20x10x3"; empty skips it) are
+# the chat fan-out runs against serve --mode chat;
 # SERVERS="serve bare-qt ..." picks servers; SERVE_CLI=/path/to/an/older/wslab-cli serves with that
 # build (before/after comparisons; the load client stays this build's); RESULTS (default bench/results/<time>) keeps the raw JSON.
 set -euo pipefail
@@ -26,16 +28,21 @@ SERVERS=${SERVERS:-serve bare-qt node-ws python-websockets tcp}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 IDLE_HOLD=${IDLE_HOLD:-25}
 IDLE_ONLY=${IDLE_ONLY:-0}
+CHAT_LOAD=$BUILD/bench/bench-chat-load
 SCALE=1
 if [ "${QUICK:-0}" = 1 ]; then
     SCALE=10
     IDLE_CONNECTIONS=1000
     IDLE_HOLD=3
+    CHAT_LOADS=${CHAT_LOADS-20x10x3}
 fi
+# The issue's load (200 clients x 10 messages/s) and one a quarter its size, which one generator
+# process on this machine can receive in full (see bench/README.md, Chat fan-out).
+CHAT_LOADS=${CHAT_LOADS-200x10x10 50x10x10}
 # Every single run is killed past this many seconds, whatever it was doing.
 RUN_TIMEOUT=60
 
-for f in "$CLI" "$BARE" "$TCP_ECHO" "$TCP_LOAD"; do
+for f in "$CLI" "$BARE" "$TCP_ECHO" "$TCP_LOAD" "$CHAT_LOAD"; do
     [ -x "$f" ] || { echo "bench: $f is missing; build first (make bench does)" >&2; exit 1; }
 done
 [ -n "$NODE" ] && [ -f /usr/share/nodejs/ws/index.js ] || { echo "bench: node-ws is missing (apt install node-ws)" >&2; exit 1; }
@@ -75,6 +82,11 @@ start_server() { # name -> sets SERVER_PID, SERVER_PORT
     node-ws) "$NODE" "$PEERS/node-echo.js" 0 >"$out" 2>"$RESULTS/$name.server.err" & ;;
     python-websockets) "$PY" "$PEERS/python-echo.py" 0 >"$out" 2>"$RESULTS/$name.server.err" & ;;
     tcp) "$TCP_ECHO" 0 >"$out" 2>"$RESULTS/$name.server.err" & ;;
+    serve-chat)
+        # As shipped in chat mode, with room for every chat client from 127.0.0.1 (64 per address by default).
+        "$SERVE_CLI" serve --host 127.0.0.1 --port 0 --mode chat --max-connections $((CHAT_CLIENTS + 100)) \
+            --max-per-address $((CHAT_CLIENTS + 100)) >"$out" 2>"$RESULTS/$name.server.err" &
+        ;;
     *) echo "bench: unknown server $name" >&2; exit 1 ;;
     esac
     SERVER_PID=$!
@@ -177,6 +189,21 @@ for server in $SERVERS; do
     run_idle "$server"
     stop_server
 done
+
+if [ "$IDLE_ONLY" != 1 ] && [ -n "$CHAT_LOADS" ]; then
+    echo "Chat fan-out ($CHAT_LOAD against serve --mode chat, load average $(machine_load)):"
+    for chat in $CHAT_LOADS; do
+        IFS=x read -r CHAT_CLIENTS chat_rate chat_seconds <<<"$chat"
+        # A fresh room each time: no history, no members left over from the run before.
+        start_server serve-chat
+        # Its own bounds (30 s to join, the run, 20 s to drain) come before the run timeout's.
+        timeout $((chat_seconds + 60)) "$CHAT_LOAD" "ws://127.0.0.1:$SERVER_PORT/" --clients "$CHAT_CLIENTS" --rate "$chat_rate" \
+            --duration "$chat_seconds" --server-pid "$SERVER_PID" --drain 20 --json \
+            >"$RESULTS/chat.$chat.json" 2>"$RESULTS/chat.$chat.txt" || true
+        stop_server
+        head -1 "$RESULTS/chat.$chat.txt" | sed 's/^/  /'
+    done
+fi
 
 GUI_BENCH=$(find "$BUILD/bench/gui" -maxdepth 1 -type f -executable -name 'bench-gui*' 2>/dev/null | head -1 || true)
 if [ -n "$GUI_BENCH" ] && [ "$IDLE_ONLY" != 1 ]; then

@@ -3,6 +3,7 @@
 Every figure is followed by its ratio to wslab-cli serve's figure on the same load: above 1 means
 more (better for rates, worse for times and memory; each row says which way is better).
 """
+import glob
 import json
 import os
 import sys
@@ -135,6 +136,14 @@ def main():
         w, n = gen_w["messages_per_second"], gen_n["messages_per_second"]
         print(f"\nGenerator check (64 B, 50 × 10 against the bare Qt echo): wslab-cli bench {w:,.0f} msg/s, "
               f"a node-ws client {n:,.0f} msg/s ({w / max(n, 1e-9):.2f}× the node client).")
+    chats = sorted(glob.glob(os.path.join(results, "chat.*.txt")),
+                   key=lambda path: [int(n) for n in os.path.basename(path).split(".")[1].split("x")])
+    if chats:
+        print("\nChat fan-out (bench-chat-load against serve --mode chat):\n```")
+        for path in chats:
+            with open(path) as f:
+                print(f.read().strip())
+        print("```")
     gui = os.path.join(results, "gui.txt")
     if os.path.exists(gui):
         with open(gui) as f:

@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# Takes docs/screenshots/lab.png and lab-dark.png: the real lab window under Xvfb, on first start (a
-# fresh settings folder), with its echo server, a connected client and their first messages.
+# Takes docs/screenshots/lab.png and lab-dark.png (the real lab window under Xvfb, on first start: a
+# fresh settings folder, its echo server, a connected client and their first messages) and
+# share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
+#
+# The window listens for LAN beacons and a server on 0.0.0.0 announces itself, so everything runs in the
+# private network namespace the LAN tests use (tests/lan/netns.sh: `unshare -rn`, no root needed; only lo
+# and veth pairs, veth0 with 10.99.0.1): no packet reaches this machine's real network, and the QR code
+# shows a LAN address. No namespace, no pictures: netns.sh fails and says why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/release}"
 if [ ! -x "$build/app/wslab/wslab" ]; then
     make build
 fi
+if [ "${WSLAB_NETNS:-}" != private ]; then
+    exec sh tests/lan/netns.sh "$PWD/scripts/screenshot.sh" "$build"
+fi
+
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 mkdir -p docs/screenshots
-# The same first start twice: the light palette, then View → Dark colours with the Fusion style.
-for variant in light dark; do
-    out=docs/screenshots/lab.png
-    extra=()
-    if [ "$variant" = dark ]; then
-        out=docs/screenshots/lab-dark.png
-        extra=(--dark)
-    fi
-    rm -rf "$home"/*
+shoot() { # out, then the window's extra options
+    local out=$1
+    shift
+    rm -rf "${home:?}"/*
     HOME="$home" XDG_CONFIG_HOME="$home" QT_STYLE_OVERRIDE=Fusion xvfb-run -a -s "-screen 0 1600x1000x24" \
-        "$build/app/wslab/wslab" --screenshot "$out" --screenshot-delay 3000 "${extra[@]}"
+        "$build/app/wslab/wslab" --screenshot "$out" --screenshot-delay 3000 "$@"
     echo "wrote $out"
-done
+}
+# The same first start twice: the light palette, then View → Dark colours with the Fusion style.
+shoot docs/screenshots/lab.png
+shoot docs/screenshots/lab-dark.png --dark
+shoot docs/screenshots/share-qr.png --screenshot-share-qr

@@ -3,6 +3,7 @@
 #include "log/LogView.h"
 #include "server/ServerPanel.h"
 #include "main/MainWindow.h"
+#include "share/QrDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -48,7 +49,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Wait MS before the picture (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Start with dark colours (View → Dark colours)."));
     const QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (View → Presentation mode): big text, high contrast."));
-    parser.addOptions({screenshot, delay, dark, presentation});
+    const QCommandLineOption shareQr(QStringLiteral("screenshot-share-qr"),
+                                     QStringLiteral("With --screenshot: serve chat on 0.0.0.0, press QR beside Share, and picture that dialog."));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -59,7 +62,22 @@ int main(int argc, char *argv[])
     if (parser.isSet(presentation))
         window.setPresenting(true);
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(screenshot) && parser.isSet(shareQr)) {
+        // The classroom of the README: the server on every interface in chat mode, its page's address
+        // as a QR code. The first-start demo's echo server makes way for it.
+        wslab::ServerPanel *server = window.serverPanel();
+        server->stop();
+        server->setHost(QStringLiteral("0.0.0.0"));
+        server->setMode(wslab::ServerMode::Chat);
+        if (!server->start())
+            return 1;
+        server->showQrCode();
+        const QString path = parser.value(screenshot);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [server, path] {
+            auto *dialog = server->findChild<wslab::QrDialog *>();
+            QApplication::exit(dialog && dialog->grab().save(path) ? 0 : 1);
+        });
+    } else if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.
