@@ -148,7 +148,8 @@ void EventDetailView::setEvent(const LogEvent *e)
 
 void EventDetailView::showHandshake(const LogEvent &e)
 {
-    const bool isRequest = e.direction == Direction::In && !e.payload.startsWith("HTTP/");
+    // By its first line, not its direction: the server logs requests coming in, the inspector going out.
+    const bool isRequest = !e.payload.startsWith("HTTP/");
     const QByteArray head = e.payload + "\r\n";
     HttpHeaderList headers;
     QString firstLine;

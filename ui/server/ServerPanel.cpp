@@ -1,6 +1,7 @@
 #include "ServerPanel.h"
 
 #include "style/LabColors.h"
+#include "style/TextScale.h"
 #include "chat/ChatPage.h"
 #include "chat/ChatRoom.h"
 #include "close/CloseDialog.h"
@@ -176,7 +177,11 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_peerTable->verticalHeader()->hide();
     m_peerTable->horizontalHeader()->setStretchLastSection(true);
     m_peerTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 4);
+    // Room for a few peers at any text size (presentation mode grows the rows).
+    TextScale::follow(m_peerTable, QEvent::FontChange, [this] {
+        m_peerTable->verticalHeader()->setDefaultSectionSize(m_peerTable->fontMetrics().height() + 6 * TextScale::percent() / 100);
+        m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 5);
+    });
 
     m_target->setObjectName(QStringLiteral("serverTarget"));
     m_target->addItem(tr("Send to all"));
