@@ -24,7 +24,8 @@ int runBench(const QStringList &arguments)
         O(QStringLiteral("size"), QStringLiteral("Bytes per message (default 64, at least 24)."), QStringLiteral("BYTES")),
         O(QStringLiteral("binary"), QStringLiteral("Send binary messages instead of text.")),
         O(QStringLiteral("window"), QStringLiteral("Messages in flight per connection (default 1)."), QStringLiteral("W")),
-        O(QStringLiteral("rate"), QStringLiteral("Pace to this many messages per second in all (default: as fast as the window allows)."), QStringLiteral("MSGS_PER_S")),
+        O(QStringLiteral("rate"), QStringLiteral("Pace to this many messages per second in all (default: as fast as the window allows)."),
+          QStringLiteral("MSGS_PER_S")),
         O(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of a table.")),
     });
     if (!args.parse(arguments))

@@ -11,14 +11,18 @@ namespace wslab::cli {
 
 int runCert(const QStringList &arguments)
 {
-    CliArgs args(QStringLiteral("cert"),
-                 QStringLiteral("Make a self-signed certificate set for wss://: ca.pem (trust this), cert.pem and key.pem (serve with these)."));
+    CliArgs args(
+        QStringLiteral("cert"),
+        QStringLiteral("Make a self-signed certificate set for wss://: ca.pem (trust this), cert.pem and key.pem (serve with these)."));
     QCommandLineParser &p = args.parser();
     p.addOptions({
-        QCommandLineOption(QStringLiteral("out"), QStringLiteral("Directory to write ca.pem, cert.pem and key.pem into."), QStringLiteral("DIR")),
-        QCommandLineOption(QStringLiteral("host"),
-                           QStringLiteral("Name or address the certificate is for (repeatable; default: localhost, 127.0.0.1, ::1 and this machine's addresses)."),
-                           QStringLiteral("NAME")),
+        QCommandLineOption(QStringLiteral("out"), QStringLiteral("Directory to write ca.pem, cert.pem and key.pem into."),
+                           QStringLiteral("DIR")),
+        QCommandLineOption(
+            QStringLiteral("host"),
+            QStringLiteral(
+                "Name or address the certificate is for (repeatable; default: localhost, 127.0.0.1, ::1 and this machine's addresses)."),
+            QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("days"), QStringLiteral("Validity in days (default 825)."), QStringLiteral("N")),
     });
     if (!args.parse(arguments))
@@ -44,8 +48,8 @@ int runCert(const QStringList &arguments)
     std::printf("wrote %s/{ca.pem,cert.pem,key.pem} for %s\nSHA-256 %s\n"
                 "serve:   wslab-cli serve --tls-cert %s/cert.pem --tls-key %s/key.pem\n"
                 "connect: wslab-cli connect wss://HOST:PORT --ca %s/ca.pem\n",
-                qPrintable(QDir::cleanPath(dir)), qPrintable(hosts.join(QStringLiteral(", "))), qPrintable(cert.sha256),
-                qPrintable(dir), qPrintable(dir), qPrintable(dir));
+                qPrintable(QDir::cleanPath(dir)), qPrintable(hosts.join(QStringLiteral(", "))), qPrintable(cert.sha256), qPrintable(dir),
+                qPrintable(dir), qPrintable(dir));
     return 0;
 }
 

@@ -118,9 +118,10 @@ private:
             return;
         if (!m_leaving) {
             // The client gave up (no reconnect, or its attempts ran out).
-            printTo(stderr, QStringLiteral("wslab-cli: chat: %1").arg(m_client->errorString().isEmpty()
-                                                                           ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
-                                                                           : m_client->errorString()));
+            printTo(stderr,
+                    QStringLiteral("wslab-cli: chat: %1")
+                        .arg(m_client->errorString().isEmpty() ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
+                                                               : m_client->errorString()));
             m_exitCode = 1;
         }
         if (m_chat->pendingCount() > 0) {
@@ -143,11 +144,14 @@ private:
 
 int runChat(const QStringList &arguments)
 {
-    CliArgs args(QStringLiteral("chat"),
-                 QStringLiteral("Chat on a WsLab chat server (serve --mode chat): each stdin line is said, each message is printed as \"NICK: TEXT\"."));
+    CliArgs args(
+        QStringLiteral("chat"),
+        QStringLiteral(
+            "Chat on a WsLab chat server (serve --mode chat): each stdin line is said, each message is printed as \"NICK: TEXT\"."));
     QCommandLineParser &p = args.parser();
     p.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// address of the chat server"));
-    p.addOption(O(QStringLiteral("nick"), QStringLiteral("Your nickname (required; the server adds a suffix if it is taken)."), QStringLiteral("NAME")));
+    p.addOption(O(QStringLiteral("nick"), QStringLiteral("Your nickname (required; the server adds a suffix if it is taken)."),
+                  QStringLiteral("NAME")));
     p.addOptions(clientOptions());
     p.addOptions({
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),

@@ -147,8 +147,8 @@ private:
             return;
         }
         const DisconnectCause cause = m_client->lastCause();
-        const bool clean = m_terminating || cause.kind == DisconnectCause::Kind::UserClose
-                           || (cause.kind == DisconnectCause::Kind::PeerClose && cause.closeCode == 1000);
+        const bool clean = m_terminating || cause.kind == DisconnectCause::Kind::UserClose ||
+                           (cause.kind == DisconnectCause::Kind::PeerClose && cause.closeCode == 1000);
         if (!clean) {
             const QString why = m_client->errorString().isEmpty()
                                     ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
@@ -187,13 +187,18 @@ private:
 
 int runConnect(const QStringList &arguments)
 {
-    CliArgs args(QStringLiteral("connect"),
-                 QStringLiteral("Connect to a WebSocket server: each stdin line is sent as one message, each message received is printed as one line."));
+    CliArgs args(
+        QStringLiteral("connect"),
+        QStringLiteral(
+            "Connect to a WebSocket server: each stdin line is sent as one message, each message received is printed as one line."));
     QCommandLineParser &p = args.parser();
     p.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// address"));
     p.addOptions(clientOptions());
     p.addOptions({
-        O(QStringLiteral("linger"), QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300); a server that never goes quiet is closed after ten times that."), QStringLiteral("MS")),
+        O(QStringLiteral("linger"),
+          QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300); a server that never "
+                         "goes quiet is closed after ten times that."),
+          QStringLiteral("MS")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),

@@ -14,19 +14,15 @@ namespace wslab::cli {
 
 int runDiscover(const QStringList &arguments)
 {
-    CliArgs args(
-        QStringLiteral("discover"),
-        QStringLiteral(
-            "List the WsLab servers announcing themselves on this LAN, one line each: URL, name, mode."));
+    CliArgs args(QStringLiteral("discover"),
+                 QStringLiteral("List the WsLab servers announcing themselves on this LAN, one line each: URL, name, mode."));
     QCommandLineParser &p = args.parser();
-    p.addOption(QCommandLineOption(QStringLiteral("timeout"),
-                                   QStringLiteral("Listen for this many seconds (default 3)."),
-                                   QStringLiteral("S")));
+    p.addOption(
+        QCommandLineOption(QStringLiteral("timeout"), QStringLiteral("Listen for this many seconds (default 3)."), QStringLiteral("S")));
     if (!args.parse(arguments))
         return 0;
     if (!args.positional().isEmpty())
-        throw UsageError(
-            QStringLiteral("discover: unexpected argument \"%1\"").arg(args.positional().first()));
+        throw UsageError(QStringLiteral("discover: unexpected argument \"%1\"").arg(args.positional().first()));
     const auto timeout = std::chrono::seconds(args.integer(QStringLiteral("timeout"), 3, 1, 3600));
 
     Discovery discovery;
@@ -46,8 +42,7 @@ int runDiscover(const QStringList &arguments)
     });
     QTimer::singleShot(timeout, &discovery, [] { QCoreApplication::quit(); });
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &discovery,
-                     [] { QCoreApplication::quit(); });
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &discovery, [] { QCoreApplication::quit(); });
     QCoreApplication::exec();
     // Like grep: 1 tells a script that nothing was found.
     return printed.isEmpty() ? 1 : 0;

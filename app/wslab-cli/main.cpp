@@ -17,22 +17,21 @@
 
 namespace {
 
-const char kUsage[] =
-    "Usage: wslab-cli <command> [options]\n"
-    "\n"
-    "WsLab's headless front end: the same core as the lab window, for scripts and servers.\n"
-    "\n"
-    "Commands:\n"
-    "  serve     host a WebSocket server (echo, broadcast or silent)\n"
-    "  connect   connect to a server; stdin lines out, received messages on stdout\n"
-    "  cert      make a self-signed certificate set for wss://\n"
-    "  bench     load an echo server and report throughput and round-trip times\n"
-    "  discover  list the WsLab servers announcing themselves on this LAN\n"
-    "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
-    "  inspect   relay to a server, print every frame both ways, and inject faults\n"
-    "\n"
-    "  wslab-cli <command> --help   options of one command\n"
-    "  wslab-cli --version          print the version\n";
+const char kUsage[] = "Usage: wslab-cli <command> [options]\n"
+                      "\n"
+                      "WsLab's headless front end: the same core as the lab window, for scripts and servers.\n"
+                      "\n"
+                      "Commands:\n"
+                      "  serve     host a WebSocket server (echo, broadcast or silent)\n"
+                      "  connect   connect to a server; stdin lines out, received messages on stdout\n"
+                      "  cert      make a self-signed certificate set for wss://\n"
+                      "  bench     load an echo server and report throughput and round-trip times\n"
+                      "  discover  list the WsLab servers announcing themselves on this LAN\n"
+                      "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
+                      "  inspect   relay to a server, print every frame both ways, and inject faults\n"
+                      "\n"
+                      "  wslab-cli <command> --help   options of one command\n"
+                      "  wslab-cli --version          print the version\n";
 
 // Thousands of connections need thousands of descriptors; the soft limit is often 1024.
 void raiseOpenFileLimit()
@@ -93,7 +92,8 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(QStringLiteral("missing command (serve, connect, chat, inspect, cert, bench or discover); see wslab-cli --help"));
+            throw wslab::cli::UsageError(
+                QStringLiteral("missing command (serve, connect, chat, inspect, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

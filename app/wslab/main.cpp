@@ -1,8 +1,8 @@
 #include "client/ClientPanel.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
-#include "server/ServerPanel.h"
 #include "main/MainWindow.h"
+#include "server/ServerPanel.h"
 #include "share/QrDialog.h"
 
 #include <QApplication>
@@ -45,12 +45,16 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     // For scripts/screenshot.sh: grab the window after a delay, write it, quit.
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."), QStringLiteral("FILE"));
-    const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Wait MS before the picture (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Wait MS before the picture (default 3000)."),
+                                   QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Start with dark colours (View → Dark colours)."));
-    const QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (View → Presentation mode): big text, high contrast."));
-    const QCommandLineOption shareQr(QStringLiteral("screenshot-share-qr"),
-                                     QStringLiteral("With --screenshot: serve chat on 0.0.0.0, press QR beside Share, and picture that dialog."));
+    const QCommandLineOption presentation(
+        QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (View → Presentation mode): big text, high contrast."));
+    const QCommandLineOption shareQr(
+        QStringLiteral("screenshot-share-qr"),
+        QStringLiteral("With --screenshot: serve chat on 0.0.0.0, press QR beside Share, and picture that dialog."));
     parser.addOptions({screenshot, delay, dark, presentation, shareQr});
     parser.process(app);
 

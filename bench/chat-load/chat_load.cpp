@@ -159,7 +159,8 @@ private:
 
     void onConnected(int client)
     {
-        const QJsonObject join{{QStringLiteral("type"), QStringLiteral("join")}, {QStringLiteral("v"), 1}, {QStringLiteral("nick"), nickOf(client)}};
+        const QJsonObject join{
+            {QStringLiteral("type"), QStringLiteral("join")}, {QStringLiteral("v"), 1}, {QStringLiteral("nick"), nickOf(client)}};
         m_members[size_t(client)].socket->sendTextMessage(QString::fromUtf8(QJsonDocument(join).toJson(QJsonDocument::Compact)));
     }
 
@@ -187,7 +188,9 @@ private:
         } else if (type == u"presence") {
             m.membersSeen = int(o.value(u"members").toArray().size());
         } else if (type == u"error") {
-            addError(QStringLiteral("client %1 got error %2: %3").arg(receiver).arg(o.value(u"code").toString(), o.value(u"message").toString()));
+            addError(QStringLiteral("client %1 got error %2: %3")
+                         .arg(receiver)
+                         .arg(o.value(u"code").toString(), o.value(u"message").toString()));
         }
         if (m_firstSayNs < 0 && !m_finished && everyoneReady())
             startSaying();
@@ -195,7 +198,8 @@ private:
 
     bool everyoneReady() const
     {
-        return std::all_of(m_members.begin(), m_members.end(), [this](const Member &m) { return m.welcomed && m.membersSeen == m_config.clients; });
+        return std::all_of(m_members.begin(), m_members.end(),
+                           [this](const Member &m) { return m.welcomed && m.membersSeen == m_config.clients; });
     }
 
     void startSaying()
@@ -305,7 +309,9 @@ private:
             const size_t i = std::min(m_latenciesNs.size() - 1, size_t(q * double(m_latenciesNs.size())));
             return double(m_latenciesNs[i]) / 1e6;
         };
-        const double meanMs = m_latenciesNs.empty() ? 0 : double(std::accumulate(m_latenciesNs.begin(), m_latenciesNs.end(), qint64(0))) / double(m_latenciesNs.size()) / 1e6;
+        const double meanMs = m_latenciesNs.empty() ? 0
+                                                    : double(std::accumulate(m_latenciesNs.begin(), m_latenciesNs.end(), qint64(0))) /
+                                                          double(m_latenciesNs.size()) / 1e6;
         const double serverCpuS = secondsBetween(m_server0.runNs, server1.runNs);
         const double serverWaitS = secondsBetween(m_server0.waitNs, server1.waitNs);
         const double selfCpuS = secondsBetween(m_self0.runNs, self1.runNs);
@@ -344,28 +350,30 @@ private:
             {QStringLiteral("generator_cpu_wait_s"), selfWaitS},
             {QStringLiteral("generator_cpu_percent"), percentOfOneCore(selfCpuS)},
         };
-        m_summary = QStringLiteral("chat fan-out: %1 clients x %2 msg/s for %3 s: %4 said, %5 of %6 deliveries (%7 missing, %8 duplicates, %9 seq gaps, %10 errors); "
-                                   "latency p50 %11 ms p99 %12 ms max %13 ms; server CPU %14 s (%15% of one core, %16 s waiting for a CPU), "
-                                   "generator %17% of one core (%18 s waiting); %19")
-                        .arg(m_config.clients)
-                        .arg(m_config.ratePerClient)
-                        .arg(m_config.seconds)
-                        .arg(m_said)
-                        .arg(m_received)
-                        .arg(expected)
-                        .arg(missing)
-                        .arg(m_duplicates)
-                        .arg(m_seqGaps)
-                        .arg(m_errors)
-                        .arg(quantileMs(0.50), 0, 'f', 2)
-                        .arg(quantileMs(0.99), 0, 'f', 2)
-                        .arg(m_latenciesNs.empty() ? 0.0 : double(m_latenciesNs.back()) / 1e6, 0, 'f', 2)
-                        .arg(serverCpuS, 0, 'f', 2)
-                        .arg(percentOfOneCore(serverCpuS), 0, 'f', 0)
-                        .arg(serverWaitS, 0, 'f', 2)
-                        .arg(percentOfOneCore(selfCpuS), 0, 'f', 0)
-                        .arg(selfWaitS, 0, 'f', 2)
-                        .arg(m_ok ? QStringLiteral("ok") : QStringLiteral("FAILED"));
+        m_summary =
+            QStringLiteral("chat fan-out: %1 clients x %2 msg/s for %3 s: %4 said, %5 of %6 deliveries (%7 missing, %8 duplicates, %9 seq "
+                           "gaps, %10 errors); "
+                           "latency p50 %11 ms p99 %12 ms max %13 ms; server CPU %14 s (%15% of one core, %16 s waiting for a CPU), "
+                           "generator %17% of one core (%18 s waiting); %19")
+                .arg(m_config.clients)
+                .arg(m_config.ratePerClient)
+                .arg(m_config.seconds)
+                .arg(m_said)
+                .arg(m_received)
+                .arg(expected)
+                .arg(missing)
+                .arg(m_duplicates)
+                .arg(m_seqGaps)
+                .arg(m_errors)
+                .arg(quantileMs(0.50), 0, 'f', 2)
+                .arg(quantileMs(0.99), 0, 'f', 2)
+                .arg(m_latenciesNs.empty() ? 0.0 : double(m_latenciesNs.back()) / 1e6, 0, 'f', 2)
+                .arg(serverCpuS, 0, 'f', 2)
+                .arg(percentOfOneCore(serverCpuS), 0, 'f', 0)
+                .arg(serverWaitS, 0, 'f', 2)
+                .arg(percentOfOneCore(selfCpuS), 0, 'f', 0)
+                .arg(selfWaitS, 0, 'f', 2)
+                .arg(m_ok ? QStringLiteral("ok") : QStringLiteral("FAILED"));
         for (const QString &e : std::as_const(m_errorTexts))
             m_summary += QStringLiteral("\n  error: ") + e;
 
@@ -426,11 +434,16 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// address of the chat server"));
     parser.addOption({QStringLiteral("clients"), QStringLiteral("chat clients (default 200)"), QStringLiteral("N"), QStringLiteral("200")});
-    parser.addOption({QStringLiteral("rate"), QStringLiteral("messages each client says per second (default 10)"), QStringLiteral("M"), QStringLiteral("10")});
-    parser.addOption({QStringLiteral("duration"), QStringLiteral("seconds of saying (default 10)"), QStringLiteral("D"), QStringLiteral("10")});
-    parser.addOption({QStringLiteral("server-pid"), QStringLiteral("the server's process id, to read its CPU time"), QStringLiteral("PID"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("connect-timeout"), QStringLiteral("seconds for every client to join (default 30)"), QStringLiteral("S"), QStringLiteral("30")});
-    parser.addOption({QStringLiteral("drain"), QStringLiteral("seconds after the last message said for the last deliveries (default 10)"), QStringLiteral("S"), QStringLiteral("10")});
+    parser.addOption({QStringLiteral("rate"), QStringLiteral("messages each client says per second (default 10)"), QStringLiteral("M"),
+                      QStringLiteral("10")});
+    parser.addOption(
+        {QStringLiteral("duration"), QStringLiteral("seconds of saying (default 10)"), QStringLiteral("D"), QStringLiteral("10")});
+    parser.addOption({QStringLiteral("server-pid"), QStringLiteral("the server's process id, to read its CPU time"), QStringLiteral("PID"),
+                      QStringLiteral("0")});
+    parser.addOption({QStringLiteral("connect-timeout"), QStringLiteral("seconds for every client to join (default 30)"),
+                      QStringLiteral("S"), QStringLiteral("30")});
+    parser.addOption({QStringLiteral("drain"), QStringLiteral("seconds after the last message said for the last deliveries (default 10)"),
+                      QStringLiteral("S"), QStringLiteral("10")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("one JSON object on stdout")});
     parser.process(app);
 
@@ -442,8 +455,8 @@ int main(int argc, char **argv)
     config.serverPid = parser.value(QStringLiteral("server-pid")).toLongLong();
     config.connectTimeoutMs = int(parser.value(QStringLiteral("connect-timeout")).toDouble() * 1000);
     config.drainTimeoutMs = int(parser.value(QStringLiteral("drain")).toDouble() * 1000);
-    if (!config.url.isValid() || config.url.scheme() != u"ws" || config.clients < 1 || config.ratePerClient <= 0 || config.seconds <= 0
-        || config.connectTimeoutMs <= 0 || config.drainTimeoutMs <= 0) {
+    if (!config.url.isValid() || config.url.scheme() != u"ws" || config.clients < 1 || config.ratePerClient <= 0 || config.seconds <= 0 ||
+        config.connectTimeoutMs <= 0 || config.drainTimeoutMs <= 0) {
         std::fprintf(stderr, "bench-chat-load: give a ws:// URL, at least one client, and a positive rate, duration and timeouts\n");
         return 2;
     }

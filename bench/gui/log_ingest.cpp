@@ -39,8 +39,7 @@ LogEvent sampleEvent(qint64 i)
 }
 
 // Runs `produce` from the event loop until it returns false, timing the loop with a 1 ms ticker.
-template <typename Produce>
-Result run(Produce produce)
+template <typename Produce> Result run(Produce produce)
 {
     Result r;
     QElapsedTimer clock;
@@ -74,10 +73,11 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOptions({{QStringLiteral("events"), QStringLiteral("events in the flood run"), QStringLiteral("N"), QStringLiteral("500000")},
-                       {QStringLiteral("rate"), QStringLiteral("events per second in the paced run"), QStringLiteral("R"), QStringLiteral("20000")},
-                       {QStringLiteral("seconds"), QStringLiteral("length of the paced run"), QStringLiteral("S"), QStringLiteral("3")},
-                       {QStringLiteral("json"), QStringLiteral("one JSON object instead of text")}});
+    parser.addOptions(
+        {{QStringLiteral("events"), QStringLiteral("events in the flood run"), QStringLiteral("N"), QStringLiteral("500000")},
+         {QStringLiteral("rate"), QStringLiteral("events per second in the paced run"), QStringLiteral("R"), QStringLiteral("20000")},
+         {QStringLiteral("seconds"), QStringLiteral("length of the paced run"), QStringLiteral("S"), QStringLiteral("3")},
+         {QStringLiteral("json"), QStringLiteral("one JSON object instead of text")}});
     parser.process(app);
     const qint64 floodEvents = parser.value(QStringLiteral("events")).toLongLong();
     const double rate = parser.value(QStringLiteral("rate")).toDouble();

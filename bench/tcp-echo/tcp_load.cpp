@@ -28,9 +28,9 @@ struct Connection
     long long quota = 0;
     long long nextToSend = 0;
     long long nextExpected = 0;
-    std::string out;        // bytes not yet taken by the kernel
+    std::string out; // bytes not yet taken by the kernel
     size_t outOffset = 0;
-    std::string expected;   // the message being received
+    std::string expected; // the message being received
     size_t receivedOfMessage = 0;
     std::vector<long long> sentAtNs;
     bool open = false;
@@ -73,14 +73,25 @@ int main(int argc, char *argv[])
     long long messages = 10000;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        const auto next = [&] { if (i + 1 >= argc) usage(); return std::atoll(argv[++i]); };
-        if (a == "--connections") connections = int(next());
-        else if (a == "--messages") messages = next();
-        else if (a == "--size") size = int(next());
-        else if (a == "--window") window = int(next());
-        else if (a == "--timeout") timeoutSeconds = int(next());
-        else if (a == "--json") continue;
-        else usage();
+        const auto next = [&] {
+            if (i + 1 >= argc)
+                usage();
+            return std::atoll(argv[++i]);
+        };
+        if (a == "--connections")
+            connections = int(next());
+        else if (a == "--messages")
+            messages = next();
+        else if (a == "--size")
+            size = int(next());
+        else if (a == "--window")
+            window = int(next());
+        else if (a == "--timeout")
+            timeoutSeconds = int(next());
+        else if (a == "--json")
+            continue;
+        else
+            usage();
     }
     if (connections < 1 || size < 24 || window < 1 || messages < 1)
         usage();
@@ -244,8 +255,9 @@ int main(int argc, char *argv[])
                 "\"error_texts\":[%s],\"seconds\":%.6f,\"messages_per_second\":%.3f,\"bytes_per_second\":%.3f,"
                 "\"connect_mean_ms\":%.3f,\"connect_max_ms\":%.3f,\"rtt_p50_us\":%.3f,\"rtt_p90_us\":%.3f,"
                 "\"rtt_p99_us\":%.3f,\"rtt_p999_us\":%.3f,\"rtt_max_us\":%.3f,\"rtt_mean_us\":%.3f}\n",
-                opened, sent, received, mismatches, errors, errorText.empty() ? "" : ("\"" + errorText + "\"").c_str(),
-                seconds, seconds > 0 ? double(received) / seconds : 0.0, seconds > 0 ? double(received) * size / seconds : 0.0,
-                connectMs / connections, connectMs, at(0.5), at(0.9), at(0.99), at(0.999), rtts.empty() ? 0.0 : double(rtts.back()) / 1e3, mean);
+                opened, sent, received, mismatches, errors, errorText.empty() ? "" : ("\"" + errorText + "\"").c_str(), seconds,
+                seconds > 0 ? double(received) / seconds : 0.0, seconds > 0 ? double(received) * size / seconds : 0.0,
+                connectMs / connections, connectMs, at(0.5), at(0.9), at(0.99), at(0.999), rtts.empty() ? 0.0 : double(rtts.back()) / 1e3,
+                mean);
     return (errors > 0 || mismatches > 0 || received == 0) ? 1 : 0;
 }

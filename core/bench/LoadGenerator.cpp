@@ -270,7 +270,10 @@ void LoadGenerator::addError(const QString &text)
 QString LoadGenerator::Report::toText() const
 {
     QString s;
-    s += QStringLiteral("connections   %1 opened, connect mean %2 ms, max %3 ms\n").arg(connectionsOpened).arg(connectMeanMs, 0, 'f', 2).arg(connectMaxMs, 0, 'f', 2);
+    s += QStringLiteral("connections   %1 opened, connect mean %2 ms, max %3 ms\n")
+             .arg(connectionsOpened)
+             .arg(connectMeanMs, 0, 'f', 2)
+             .arg(connectMaxMs, 0, 'f', 2);
     s += QStringLiteral("messages      %1 sent, %2 echoed, %3 mismatched, %4 errors\n").arg(sent).arg(received).arg(mismatches).arg(errors);
     s += QStringLiteral("throughput    %1 msg/s, %2 MiB/s over %3 s\n")
              .arg(messagesPerSecond, 0, 'f', 0)

@@ -25,12 +25,12 @@ public:
     {
         QUrl url;
         int connections = 1;
-        qint64 messages = 10000;                 // in all connections together; ignored with a duration
-        std::chrono::milliseconds duration{0};   // > 0: send for this long instead of a message count
-        int size = 64;                           // bytes per message, at least the stamp's size
+        qint64 messages = 10000; // in all connections together; ignored with a duration
+        std::chrono::milliseconds duration{0}; // > 0: send for this long instead of a message count
+        int size = 64; // bytes per message, at least the stamp's size
         bool binary = false;
-        int window = 1;                          // messages in flight per connection
-        double rate = 0;                         // messages per second in all; 0: as fast as the window allows
+        int window = 1; // messages in flight per connection
+        double rate = 0; // messages per second in all; 0: as fast as the window allows
         std::chrono::milliseconds connectTimeout{10000};
         std::chrono::milliseconds drainTimeout{10000}; // after the last send, for the last echoes
 
@@ -42,10 +42,10 @@ public:
         int connectionsOpened = 0;
         qint64 sent = 0;
         qint64 received = 0;
-        qint64 mismatches = 0;  // an echo that was not the next message sent on its connection
-        qint64 errors = 0;      // failed connects, unexpected closes
+        qint64 mismatches = 0; // an echo that was not the next message sent on its connection
+        qint64 errors = 0; // failed connects, unexpected closes
         QStringList errorTexts; // the first few, for the reader
-        double seconds = 0;     // from the first send to the last echo
+        double seconds = 0; // from the first send to the last echo
         double messagesPerSecond = 0;
         double bytesPerSecond = 0; // payload bytes echoed, one way
         double connectMeanMs = 0;
@@ -73,7 +73,7 @@ private:
         QWebSocket *socket = nullptr;
         qint64 nextToSend = 0;
         qint64 nextExpected = 0;
-        qint64 quota = 0;       // messages this connection sends; -1 while a duration runs
+        qint64 quota = 0; // messages this connection sends; -1 while a duration runs
         std::vector<qint64> sentAtNs; // ring of send times, indexed by sequence % window
         QElapsedTimer connectClock;
         bool open = false;

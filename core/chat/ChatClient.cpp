@@ -82,7 +82,8 @@ void ChatClient::sendJoin()
 
 void ChatClient::sendSay(const QString &id, const QString &text)
 {
-    m_client->sendText(compact({{QStringLiteral("type"), QStringLiteral("say")}, {QStringLiteral("id"), id}, {QStringLiteral("text"), text}}));
+    m_client->sendText(
+        compact({{QStringLiteral("type"), QStringLiteral("say")}, {QStringLiteral("id"), id}, {QStringLiteral("text"), text}}));
 }
 
 void ChatClient::add(const Message &message)

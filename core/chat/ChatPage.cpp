@@ -54,8 +54,8 @@ bool ChatPage::isPlainHost(QByteArrayView host)
     if (host.isEmpty() || host.size() > 262)
         return false;
     for (char c : host) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']';
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+                           c == ':' || c == '[' || c == ']';
         if (!plain)
             return false;
     }
@@ -111,11 +111,9 @@ ChatPage ChatPage::make(QByteArrayView host, bool tls, const QString &socketPath
     // tighter than 'self', which also allows fetches. CSP's host grammar has no IPv6 literals, and a Host
     // that is not plain is not repeated: both fall back to 'self'.
     const bool named = isPlainHost(host) && !host.startsWith('[');
-    const QByteArray connectSource =
-        named ? QByteArray((tls ? "wss://" : "ws://") + host.toByteArray().toLower()) : QByteArray("'self'");
-    const QByteArray policy = "default-src 'none'; script-src " + assets.scriptHash + "; style-src " +
-                              assets.styleHash + "; connect-src " + connectSource +
-                              "; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    const QByteArray connectSource = named ? QByteArray((tls ? "wss://" : "ws://") + host.toByteArray().toLower()) : QByteArray("'self'");
+    const QByteArray policy = "default-src 'none'; script-src " + assets.scriptHash + "; style-src " + assets.styleHash + "; connect-src " +
+                              connectSource + "; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     page.headers = {
         {"Content-Type", "text/html; charset=utf-8"},
         {"Content-Security-Policy", policy},

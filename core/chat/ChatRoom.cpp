@@ -106,8 +106,8 @@ bool ChatRoom::setHistoryFile(const QString &path, QString *error)
     }
     if (fresh) {
         // A file without an epoch starts a history of its own; the room's messages so far go first.
-        QJsonObject header{{QStringLiteral("type"), QStringLiteral("epoch")}, {QStringLiteral("epoch"), m_epoch},
-                           {QStringLiteral("v"), kProtocolVersion}};
+        QJsonObject header{
+            {QStringLiteral("type"), QStringLiteral("epoch")}, {QStringLiteral("epoch"), m_epoch}, {QStringLiteral("v"), kProtocolVersion}};
         m_historyFile.write(QJsonDocument(header).toJson(QJsonDocument::Compact) + '\n');
         for (const Message &m : m_history)
             m_historyFile.write(QJsonDocument(toJson(m)).toJson(QJsonDocument::Compact) + '\n');
@@ -182,7 +182,8 @@ void ChatRoom::handleJoin(int peerId, const QJsonObject &request)
     }
     const QJsonValue version = request.value(QStringLiteral("v"));
     if (!version.isUndefined() && version.toInt() != kProtocolVersion) {
-        sendError(peerId, QStringLiteral("bad_version"), QStringLiteral("this server speaks version %1 of the chat protocol").arg(kProtocolVersion));
+        sendError(peerId, QStringLiteral("bad_version"),
+                  QStringLiteral("this server speaks version %1 of the chat protocol").arg(kProtocolVersion));
         return;
     }
     const QString wanted = request.value(QStringLiteral("nick")).toString().trimmed();
@@ -253,8 +254,8 @@ void ChatRoom::handleSay(int peerId, const QJsonObject &request)
         return;
     }
     if (hasControlCharacters(text, true)) {
-        sendError(peerId, QStringLiteral("bad_text"), QStringLiteral("the text holds control characters (only line breaks and tabs are allowed)"),
-                  context);
+        sendError(peerId, QStringLiteral("bad_text"),
+                  QStringLiteral("the text holds control characters (only line breaks and tabs are allowed)"), context);
         return;
     }
     if (id.size() > m_limits.maxIdChars || hasControlCharacters(id, false)) {
@@ -370,7 +371,8 @@ void ChatRoom::announce(const QString &event, const QString &nick, const QString
 
 void ChatRoom::sendError(int peerId, const QString &code, const QString &message, const QJsonObject &context)
 {
-    QJsonObject error{{QStringLiteral("type"), QStringLiteral("error")}, {QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    QJsonObject error{
+        {QStringLiteral("type"), QStringLiteral("error")}, {QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
     for (auto it = context.begin(); it != context.end(); ++it) {
         if (!it.value().toString().isEmpty())
             error.insert(it.key(), it.value());

@@ -29,10 +29,10 @@ public:
 
     struct Limits
     {
-        int historySize = 500;           // messages kept for joiners and resumes
+        int historySize = 500; // messages kept for joiners and resumes
         int maxNickChars = 32;
-        qint64 maxTextBytes = 4096;      // UTF-8 bytes of one message's text
-        int maxIdChars = 64;             // a client's message id
+        qint64 maxTextBytes = 4096; // UTF-8 bytes of one message's text
+        int maxIdChars = 64; // a client's message id
     };
 
     struct Message
@@ -85,8 +85,8 @@ private:
     QString m_epoch;
     quint64 m_nextSeq = 1;
     std::deque<Message> m_history;
-    QHash<QString, quint64> m_seqById;      // ids of the messages in m_history
-    QMap<int, QString> m_nickByPeer;         // joined peers only, ordered by peer id
+    QHash<QString, quint64> m_seqById; // ids of the messages in m_history
+    QMap<int, QString> m_nickByPeer; // joined peers only, ordered by peer id
     QFile m_historyFile;
 };
 

@@ -72,7 +72,8 @@ void Client::connectSocketSignals()
         if (m_config.ignoreCertificateErrors) {
             m_certificateErrorsIgnored = true;
             LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
-            e.detail = QStringLiteral("WARNING: certificate errors ignored as asked; this connection is encrypted but the server is NOT authenticated");
+            e.detail = QStringLiteral(
+                "WARNING: certificate errors ignored as asked; this connection is encrypted but the server is NOT authenticated");
             logEvent(std::move(e));
             m_socket->ignoreSslErrors();
         }
@@ -93,11 +94,16 @@ void Client::setConfig(const ClientConfig &config)
 QString Client::stateName(State state)
 {
     switch (state) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Connecting: return QStringLiteral("connecting");
-    case State::Open: return QStringLiteral("open");
-    case State::Closing: return QStringLiteral("closing");
-    case State::Backoff: return QStringLiteral("backoff");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Connecting:
+        return QStringLiteral("connecting");
+    case State::Open:
+        return QStringLiteral("open");
+    case State::Closing:
+        return QStringLiteral("closing");
+    case State::Backoff:
+        return QStringLiteral("backoff");
     }
     return {};
 }
@@ -169,8 +175,8 @@ void Client::onConnected()
     logEvent(std::move(e));
     if (m_config.url.scheme() == u"wss") {
         LogEvent tls = LogEvent::make(EventKind::Info, Direction::Local);
-        tls.detail = (m_certificateErrorsIgnored ? QStringLiteral("TLS (certificate NOT verified): ") : QStringLiteral("TLS: "))
-                     + TlsFiles::describe(peerCertificate());
+        tls.detail = (m_certificateErrorsIgnored ? QStringLiteral("TLS (certificate NOT verified): ") : QStringLiteral("TLS: ")) +
+                     TlsFiles::describe(peerCertificate());
         logEvent(std::move(tls));
     }
     setState(State::Open);
@@ -309,10 +315,10 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
     if (wasUp) {
         m_lastCloseCode = closeCode;
         m_lastCloseReason = reason;
-        LogEvent e = LogEvent::make(EventKind::Close, cause.kind == DisconnectCause::Kind::UserClose
-                                                         ? Direction::Out
-                                                         : (cause.kind == DisconnectCause::Kind::PeerClose ? Direction::In
-                                                                                                          : Direction::Local));
+        LogEvent e =
+            LogEvent::make(EventKind::Close, cause.kind == DisconnectCause::Kind::UserClose
+                                                 ? Direction::Out
+                                                 : (cause.kind == DisconnectCause::Kind::PeerClose ? Direction::In : Direction::Local));
         e.closeCode = closeCode;
         e.detail = reason;
         logEvent(std::move(e));
@@ -557,8 +563,8 @@ int httpStatusFromHandshakeError(const QString &errorString)
         return m.captured(1).toInt();
     // Qt 6.4 words a 400 answer without its number; both texts come only from its 400 branch. Without
     // this a server's "Bad Request" would look like a network error and be retried forever.
-    if (errorString.contains(u"Unknown error condition encountered")
-        || errorString.contains(u"Server requests a version that we don't support"))
+    if (errorString.contains(u"Unknown error condition encountered") ||
+        errorString.contains(u"Server requests a version that we don't support"))
         return 400;
     return 0;
 }

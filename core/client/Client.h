@@ -3,14 +3,14 @@
 #include "client/ClientConfig.h"
 #include "client/Outbox.h"
 #include "log/EventLog.h"
-#include "policy/HeartbeatMonitor.h"
 #include "policy/Clock.h"
+#include "policy/HeartbeatMonitor.h"
 #include "policy/ReconnectPolicy.h"
 #include "stats/TrafficCounters.h"
 
 #include <QAbstractSocket>
-#include <QSslCertificate>
 #include <QObject>
+#include <QSslCertificate>
 #include <QTimer>
 
 #include <chrono>
@@ -23,7 +23,9 @@ namespace wslab {
 
 // One WebSocket client: a QWebSocket with a state machine, reconnect and heartbeat policies, an Outbox
 // for sends while the link is down, counters, and an EventLog of everything that happens.
-class Client : public QObject, private HeartbeatMonitor::Events
+class Client
+    : public QObject
+    , private HeartbeatMonitor::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Client)

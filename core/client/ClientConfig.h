@@ -20,8 +20,8 @@ struct ClientConfig
 {
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers; // extra request headers, sent as given
-    QStringList subprotocols;                     // offered in Sec-WebSocket-Protocol, in order
-    QString origin;                               // sent as Origin when not empty
+    QStringList subprotocols; // offered in Sec-WebSocket-Protocol, in order
+    QString origin; // sent as Origin when not empty
     ReconnectPolicy reconnect;
     HeartbeatPolicy heartbeat;
     // Qt's client has no connect timeout of its own; this one covers TCP, TLS and the upgrade.

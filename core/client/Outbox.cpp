@@ -11,7 +11,10 @@ bool Outbox::hasRoomFor(qint64 bytes, QString *why) const
     }
     if (m_bytes + bytes > m_limits.maxBytes) {
         if (why)
-            *why = QStringLiteral("outbox full: %1 + %2 bytes would pass the limit of %3 bytes").arg(m_bytes).arg(bytes).arg(m_limits.maxBytes);
+            *why = QStringLiteral("outbox full: %1 + %2 bytes would pass the limit of %3 bytes")
+                       .arg(m_bytes)
+                       .arg(bytes)
+                       .arg(m_limits.maxBytes);
         return false;
     }
     return true;

@@ -41,8 +41,8 @@ bool isPlainText(const QString &text)
 
 bool isServerUrl(const QUrl &url)
 {
-    return url.isValid() && (url.scheme() == u"ws" || url.scheme() == u"wss") && !url.host().isEmpty() &&
-           url.port() > 0 && url.userInfo().isEmpty() && !url.hasFragment();
+    return url.isValid() && (url.scheme() == u"ws" || url.scheme() == u"wss") && !url.host().isEmpty() && url.port() > 0 &&
+           url.userInfo().isEmpty() && !url.hasFragment();
 }
 
 std::optional<Announcement> reject(QString *error, const QString &why)
@@ -85,8 +85,7 @@ Announcement Announcement::query()
 std::optional<Announcement> Announcement::fromDatagram(QByteArrayView datagram, QString *error)
 {
     if (datagram.size() > kMaxBeaconBytes)
-        return reject(error,
-                      QStringLiteral("datagram of %1 bytes is larger than a beacon").arg(datagram.size()));
+        return reject(error, QStringLiteral("datagram of %1 bytes is larger than a beacon").arg(datagram.size()));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(datagram.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
@@ -95,9 +94,8 @@ std::optional<Announcement> Announcement::fromDatagram(QByteArrayView datagram, 
     if (!o.value(QStringLiteral("wslab")).isDouble())
         return reject(error, QStringLiteral("not a WsLab beacon"));
     if (o.value(QStringLiteral("wslab")).toDouble() != kBeaconVersion)
-        return reject(error, QStringLiteral("beacon version %1 is not %2")
-                                 .arg(o.value(QStringLiteral("wslab")).toDouble())
-                                 .arg(kBeaconVersion));
+        return reject(error,
+                      QStringLiteral("beacon version %1 is not %2").arg(o.value(QStringLiteral("wslab")).toDouble()).arg(kBeaconVersion));
 
     Announcement a;
     const QString type = o.value(QStringLiteral("type")).toString();
@@ -125,26 +123,21 @@ std::optional<Announcement> Announcement::fromDatagram(QByteArrayView datagram, 
     a.mode = o.value(QStringLiteral("mode")).toString();
     a.version = o.value(QStringLiteral("version")).toString();
     if (a.name.isEmpty() || a.name.size() > kMaxServerNameLength || !isPlainText(a.name))
-        return reject(error,
-                      QStringLiteral("name must be 1 to %1 printable characters").arg(kMaxServerNameLength));
+        return reject(error, QStringLiteral("name must be 1 to %1 printable characters").arg(kMaxServerNameLength));
     if (a.mode.isEmpty() || a.mode.size() > kMaxModeLength || !isPlainText(a.mode))
         return reject(error, QStringLiteral("mode must be 1 to %1 printable characters").arg(kMaxModeLength));
     if (a.version.size() > kMaxVersionLength || !isPlainText(a.version))
-        return reject(
-            error, QStringLiteral("version must be at most %1 printable characters").arg(kMaxVersionLength));
+        return reject(error, QStringLiteral("version must be at most %1 printable characters").arg(kMaxVersionLength));
     const double interval = o.value(QStringLiteral("interval_ms")).toDouble();
     if (!(interval >= double(kMinInterval.count()) && interval <= double(kMaxInterval.count())))
-        return reject(error, QStringLiteral("interval_ms must be from %1 to %2")
-                                 .arg(kMinInterval.count())
-                                 .arg(kMaxInterval.count()));
+        return reject(error, QStringLiteral("interval_ms must be from %1 to %2").arg(kMinInterval.count()).arg(kMaxInterval.count()));
     a.interval = std::chrono::milliseconds(qint64(interval));
     if (o.contains(QStringLiteral("page"))) {
         a.pageUrl = QUrl(o.value(QStringLiteral("page")).toString(), QUrl::StrictMode);
         // The page is the same server's: a beacon must not send people to some other host.
-        if (!a.pageUrl.isValid() || (a.pageUrl.scheme() != u"http" && a.pageUrl.scheme() != u"https") ||
-            a.pageUrl.host() != a.url.host() || !a.pageUrl.userInfo().isEmpty())
-            return reject(error,
-                          QStringLiteral("page must be an http:// or https:// URL on the server's host"));
+        if (!a.pageUrl.isValid() || (a.pageUrl.scheme() != u"http" && a.pageUrl.scheme() != u"https") || a.pageUrl.host() != a.url.host() ||
+            !a.pageUrl.userInfo().isEmpty())
+            return reject(error, QStringLiteral("page must be an http:// or https:// URL on the server's host"));
     }
     return a;
 }

@@ -28,11 +28,11 @@ struct Announcement
     enum class Type { Hello, Bye, Query };
 
     Type type = Type::Hello;
-    QString name;    // what people call the server; shown next to its URL
-    QUrl url;        // ws:// or wss://ADDR:PORT/path, ADDR being the address the beacon is sent from
-    QString mode;    // serverModeName(): echo, broadcast, silent, chat
+    QString name; // what people call the server; shown next to its URL
+    QUrl url; // ws:// or wss://ADDR:PORT/path, ADDR being the address the beacon is sent from
+    QString mode; // serverModeName(): echo, broadcast, silent, chat
     QString version; // the WsLab version of the server
-    QUrl pageUrl;    // http(s)://ADDR:PORT/ when the server serves the chat page; else empty
+    QUrl pageUrl; // http(s)://ADDR:PORT/ when the server serves the chat page; else empty
     // When the next hello comes; a listener forgets the server after three of these without one.
     std::chrono::milliseconds interval{0};
 

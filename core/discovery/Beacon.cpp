@@ -18,7 +18,9 @@ constexpr std::chrono::milliseconds kMinQueryAnswerGap{500};
 
 } // namespace
 
-Beacon::Beacon(QObject *parent) : QObject(parent), m_queries(new QUdpSocket(this))
+Beacon::Beacon(QObject *parent)
+    : QObject(parent)
+    , m_queries(new QUdpSocket(this))
 {
     m_next.setSingleShot(true);
     connect(&m_next, &QTimer::timeout, this, &Beacon::onTimer);
@@ -56,8 +58,7 @@ QString Beacon::displayName(const QString &configured)
     return name.isEmpty() ? QStringLiteral("WsLab") : name;
 }
 
-Announcement Beacon::helloFor(const Content &content, const QHostAddress &address,
-                              std::chrono::milliseconds interval)
+Announcement Beacon::helloFor(const Content &content, const QHostAddress &address, std::chrono::milliseconds interval)
 {
     Announcement a;
     a.type = Announcement::Type::Hello;
@@ -79,11 +80,9 @@ bool Beacon::start(const QHostAddress &boundTo, const Content &content)
     stop();
     m_channels = lanChannels(boundTo);
     if (m_channels.isEmpty()) {
-        m_errorString =
-            isLanAddress(boundTo)
-                ? QStringLiteral("no interface that is up can multicast or broadcast for %1")
-                      .arg(boundTo.toString())
-                : QStringLiteral("%1 is reachable from this machine only").arg(boundTo.toString());
+        m_errorString = isLanAddress(boundTo)
+                            ? QStringLiteral("no interface that is up can multicast or broadcast for %1").arg(boundTo.toString())
+                            : QStringLiteral("%1 is reachable from this machine only").arg(boundTo.toString());
         return false;
     }
     m_boundTo = boundTo;
@@ -156,9 +155,7 @@ void Beacon::sendHellos()
 {
     m_lastHello = m_clock();
     const std::chrono::milliseconds interval = intervalAfter(m_sent);
-    sendToEveryChannel([this, interval](const LanChannel &channel) {
-        return helloFor(m_content, channel.address, interval).toDatagram();
-    });
+    sendToEveryChannel([this, interval](const LanChannel &channel) { return helloFor(m_content, channel.address, interval).toDatagram(); });
 }
 
 void Beacon::sendToEveryChannel(const std::function<QByteArray(const LanChannel &)> &datagramFor)

@@ -51,8 +51,7 @@ public:
     // characters; the host name when nothing is left.
     static QString displayName(const QString &configured);
     // What the hello on one channel says.
-    static Announcement helloFor(const Content &content, const QHostAddress &address,
-                                 std::chrono::milliseconds interval);
+    static Announcement helloFor(const Content &content, const QHostAddress &address, std::chrono::milliseconds interval);
 
 private:
     void onTimer();

@@ -9,7 +9,9 @@
 
 namespace wslab {
 
-Discovery::Discovery(QObject *parent) : QObject(parent), m_socket(new QUdpSocket(this))
+Discovery::Discovery(QObject *parent)
+    : QObject(parent)
+    , m_socket(new QUdpSocket(this))
 {
     // Expiry is decided on the clock; the timer only says when to look.
     m_expiry.setInterval(500);

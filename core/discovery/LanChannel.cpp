@@ -50,8 +50,7 @@ QList<LanChannel> lanChannels(const QHostAddress &boundTo)
             LanChannel channel{interface, address, {}, canMulticast};
             if (canMulticast)
                 channel.target = discoveryGroup();
-            else if (interface.flags().testFlag(QNetworkInterface::CanBroadcast) &&
-                     !entry.broadcast().isNull())
+            else if (interface.flags().testFlag(QNetworkInterface::CanBroadcast) && !entry.broadcast().isNull())
                 channel.target = entry.broadcast();
             else
                 continue;
@@ -87,12 +86,9 @@ bool sendOnChannel(const LanChannel &channel, const QByteArray &datagram, QStrin
 
 bool joinDiscoveryGroup(QUdpSocket *socket, QString *error)
 {
-    if (!socket->bind(QHostAddress::AnyIPv4, kDiscoveryPort,
-                      QUdpSocket::ShareAddress | QUdpSocket::ReuseAddressHint)) {
+    if (!socket->bind(QHostAddress::AnyIPv4, kDiscoveryPort, QUdpSocket::ShareAddress | QUdpSocket::ReuseAddressHint)) {
         if (error)
-            *error = QStringLiteral("cannot listen on UDP port %1: %2")
-                         .arg(kDiscoveryPort)
-                         .arg(socket->errorString());
+            *error = QStringLiteral("cannot listen on UDP port %1: %2").arg(kDiscoveryPort).arg(socket->errorString());
         return false;
     }
     const auto interfaces = QNetworkInterface::allInterfaces();

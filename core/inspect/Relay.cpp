@@ -57,7 +57,8 @@ bool Relay::start()
     if (m_config.insecure) {
         LogEvent warning = LogEvent::make(EventKind::Info, Direction::Local);
         warning.endpoint = QStringLiteral("relay");
-        warning.detail = QStringLiteral("warning: the target's certificate is not verified (insecure); anyone on the path can read and change the traffic");
+        warning.detail = QStringLiteral(
+            "warning: the target's certificate is not verified (insecure); anyone on the path can read and change the traffic");
         m_log.append(std::move(warning));
     }
     return true;

@@ -34,7 +34,7 @@ struct RelayConfig
 struct RelayFaults
 {
     std::chrono::milliseconds latency{0}; // added to every forwarded chunk, both ways
-    std::chrono::milliseconds jitter{0};  // plus a random share of this; order is always kept
+    std::chrono::milliseconds jitter{0}; // plus a random share of this; order is always kept
     bool withholdPongsFromClient = false; // swallow the pongs the client sends
     bool withholdPongsFromServer = false;
     int dropPercent = 0; // this share of data messages, either way, is swallowed whole (every fragment)

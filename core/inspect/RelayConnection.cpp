@@ -320,8 +320,8 @@ bool RelayConnection::swallows(Pipe &pipe, const Frame &frame)
     if (pipe.closedByInjection)
         return true;
     const RelayFaults &faults = m_relay->faults();
-    if (frame.opcode == Opcode::Pong
-        && (pipe.from == RelaySide::Client ? faults.withholdPongsFromClient : faults.withholdPongsFromServer)) {
+    if (frame.opcode == Opcode::Pong &&
+        (pipe.from == RelaySide::Client ? faults.withholdPongsFromClient : faults.withholdPongsFromServer)) {
         logInfo(QStringLiteral("withheld a pong from the %1").arg(sideName(pipe.from)));
         return true;
     }
@@ -454,8 +454,8 @@ void RelayConnection::writeDue(Pipe &pipe)
 
 void RelayConnection::finishIfDone()
 {
-    if (m_finished || clientSocket()->state() != QAbstractSocket::UnconnectedState
-        || serverSocket()->state() != QAbstractSocket::UnconnectedState)
+    if (m_finished || clientSocket()->state() != QAbstractSocket::UnconnectedState ||
+        serverSocket()->state() != QAbstractSocket::UnconnectedState)
         return;
     m_finished = true;
     logInfo(QStringLiteral("connection %1 closed").arg(m_id));
@@ -464,16 +464,16 @@ void RelayConnection::finishIfDone()
 
 void RelayConnection::logFrame(const Pipe &pipe, const Frame &frame)
 {
-    LogEvent e = LogEvent::make(EventKind::Frame, pipe.from == RelaySide::Client ? Direction::Out : Direction::In,
-                                frame.payload, qint64(frame.payloadLength));
+    LogEvent e = LogEvent::make(EventKind::Frame, pipe.from == RelaySide::Client ? Direction::Out : Direction::In, frame.payload,
+                                qint64(frame.payloadLength));
     e.frame.fromClient = pipe.from == RelaySide::Client;
     e.frame.fin = frame.fin;
     e.frame.masked = frame.masked;
     e.frame.rsv = quint8((frame.rsv1 ? 4 : 0) | (frame.rsv2 ? 2 : 0) | (frame.rsv3 ? 1 : 0));
     e.frame.opcode = frame.opcode;
     e.frame.headerSize = quint8(frame.headerSize);
-    e.frame.maskKey = (quint32(frame.maskKey[0]) << 24) | (quint32(frame.maskKey[1]) << 16)
-        | (quint32(frame.maskKey[2]) << 8) | quint32(frame.maskKey[3]);
+    e.frame.maskKey = (quint32(frame.maskKey[0]) << 24) | (quint32(frame.maskKey[1]) << 16) | (quint32(frame.maskKey[2]) << 8) |
+                      quint32(frame.maskKey[3]);
     e.detail = frame.violation.describe();
     logEvent(std::move(e));
 }

@@ -71,7 +71,7 @@ private:
         QList<Frame> frames; // reused between reads
         bool droppingMessage = false;
         bool closedByInjection = false; // a Close was injected into this direction: swallow the rest
-        QByteArray pendingInjection;    // waits for a frame boundary
+        QByteArray pendingInjection; // waits for a frame boundary
         bool forwardedEndsFrame = true; // what was forwarded so far ends with a whole frame
         int dataMessages = 0;
         std::deque<Delayed> delayed;

@@ -15,9 +15,12 @@ QString timeOfDay(const LogEvent &event)
 QString arrow(Direction direction)
 {
     switch (direction) {
-    case Direction::In: return QStringLiteral("←");
-    case Direction::Out: return QStringLiteral("→");
-    case Direction::Local: return QStringLiteral("·");
+    case Direction::In:
+        return QStringLiteral("←");
+    case Direction::Out:
+        return QStringLiteral("→");
+    case Direction::Local:
+        return QStringLiteral("·");
     }
     return {};
 }
@@ -77,8 +80,8 @@ QString bytes(qint64 n)
 QString frameSummary(const LogEvent &e, int previewChars)
 {
     const LogEvent::FrameHeader &f = e.frame;
-    QString s = QStringLiteral("frame ") + (f.fromClient ? QStringLiteral("client→server ") : QStringLiteral("server→client "))
-        + Opcode::name(f.opcode);
+    QString s = QStringLiteral("frame ") + (f.fromClient ? QStringLiteral("client→server ") : QStringLiteral("server→client ")) +
+                Opcode::name(f.opcode);
     if (f.fin)
         s += QStringLiteral(" FIN");
     if (f.rsv != 0)

@@ -24,8 +24,12 @@ void readVersion1(const QJsonObject &o, LogEvent *e)
 {
     const qint64 code = o[u"code"].toInteger();
     switch (e->kind) {
-    case EventKind::Close: e->closeCode = int(code); break;
-    case EventKind::Refused: e->httpStatus = int(code); break;
+    case EventKind::Close:
+        e->closeCode = int(code);
+        break;
+    case EventKind::Refused:
+        e->httpStatus = int(code);
+        break;
     case EventKind::Error:
         // Close codes (1002 from the FrameGuard, Qt's upgrade failures) and socket errors shared it;
         // socket errors stay far below 1000. A missing code was either none or socket error 0
@@ -35,15 +39,22 @@ void readVersion1(const QJsonObject &o, LogEvent *e)
         else if (o.contains(u"code"))
             e->socketError = int(code);
         break;
-    case EventKind::Pong: e->rttUs = code; break; // -1 was unsolicited; a missing code was 0 µs
+    case EventKind::Pong:
+        e->rttUs = code;
+        break; // -1 was unsolicited; a missing code was 0 µs
     case EventKind::RetryScheduled:
         e->attempt = int(code);
         e->delayMs = e->size;
         e->size = 0;
         break;
-    case EventKind::OutboxQueued: e->queued = int(code); break;
-    case EventKind::OutboxFlushed: e->flushed = int(code); break;
-    default: break;
+    case EventKind::OutboxQueued:
+        e->queued = int(code);
+        break;
+    case EventKind::OutboxFlushed:
+        e->flushed = int(code);
+        break;
+    default:
+        break;
     }
 }
 
@@ -102,8 +113,12 @@ QJsonObject toJson(const LogEvent &e)
     o[u"size"] = e.size;
     // Each kind writes the fields it gives a meaning to, and only those (docs/log-format.md).
     switch (e.kind) {
-    case EventKind::Close: putCloseCode(o, e.closeCode); break;
-    case EventKind::Refused: o[u"http_status"] = e.httpStatus; break;
+    case EventKind::Close:
+        putCloseCode(o, e.closeCode);
+        break;
+    case EventKind::Refused:
+        o[u"http_status"] = e.httpStatus;
+        break;
     case EventKind::Error:
         if (e.closeCode != 0)
             putCloseCode(o, e.closeCode);
@@ -120,10 +135,17 @@ QJsonObject toJson(const LogEvent &e)
         o[u"attempt"] = e.attempt;
         o[u"delay_ms"] = e.delayMs;
         break;
-    case EventKind::OutboxQueued: o[u"queued"] = e.queued; break;
-    case EventKind::OutboxFlushed: o[u"flushed"] = e.flushed; break;
-    case EventKind::Frame: putFrame(o, e); break;
-    default: break;
+    case EventKind::OutboxQueued:
+        o[u"queued"] = e.queued;
+        break;
+    case EventKind::OutboxFlushed:
+        o[u"flushed"] = e.flushed;
+        break;
+    case EventKind::Frame:
+        putFrame(o, e);
+        break;
+    default:
+        break;
     }
     if (!e.detail.isEmpty() && e.kind != EventKind::Frame)
         o[u"detail"] = e.detail;
@@ -214,7 +236,10 @@ bool read(QIODevice *device, QList<LogEvent> *events, QString *error)
         const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
         if (!doc.isObject()) {
             if (error)
-                *error = QStringLiteral("line %1: %2").arg(lineNumber).arg(parseError.error != QJsonParseError::NoError ? parseError.errorString() : QStringLiteral("not a JSON object"));
+                *error =
+                    QStringLiteral("line %1: %2")
+                        .arg(lineNumber)
+                        .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString() : QStringLiteral("not a JSON object"));
             return false;
         }
         LogEvent e;

@@ -59,9 +59,12 @@ bool kindFromName(const QString &name, EventKind *kind)
 QString directionName(Direction dir)
 {
     switch (dir) {
-    case Direction::In: return QStringLiteral("in");
-    case Direction::Out: return QStringLiteral("out");
-    case Direction::Local: return QStringLiteral("local");
+    case Direction::In:
+        return QStringLiteral("in");
+    case Direction::Out:
+        return QStringLiteral("out");
+    case Direction::Local:
+        return QStringLiteral("local");
     }
     return QStringLiteral("local");
 }

@@ -15,10 +15,7 @@ using Clock = std::function<std::chrono::nanoseconds()>;
 // std::chrono::steady_clock: what every component uses unless given another clock.
 inline Clock steadyClock()
 {
-    return [] {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::steady_clock::now().time_since_epoch());
-    };
+    return [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()); };
 }
 
 // A clock that moves only when advanced. Every Clock made by clock() shares its time and stays valid

@@ -118,8 +118,7 @@ void HeartbeatMonitor::arm(std::chrono::nanoseconds now)
     std::chrono::nanoseconds due = m_nextPingAt;
     if (!m_awaitedPayload.isEmpty())
         due = std::min(due, m_deadlineAt);
-    m_timer->start(
-        std::chrono::ceil<std::chrono::milliseconds>(std::max(due - now, std::chrono::nanoseconds(0))));
+    m_timer->start(std::chrono::ceil<std::chrono::milliseconds>(std::max(due - now, std::chrono::nanoseconds(0))));
 }
 
 void HeartbeatMonitor::notePong(const QByteArray &payload)

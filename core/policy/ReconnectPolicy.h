@@ -8,13 +8,13 @@ namespace wslab {
 struct DisconnectCause
 {
     enum class Kind {
-        UserClose,        // close() or disconnect asked for by the user
-        PeerClose,        // a close frame arrived; closeCode holds its code
-        Abnormal,         // the TCP connection dropped without a close frame (1006)
+        UserClose, // close() or disconnect asked for by the user
+        PeerClose, // a close frame arrived; closeCode holds its code
+        Abnormal, // the TCP connection dropped without a close frame (1006)
         HeartbeatTimeout, // no pong in time: we aborted the connection (reported as 1006)
-        NetworkError,     // could not connect at all: refused, unreachable, DNS
-        TlsError,         // the server's certificate was not trusted: retrying cannot help
-        ConnectTimeout,   // our own connect timer ran out
+        NetworkError, // could not connect at all: refused, unreachable, DNS
+        TlsError, // the server's certificate was not trusted: retrying cannot help
+        ConnectTimeout, // our own connect timer ran out
         HandshakeRefused, // the server answered the upgrade with an HTTP status; httpStatus holds it
     };
     Kind kind = Kind::UserClose;

@@ -80,10 +80,10 @@ struct Frame
 
     struct Ranges
     {
-        ByteRange finRsvOpcode;   // byte 0
-        ByteRange maskAndLength;  // byte 1
+        ByteRange finRsvOpcode; // byte 0
+        ByteRange maskAndLength; // byte 1
         ByteRange extendedLength; // 2 or 8 bytes, or empty
-        ByteRange maskKey;        // 4 bytes, or empty
+        ByteRange maskKey; // 4 bytes, or empty
         ByteRange payload;
     } ranges;
 

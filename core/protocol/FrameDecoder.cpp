@@ -20,14 +20,16 @@ bool isDataOpcode(int opcode)
 
 } // namespace
 
-FrameDecoder::FrameDecoder(Sender sender, const Options &options) : m_sender(sender), m_options(options)
+FrameDecoder::FrameDecoder(Sender sender, const Options &options)
+    : m_sender(sender)
+    , m_options(options)
 {
     m_options.maxFramePayload = std::clamp<qint64>(m_options.maxFramePayload, 0, kHardLimit);
     m_options.maxMessageSize = std::clamp<qint64>(m_options.maxMessageSize, 0, kHardLimit);
     if (m_options.deflate) {
         const bool client = sender == Sender::Client;
-        m_inflater = std::make_unique<PerMessageInflater>(m_options.deflate->windowBits(client),
-                                                          m_options.deflate->noContextTakeover(client));
+        m_inflater =
+            std::make_unique<PerMessageInflater>(m_options.deflate->windowBits(client), m_options.deflate->noContextTakeover(client));
     }
 }
 
@@ -59,10 +61,7 @@ int FrameDecoder::feed(QByteArrayView bytes, QList<Frame> *out)
             if (m_headerNeed == 2) {
                 // The second byte says how long the rest of the header is.
                 const int length7 = m_headerBytes[1] & 0x7F;
-                m_headerNeed += (length7 == 126   ? 2
-                                 : length7 == 127 ? 8
-                                                  : 0) +
-                                ((m_headerBytes[1] & 0x80) ? 4 : 0);
+                m_headerNeed += (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + ((m_headerBytes[1] & 0x80) ? 4 : 0);
                 if (m_headerHave < m_headerNeed)
                     continue;
             }
@@ -73,8 +72,7 @@ int FrameDecoder::feed(QByteArrayView bytes, QList<Frame> *out)
                 m_stage = Stage::Payload;
             continue;
         }
-        const qsizetype take =
-            qsizetype(std::min<qint64>(qint64(m_frame.payloadLength) - m_payloadHave, left));
+        const qsizetype take = qsizetype(std::min<qint64>(qint64(m_frame.payloadLength) - m_payloadHave, left));
         char *dst = m_frame.payload.data() + m_payloadHave;
         if (m_frame.masked)
             applyMask(dst, p, take, m_frame.maskKey, int(m_payloadHave & 3));
@@ -143,8 +141,8 @@ void FrameDecoder::parseHeader()
 
     // Lengths first: a length that cannot be followed ends decoding whatever else is wrong.
     if (f.payloadLength >> 63) {
-        violate(Kind::LengthTopBit, CloseCode::ProtocolError,
-                QStringLiteral("64-bit payload length has its most significant bit set"), "RFC 6455 §5.2");
+        violate(Kind::LengthTopBit, CloseCode::ProtocolError, QStringLiteral("64-bit payload length has its most significant bit set"),
+                "RFC 6455 §5.2");
         m_unusableLength = true;
     } else if (qint64(f.payloadLength) > m_options.maxFramePayload) {
         violate(Kind::FrameTooBig, CloseCode::MessageTooBig,
@@ -157,20 +155,16 @@ void FrameDecoder::parseHeader()
 
     if (Opcode::isReserved(f.opcode)) {
         violate(Kind::ReservedOpcode, CloseCode::ProtocolError,
-                QStringLiteral("reserved opcode 0x%1").arg(QString::number(f.opcode, 16).toUpper()),
-                "RFC 6455 §5.2");
+                QStringLiteral("reserved opcode 0x%1").arg(QString::number(f.opcode, 16).toUpper()), "RFC 6455 §5.2");
     }
     if (f.rsv2 || f.rsv3) {
         violate(Kind::ReservedBits, CloseCode::ProtocolError,
-                QStringLiteral("RSV%1 is set but no negotiated extension defines it").arg(f.rsv2 ? 2 : 3),
-                "RFC 6455 §5.2");
+                QStringLiteral("RSV%1 is set but no negotiated extension defines it").arg(f.rsv2 ? 2 : 3), "RFC 6455 §5.2");
     }
     if (f.rsv1) {
         if (!m_inflater) {
-            violate(
-                Kind::ReservedBits, CloseCode::ProtocolError,
-                QStringLiteral("RSV1 is set but no extension was negotiated (permessage-deflate was not)"),
-                "RFC 6455 §5.2");
+            violate(Kind::ReservedBits, CloseCode::ProtocolError,
+                    QStringLiteral("RSV1 is set but no extension was negotiated (permessage-deflate was not)"), "RFC 6455 §5.2");
         } else if (f.opcode != Opcode::Text && f.opcode != Opcode::Binary) {
             violate(Kind::CompressedBitMisplaced, CloseCode::ProtocolError,
                     f.isControl() ? QStringLiteral("RSV1 (compressed) is set on a control frame")
@@ -179,21 +173,19 @@ void FrameDecoder::parseHeader()
         }
     }
     if (m_sender == Sender::Client && !f.masked) {
-        violate(Kind::UnmaskedClientFrame, CloseCode::ProtocolError,
-                QStringLiteral("frame from the client is not masked"), "RFC 6455 §5.1");
+        violate(Kind::UnmaskedClientFrame, CloseCode::ProtocolError, QStringLiteral("frame from the client is not masked"),
+                "RFC 6455 §5.1");
     } else if (m_sender == Sender::Server && f.masked) {
-        violate(Kind::MaskedServerFrame, CloseCode::ProtocolError,
-                QStringLiteral("frame from the server is masked"), "RFC 6455 §5.1");
+        violate(Kind::MaskedServerFrame, CloseCode::ProtocolError, QStringLiteral("frame from the server is masked"), "RFC 6455 §5.1");
     }
     if (f.isControl() && !Opcode::isReserved(f.opcode)) {
         if (f.payloadLength > 125) {
             violate(Kind::ControlFrameTooLong, CloseCode::ProtocolError,
-                    QStringLiteral("control frame payload of %1 bytes is over 125").arg(f.payloadLength),
-                    "RFC 6455 §5.5");
+                    QStringLiteral("control frame payload of %1 bytes is over 125").arg(f.payloadLength), "RFC 6455 §5.5");
         }
         if (!f.fin) {
-            violate(Kind::FragmentedControlFrame, CloseCode::ProtocolError,
-                    QStringLiteral("control frame is fragmented (FIN is clear)"), "RFC 6455 §5.5");
+            violate(Kind::FragmentedControlFrame, CloseCode::ProtocolError, QStringLiteral("control frame is fragmented (FIN is clear)"),
+                    "RFC 6455 §5.5");
         }
     }
     if ((f.lengthEncoding == LengthEncoding::Bits16 && f.payloadLength < 126) ||
@@ -218,8 +210,7 @@ void FrameDecoder::checkSequence()
                 QStringLiteral("continuation frame without a message to continue"), "RFC 6455 §5.4");
     } else if ((f.opcode == Opcode::Text || f.opcode == Opcode::Binary) && m_messageOpen) {
         violate(Kind::DataFrameInsideMessage, CloseCode::ProtocolError,
-                QStringLiteral("new %1 frame while a fragmented message is unfinished")
-                    .arg(Opcode::name(f.opcode).toLower()),
+                QStringLiteral("new %1 frame while a fragmented message is unfinished").arg(Opcode::name(f.opcode).toLower()),
                 "RFC 6455 §5.4");
     }
 }
@@ -252,8 +243,8 @@ void FrameDecoder::checkClose()
 {
     Frame &f = m_frame;
     if (f.payload.size() == 1) {
-        violate(Kind::CloseOneByte, CloseCode::ProtocolError,
-                QStringLiteral("close frame payload of 1 byte: a code takes 2"), "RFC 6455 §5.5.1");
+        violate(Kind::CloseOneByte, CloseCode::ProtocolError, QStringLiteral("close frame payload of 1 byte: a code takes 2"),
+                "RFC 6455 §5.5.1");
         return;
     }
     if (f.payload.size() < 2)
@@ -266,8 +257,7 @@ void FrameDecoder::checkClose()
     const QByteArrayView reason = QByteArrayView(f.payload).sliced(2);
     Utf8Validator utf8;
     if (!utf8.feed(reason) || !utf8.isComplete()) {
-        violate(Kind::InvalidUtf8, CloseCode::InvalidPayload,
-                QStringLiteral("close reason is not valid UTF-8"), "RFC 6455 §8.1");
+        violate(Kind::InvalidUtf8, CloseCode::InvalidPayload, QStringLiteral("close reason is not valid UTF-8"), "RFC 6455 §8.1");
         return;
     }
     f.closeReason = QString::fromUtf8(reason);
@@ -278,8 +268,8 @@ void FrameDecoder::abandonMessage()
     // A compressed message left half-inflated would leave the inflater mid-stream: start it afresh.
     if (m_message.compressed && m_options.deflate) {
         const bool client = m_sender == Sender::Client;
-        m_inflater = std::make_unique<PerMessageInflater>(m_options.deflate->windowBits(client),
-                                                          m_options.deflate->noContextTakeover(client));
+        m_inflater =
+            std::make_unique<PerMessageInflater>(m_options.deflate->windowBits(client), m_options.deflate->noContextTakeover(client));
     }
     m_message = Message{};
     m_messageOpen = false;
@@ -321,9 +311,7 @@ void FrameDecoder::addToMessage()
     } else {
         if (from + f.payload.size() > m_options.maxMessageSize) {
             violate(Kind::MessageTooBig, CloseCode::MessageTooBig,
-                    QStringLiteral("message exceeds the decoder's limit of %1 bytes")
-                        .arg(m_options.maxMessageSize),
-                    "RFC 6455 §10.4");
+                    QStringLiteral("message exceeds the decoder's limit of %1 bytes").arg(m_options.maxMessageSize), "RFC 6455 §10.4");
             abandonMessage();
             m_messageOpen = !f.fin;
             m_messageDiscarded = !f.fin;
@@ -339,8 +327,7 @@ void FrameDecoder::addToMessage()
         const bool valid = m_utf8.feed(QByteArrayView(m_message.payload).sliced(from));
         if (!valid || (f.fin && !m_utf8.isComplete())) {
             violate(Kind::InvalidUtf8, CloseCode::InvalidPayload,
-                    valid ? QStringLiteral("text message ends inside a UTF-8 sequence")
-                          : QStringLiteral("text message is not valid UTF-8"),
+                    valid ? QStringLiteral("text message ends inside a UTF-8 sequence") : QStringLiteral("text message is not valid UTF-8"),
                     "RFC 6455 §8.1");
             abandonMessage();
             m_messageOpen = !f.fin;

@@ -16,7 +16,7 @@ struct FrameDecoderOptions
     // Set when the handshake negotiated permessage-deflate; RSV1 then marks a compressed message.
     std::optional<PerMessageDeflateParams> deflate;
     qint64 maxFramePayload = 64 * 1024 * 1024; // at most 1 GiB
-    qint64 maxMessageSize = 64 * 1024 * 1024;  // after reassembly and inflation; at most 1 GiB
+    qint64 maxMessageSize = 64 * 1024 * 1024; // after reassembly and inflation; at most 1 GiB
     bool continueAfterViolation = false;
 };
 
@@ -57,8 +57,8 @@ public:
     bool hasStopped() const { return m_stopped; }
     const ProtocolViolation &stopReason() const { return m_stopReason; }
     qint64 bytesDecoded() const { return m_streamOffset; } // up to the end of the last whole frame
-    qint64 bytesIgnored() const { return m_ignored; }      // fed after a stop
-    qint64 bytesPending() const;                           // of a frame not yet complete
+    qint64 bytesIgnored() const { return m_ignored; } // fed after a stop
+    qint64 bytesPending() const; // of a frame not yet complete
     bool isInsideMessage() const { return m_messageOpen; }
 
 private:
@@ -84,7 +84,7 @@ private:
     qint64 m_payloadHave = 0;
     bool m_unusableLength = false; // the header's length cannot be followed: stop after the header
 
-    bool m_messageOpen = false;      // a Text or Binary message has started and not yet finished
+    bool m_messageOpen = false; // a Text or Binary message has started and not yet finished
     bool m_messageDiscarded = false; // it broke a rule; its remaining fragments are skipped
     Message m_message;
     Utf8Validator m_utf8;

@@ -17,8 +17,8 @@ void FrameEncoder::append(QByteArray *out, const Fields &fields, QByteArrayView 
 
     quint8 header[14];
     int size = 2;
-    header[0] = quint8((fields.fin ? 0x80 : 0) | (fields.rsv1 ? 0x40 : 0) | (fields.rsv2 ? 0x20 : 0) |
-                       (fields.rsv3 ? 0x10 : 0) | (fields.opcode & 0x0F));
+    header[0] = quint8((fields.fin ? 0x80 : 0) | (fields.rsv1 ? 0x40 : 0) | (fields.rsv2 ? 0x20 : 0) | (fields.rsv3 ? 0x10 : 0) |
+                       (fields.opcode & 0x0F));
     const quint8 maskBit = fields.mask ? 0x80 : 0;
     switch (encoding) {
     case LengthEncoding::Bits7:
@@ -56,8 +56,7 @@ QByteArray FrameEncoder::encode(const Fields &fields, QByteArrayView payload)
     return out;
 }
 
-QByteArray FrameEncoder::frame(quint8 opcode, QByteArrayView payload, const std::optional<MaskKey> &mask,
-                               bool fin, bool rsv1)
+QByteArray FrameEncoder::frame(quint8 opcode, QByteArrayView payload, const std::optional<MaskKey> &mask, bool fin, bool rsv1)
 {
     Fields fields;
     fields.opcode = opcode;
@@ -76,8 +75,7 @@ QByteArray FrameEncoder::closePayload(int code, QStringView reason)
     return out;
 }
 
-QByteArray FrameEncoder::fragment(quint8 opcode, QByteArrayView payload, int count,
-                                  const std::optional<MaskKey> &mask, bool compressed)
+QByteArray FrameEncoder::fragment(quint8 opcode, QByteArrayView payload, int count, const std::optional<MaskKey> &mask, bool compressed)
 {
     count = std::max(count, 1);
     QByteArray out;

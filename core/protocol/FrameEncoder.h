@@ -19,7 +19,7 @@ struct FrameEncoder
         bool rsv2 = false;
         bool rsv3 = false;
         quint8 opcode = Opcode::Text; // any 4-bit value, reserved ones included
-        std::optional<MaskKey> mask;  // set: the frame is masked with this key
+        std::optional<MaskKey> mask; // set: the frame is masked with this key
         // Unset: the minimal encoding. Set: this one even when it is not minimal (a §5.2 violation).
         std::optional<LengthEncoding> lengthEncoding;
         // Unset: the payload's size. Set: the length the header claims, whatever the payload holds.
@@ -27,8 +27,8 @@ struct FrameEncoder
     };
 
     // The common case in one call: a frame with this opcode and payload, masked when `mask` is set.
-    static QByteArray frame(quint8 opcode, QByteArrayView payload, const std::optional<MaskKey> &mask = {},
-                            bool fin = true, bool rsv1 = false);
+    static QByteArray frame(quint8 opcode, QByteArrayView payload, const std::optional<MaskKey> &mask = {}, bool fin = true,
+                            bool rsv1 = false);
 
     // Appends one frame to `out`.
     static void append(QByteArray *out, const Fields &fields, QByteArrayView payload);
@@ -41,8 +41,8 @@ struct FrameEncoder
     // `compressed`), the rest are continuations, the last has FIN. The payload is split as evenly as
     // it goes; frames may be empty when the payload has fewer bytes than `count`. Masked with `mask`
     // when set (every frame with the same key).
-    static QByteArray fragment(quint8 opcode, QByteArrayView payload, int count,
-                               const std::optional<MaskKey> &mask = {}, bool compressed = false);
+    static QByteArray fragment(quint8 opcode, QByteArrayView payload, int count, const std::optional<MaskKey> &mask = {},
+                               bool compressed = false);
 };
 
 } // namespace wslab

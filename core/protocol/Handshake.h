@@ -23,10 +23,10 @@ struct Handshake
     // Sec-WebSocket-Accept worked out one step at a time, as the lab shows it to a student.
     struct AcceptSteps
     {
-        QByteArray key;           // as the client sent it: 16 random bytes in Base64
-        QByteArray keyAndGuid;    // the key with the GUID appended
-        QByteArray sha1;          // SHA-1 of that: 20 bytes
-        QByteArray accept;        // their Base64: what the server must answer
+        QByteArray key; // as the client sent it: 16 random bytes in Base64
+        QByteArray keyAndGuid; // the key with the GUID appended
+        QByteArray sha1; // SHA-1 of that: 20 bytes
+        QByteArray accept; // their Base64: what the server must answer
     };
     static AcceptSteps acceptSteps(QByteArrayView key);
     // Sec-WebSocket-Accept for a Sec-WebSocket-Key: Base64(SHA-1(key + the GUID of §1.3)).
@@ -49,11 +49,11 @@ struct Handshake
     QList<ProtocolViolation> problems; // empty when the handshake is valid
     QByteArray key;
     QByteArray expectedAccept; // computed from the key
-    QByteArray accept;         // as the server sent it
+    QByteArray accept; // as the server sent it
     QList<QByteArray> offeredSubprotocols;
     QByteArray subprotocol; // the server's choice, or empty
     QList<WebSocketExtension> offeredExtensions;
-    QList<WebSocketExtension> extensions;           // as the server accepted them
+    QList<WebSocketExtension> extensions; // as the server accepted them
     std::optional<PerMessageDeflateParams> deflate; // set when permessage-deflate was agreed
 
     bool isValid() const { return problems.isEmpty(); }

@@ -29,8 +29,7 @@ QString headerProblem(QByteArrayView name, QByteArrayView value)
     if (name.isEmpty())
         return QStringLiteral("a header needs a name");
     if (!isToken(name))
-        return QStringLiteral("\"%1\" is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)")
-            .arg(QString::fromUtf8(name));
+        return QStringLiteral("\"%1\" is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)").arg(QString::fromUtf8(name));
     for (char c : value) {
         if (c == '\r' || c == '\n' || c == '\0')
             return QStringLiteral("header \"%1\": a value cannot contain a line break or a NUL").arg(QString::fromUtf8(name));

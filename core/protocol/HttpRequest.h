@@ -47,9 +47,9 @@ struct HttpRequestParse
     enum class Status { Incomplete, Complete, Error };
     Status status = Status::Incomplete;
     HttpRequest request;
-    int headBytes = 0;     // bytes of the head including the blank line, when Complete
-    int errorStatus = 0;   // 400, 414 or 431 when Error
-    QByteArray errorText;  // why, for the log and the response body
+    int headBytes = 0; // bytes of the head including the blank line, when Complete
+    int errorStatus = 0; // 400, 414 or 431 when Error
+    QByteArray errorText; // why, for the log and the response body
 
     static HttpRequestParse parse(QByteArrayView received, const HttpLimits &limits = {});
 };

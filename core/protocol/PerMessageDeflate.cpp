@@ -31,8 +31,7 @@ bool parseWindowBits(const WebSocketExtension::Param &p, int *out)
 
 } // namespace
 
-bool PerMessageDeflateParams::fromResponse(const WebSocketExtension &accepted, PerMessageDeflateParams *out,
-                                           QString *why)
+bool PerMessageDeflateParams::fromResponse(const WebSocketExtension &accepted, PerMessageDeflateParams *out, QString *why)
 {
     PerMessageDeflateParams params;
     QList<QByteArray> seen;
@@ -44,23 +43,19 @@ bool PerMessageDeflateParams::fromResponse(const WebSocketExtension &accepted, P
     for (const WebSocketExtension::Param &p : accepted.params) {
         const QByteArray name = p.name.toLower();
         if (seen.contains(name))
-            return refuse(QStringLiteral("permessage-deflate parameter %1 appears twice")
-                              .arg(QString::fromLatin1(name)));
+            return refuse(QStringLiteral("permessage-deflate parameter %1 appears twice").arg(QString::fromLatin1(name)));
         seen.append(name);
         if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
             if (p.hasValue)
                 return refuse(QStringLiteral("%1 takes no value").arg(QString::fromLatin1(name)));
-            (name.startsWith("server") ? params.serverNoContextTakeover : params.clientNoContextTakeover) =
-                true;
+            (name.startsWith("server") ? params.serverNoContextTakeover : params.clientNoContextTakeover) = true;
         } else if (name == "server_max_window_bits" || name == "client_max_window_bits") {
             int bits = 0;
             if (!parseWindowBits(p, &bits))
-                return refuse(
-                    QStringLiteral("%1 must be a number from 8 to 15").arg(QString::fromLatin1(name)));
+                return refuse(QStringLiteral("%1 must be a number from 8 to 15").arg(QString::fromLatin1(name)));
             (name.startsWith("server") ? params.serverMaxWindowBits : params.clientMaxWindowBits) = bits;
         } else {
-            return refuse(
-                QStringLiteral("unknown permessage-deflate parameter %1").arg(QString::fromLatin1(p.name)));
+            return refuse(QStringLiteral("unknown permessage-deflate parameter %1").arg(QString::fromLatin1(p.name)));
         }
     }
     *out = params;
@@ -68,7 +63,8 @@ bool PerMessageDeflateParams::fromResponse(const WebSocketExtension &accepted, P
 }
 
 PerMessageInflater::PerMessageInflater(int windowBits, bool noContextTakeover)
-    : m_stream(new z_stream{}), m_noContextTakeover(noContextTakeover)
+    : m_stream(new z_stream{})
+    , m_noContextTakeover(noContextTakeover)
 {
     inflateInit2(m_stream, zlibWindowBits(windowBits));
 }
@@ -79,8 +75,7 @@ PerMessageInflater::~PerMessageInflater()
     delete m_stream;
 }
 
-bool PerMessageInflater::inflate(QByteArrayView data, bool last, QByteArray *out, qint64 maxSize,
-                                 QString *why)
+bool PerMessageInflater::inflate(QByteArrayView data, bool last, QByteArray *out, qint64 maxSize, QString *why)
 {
     if (!run(data, out, maxSize, why))
         return false;
@@ -130,8 +125,8 @@ bool PerMessageInflater::run(QByteArrayView data, QByteArray *out, qint64 maxSiz
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
             if (why)
-                *why = QStringLiteral("invalid deflate data: %1")
-                           .arg(QString::fromLatin1(m_stream->msg ? m_stream->msg : "corrupt stream"));
+                *why =
+                    QStringLiteral("invalid deflate data: %1").arg(QString::fromLatin1(m_stream->msg ? m_stream->msg : "corrupt stream"));
             return false;
         }
         // Done when all input is taken and zlib stopped short of filling the output: nothing is pending.
@@ -152,10 +147,10 @@ void PerMessageInflater::restartKeepingWindow()
 }
 
 PerMessageDeflater::PerMessageDeflater(int windowBits, bool noContextTakeover)
-    : m_stream(new z_stream{}), m_noContextTakeover(noContextTakeover)
+    : m_stream(new z_stream{})
+    , m_noContextTakeover(noContextTakeover)
 {
-    deflateInit2(m_stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, zlibWindowBits(windowBits), 8,
-                 Z_DEFAULT_STRATEGY);
+    deflateInit2(m_stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, zlibWindowBits(windowBits), 8, Z_DEFAULT_STRATEGY);
 }
 
 PerMessageDeflater::~PerMessageDeflater()

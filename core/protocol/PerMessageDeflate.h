@@ -22,14 +22,8 @@ struct PerMessageDeflateParams
     // a parameter RFC 7692 §7.1 does not allow there: unknown, repeated, or a window size outside 8..15.
     static bool fromResponse(const WebSocketExtension &accepted, PerMessageDeflateParams *out, QString *why);
 
-    int windowBits(bool sentByClient) const
-    {
-        return sentByClient ? clientMaxWindowBits : serverMaxWindowBits;
-    }
-    bool noContextTakeover(bool sentByClient) const
-    {
-        return sentByClient ? clientNoContextTakeover : serverNoContextTakeover;
-    }
+    int windowBits(bool sentByClient) const { return sentByClient ? clientMaxWindowBits : serverMaxWindowBits; }
+    bool noContextTakeover(bool sentByClient) const { return sentByClient ? clientNoContextTakeover : serverNoContextTakeover; }
     friend bool operator==(const PerMessageDeflateParams &, const PerMessageDeflateParams &) = default;
 };
 

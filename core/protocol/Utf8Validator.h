@@ -18,8 +18,8 @@ public:
     void reset() { *this = Utf8Validator(); }
 
 private:
-    int m_needed = 0;     // continuation bytes still to come for the current code point
-    quint8 m_low = 0x80;  // the range the next continuation byte must fall in; narrower than 80..BF
+    int m_needed = 0; // continuation bytes still to come for the current code point
+    quint8 m_low = 0x80; // the range the next continuation byte must fall in; narrower than 80..BF
     quint8 m_high = 0xBF; // only for the second byte of a few lead bytes
     bool m_invalid = false;
 };

@@ -92,24 +92,24 @@ private:
     int m_headBytes;
     bool m_rejected = false;
     // Absolute offsets in the byte stream after the request head.
-    qint64 m_consumed = 0;    // what Qt has read so far
-    qint64 m_arrived = 0;     // what had arrived when beforeQt last ran
-    qint64 m_nextFrame = 0;   // where the next unchecked frame header starts
+    qint64 m_consumed = 0; // what Qt has read so far
+    qint64 m_arrived = 0; // what had arrived when beforeQt last ran
+    qint64 m_nextFrame = 0; // where the next unchecked frame header starts
     qint64 m_lastMessageEnd = 0; // just past the last final text or binary frame seen
-    qint64 m_rejectAt = -1;   // a bad frame is waiting: close once Qt has read up to here
+    qint64 m_rejectAt = -1; // a bad frame is waiting: close once Qt has read up to here
     qint64 m_clientCloseEnd = -1; // just past the first close frame from the client
     QString m_pendingWhy;
-    QList<Frame> m_frames;        // headers seen that Qt has not read past yet (an empty QList allocates nothing)
-    QByteArray m_partialHeader;   // the start of the header at m_nextFrame, while it is incomplete
+    QList<Frame> m_frames; // headers seen that Qt has not read past yet (an empty QList allocates nothing)
+    QByteArray m_partialHeader; // the start of the header at m_nextFrame, while it is incomplete
 
     // After a close the server started, the guard reads instead of Qt.
     bool m_draining = false;
     bool m_answered = false;
     bool m_released = false;
-    bool m_inFrame = false;       // inside a frame whose header is known; else reading a header into m_head
+    bool m_inFrame = false; // inside a frame whose header is known; else reading a header into m_head
     QByteArray m_head;
     quint8 m_frameB0 = 0;
-    qint64 m_frameLeft = 0;       // bytes of the current frame still to skip
+    qint64 m_frameLeft = 0; // bytes of the current frame still to skip
     int m_discarded = 0;
 };
 

@@ -112,8 +112,7 @@ int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *w
         return 405;
     }
     if (!m_config.path.isEmpty() && request.path() != m_config.path.toUtf8()) {
-        *why = QStringLiteral("no WebSocket endpoint at %1 (this server serves %2)")
-                   .arg(QString::fromUtf8(request.path()), m_config.path);
+        *why = QStringLiteral("no WebSocket endpoint at %1 (this server serves %2)").arg(QString::fromUtf8(request.path()), m_config.path);
         return 404;
     }
     if (!request.isWebSocketUpgrade()) {
@@ -147,8 +146,7 @@ int Gate::check(const HttpRequest &request, const QHostAddress &from, QString *w
         if (own.isEmpty() || ChatPage::normalizedOrigin(origin) != own) {
             *why = QStringLiteral("origin %1 is not this server's own (%2); a chat server without --allowed-origin "
                                   "accepts browsers only from its own page")
-                       .arg(QString::fromUtf8(origin),
-                            own.isEmpty() ? QStringLiteral("no usable Host header") : QString::fromUtf8(own));
+                       .arg(QString::fromUtf8(origin), own.isEmpty() ? QStringLiteral("no usable Host header") : QString::fromUtf8(own));
             return 403;
         }
     }

@@ -59,8 +59,7 @@ private:
     void release(QTcpSocket *socket);
 
     // The first problem with a complete request, as the status and why; status 0 when it may pass.
-    int check(const HttpRequest &request, const QHostAddress &from, QString *why,
-              QList<QPair<QByteArray, QByteArray>> *extraHeaders) const;
+    int check(const HttpRequest &request, const QHostAddress &from, QString *why, QList<QPair<QByteArray, QByteArray>> *extraHeaders) const;
 
     ServerConfig m_config;
     std::function<int()> m_openConnections;

@@ -66,7 +66,10 @@ private:
 
 // Socket is QTcpSocket or QSslSocket; close() is virtual, so Qt's own calls reach the hold.
 template <class Socket>
-class HoldableSocket final : public Socket, public CloseHolder, public AnswerRecorder
+class HoldableSocket final
+    : public Socket
+    , public CloseHolder
+    , public AnswerRecorder
 {
 public:
     explicit HoldableSocket(QObject *parent = nullptr)

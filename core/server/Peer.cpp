@@ -7,8 +7,8 @@
 
 namespace wslab {
 
-Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config,
-           const QString &endpoint, EventLog *eventLog, Host *host, Clock clock, QObject *parent)
+Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config, const QString &endpoint,
+           EventLog *eventLog, Host *host, Clock clock, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_clock(std::move(clock))
@@ -51,15 +51,14 @@ Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard
     // The guard tells of the client's Close itself (guardCloseFrameArrived); Qt's own closes are ours.
     if (!m_guard)
         connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            [this](QAbstractSocket::SocketError error) {
-                if (error == QAbstractSocket::RemoteHostClosedError)
-                    return; // reported as the close that follows
-                LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-                e.detail = m_socket->errorString();
-                e.socketError = int(error);
-                log(std::move(e));
-            });
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError error) {
+        if (error == QAbstractSocket::RemoteHostClosedError)
+            return; // reported as the close that follows
+        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+        e.detail = m_socket->errorString();
+        e.socketError = int(error);
+        log(std::move(e));
+    });
 
     m_heartbeat.start();
 }

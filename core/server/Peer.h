@@ -26,7 +26,10 @@ struct LogEvent;
 // A server holds thousands of idle peers, so what a peer costs is counted: it talks to its Host, its
 // HeartbeatMonitor and its FrameGuard by plain calls, not signal connections, and of its upgrade
 // request it keeps the path; the whole request (secrets redacted) is in the log's handshake event.
-class Peer : public QObject, private HeartbeatMonitor::Events, private FrameGuard::Events
+class Peer
+    : public QObject
+    , private HeartbeatMonitor::Events
+    , private FrameGuard::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Peer)
@@ -48,8 +51,8 @@ public:
 
     // `path` is the upgrade request's path (no query). `guard` is the FrameGuard on the socket (or
     // null), see attachGuard().
-    Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config,
-         const QString &endpoint, EventLog *eventLog, Host *host, Clock clock = steadyClock(), QObject *parent = nullptr);
+    Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config, const QString &endpoint,
+         EventLog *eventLog, Host *host, Clock clock = steadyClock(), QObject *parent = nullptr);
     ~Peer() override;
 
     int id() const { return m_id; }

@@ -8,8 +8,8 @@
 #include "server/Gate.h"
 #include "server/HoldableSocket.h"
 #include "server/Listener.h"
-#include "tls/TlsFiles.h"
 #include "server/Peer.h"
+#include "tls/TlsFiles.h"
 
 #include <QMetaMethod>
 #include <QTcpServer>
@@ -175,7 +175,8 @@ void Server::startBeacon()
         QStringList urls;
         for (const QUrl &url : m_beacon->announcedUrls())
             urls << url.toString();
-        e.detail = QStringLiteral("announced on the LAN as \"%1\": %2").arg(Beacon::displayName(content.name), urls.join(QStringLiteral(", ")));
+        e.detail =
+            QStringLiteral("announced on the LAN as \"%1\": %2").arg(Beacon::displayName(content.name), urls.join(QStringLiteral(", ")));
     } else {
         e.detail = QStringLiteral("not announced on the LAN: ") + m_beacon->errorString();
     }
@@ -253,8 +254,8 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
     m_upgrading.insert(key, {request.path(), head, socket->peerAddress(), guard, socketGone});
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, std::move(head));
-    e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort())
-                             % QStringLiteral(" GET ") % QString::fromUtf8(request.target));
+    e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" GET ") %
+                             QString::fromUtf8(request.target));
     logEvent(std::move(e));
     m_wsServer->handleConnection(socket);
 }
@@ -273,18 +274,17 @@ void Server::logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::Out, answer);
     e.peer = peerId;
     e.httpStatus = 101;
-    e.detail = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" answered 101: ")
-               % (check.isValid() ? QStringLiteral("Sec-WebSocket-Accept %1 is Base64(SHA-1(key + GUID)) of the request's key")
-                                        .arg(QString::fromLatin1(check.accept))
-                                  : check.problems.first().text);
+    e.detail = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" answered 101: ") %
+               (check.isValid() ? QStringLiteral("Sec-WebSocket-Accept %1 is Base64(SHA-1(key + GUID)) of the request's key")
+                                      .arg(QString::fromLatin1(check.accept))
+                                : check.problems.first().text);
     logEvent(std::move(e));
 }
 
 void Server::guardViolation(FrameGuard *guard, const QString &why)
 {
     LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-    e.detail = guard->socket()->peerAddress().toString() % u':' % QString::number(guard->socket()->peerPort())
-               % QStringLiteral(": ") % why;
+    e.detail = guard->socket()->peerAddress().toString() % u':' % QString::number(guard->socket()->peerPort()) % QStringLiteral(": ") % why;
     e.closeCode = CloseCode::ProtocolError;
     logEvent(std::move(e));
 }

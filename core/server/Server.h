@@ -29,7 +29,10 @@ class Gate;
 // A WebSocket server for the lab: accepts TCP itself, lets the Gate answer bad requests with real HTTP
 // statuses, then hands good ones to QWebSocketServer for the upgrade. Peers are echoed, broadcast to
 // or left alone according to the mode; everything lands in its EventLog.
-class Server : public QObject, private Peer::Host, private FrameGuard::Events
+class Server
+    : public QObject
+    , private Peer::Host
+    , private FrameGuard::Events
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Server)

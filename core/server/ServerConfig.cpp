@@ -7,10 +7,14 @@ namespace wslab {
 QString serverModeName(ServerMode mode)
 {
     switch (mode) {
-    case ServerMode::Echo: return QStringLiteral("echo");
-    case ServerMode::Broadcast: return QStringLiteral("broadcast");
-    case ServerMode::Silent: return QStringLiteral("silent");
-    case ServerMode::Chat: return QStringLiteral("chat");
+    case ServerMode::Echo:
+        return QStringLiteral("echo");
+    case ServerMode::Broadcast:
+        return QStringLiteral("broadcast");
+    case ServerMode::Silent:
+        return QStringLiteral("silent");
+    case ServerMode::Chat:
+        return QStringLiteral("chat");
     }
     return {};
 }

@@ -20,11 +20,9 @@ namespace wslab {
 
 namespace {
 
-template <auto Free>
-struct Deleter
+template <auto Free> struct Deleter
 {
-    template <typename T>
-    void operator()(T *p) const { Free(p); }
+    template <typename T> void operator()(T *p) const { Free(p); }
 };
 using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using CertPtr = std::unique_ptr<X509, Deleter<X509_free>>;
@@ -112,20 +110,20 @@ bool LabCertificate::generate(const QStringList &hosts, std::chrono::hours valid
 
     CertPtr ca = newCert(caKey.get(), QStringLiteral("WsLab lab CA"), validity);
     X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get()));
-    const bool caOk = addExtension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
-                      && addExtension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign")
-                      && addExtension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
+    const bool caOk = addExtension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0") &&
+                      addExtension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign") &&
+                      addExtension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
     if (!caOk || X509_sign(ca.get(), caKey.get(), EVP_sha256()) == 0)
         return fail(QStringLiteral("could not sign the CA certificate"));
 
     CertPtr server = newCert(serverKey.get(), hosts.first(), validity);
     X509_set_issuer_name(server.get(), X509_get_subject_name(ca.get()));
     const QByteArray san = altNames.join(u',').toUtf8();
-    const bool serverOk = addExtension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE")
-                          && addExtension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature")
-                          && addExtension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth")
-                          && addExtension(server.get(), ca.get(), NID_subject_alt_name, san.constData())
-                          && addExtension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
+    const bool serverOk = addExtension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE") &&
+                          addExtension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature") &&
+                          addExtension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth") &&
+                          addExtension(server.get(), ca.get(), NID_subject_alt_name, san.constData()) &&
+                          addExtension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
     if (!serverOk || X509_sign(server.get(), caKey.get(), EVP_sha256()) == 0)
         return fail(QStringLiteral("could not sign the server certificate"));
 

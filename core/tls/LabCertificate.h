@@ -13,10 +13,10 @@ namespace wslab {
 // it); the server uses cert.pem and key.pem. Keys are ECDSA P-256.
 struct LabCertificate
 {
-    QByteArray caPem;       // the CA certificate to trust
-    QByteArray certPem;     // the server certificate followed by the CA: the chain the server sends
-    QByteArray keyPem;      // the server's private key (PKCS#8, unencrypted)
-    QString sha256;         // fingerprint of the server certificate, "AB:CD:..."
+    QByteArray caPem; // the CA certificate to trust
+    QByteArray certPem; // the server certificate followed by the CA: the chain the server sends
+    QByteArray keyPem; // the server's private key (PKCS#8, unencrypted)
+    QString sha256; // fingerprint of the server certificate, "AB:CD:..."
 
     // hosts: DNS names or IP addresses for the subjectAltName; the first also becomes the CN.
     static bool generate(const QStringList &hosts, std::chrono::hours validity, LabCertificate *out, QString *error);

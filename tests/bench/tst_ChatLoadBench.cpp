@@ -27,12 +27,15 @@ private:
     static QString startChatServer(Child &serve)
     {
         const QString line = serve.waitLine(QStringLiteral("listening on "));
-        return line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")) ? line.mid(QStringLiteral("listening on ").size()) + u'/' : QString();
+        return line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")) ? line.mid(QStringLiteral("listening on ").size()) + u'/'
+                                                                               : QString();
     }
 
     static QStringList serveArgs(const QStringList &extra)
     {
-        return QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"), QStringLiteral("chat")} + extra;
+        return QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"),
+                           QStringLiteral("chat")} +
+               extra;
     }
 
     static QJsonObject lastJsonLine(Child &load)
@@ -67,8 +70,9 @@ private Q_SLOTS:
         QVERIFY(report.value(u"latency_max_ms").toDouble() >= report.value(u"latency_p99_ms").toDouble());
         // The server did the fan-out, so it spent some CPU time; -1 would mean it could not be read.
         QVERIFY2(report.value(u"server_cpu_s").toDouble() > 0, qPrintable(load.stderrText()));
-        QVERIFY2(load.stderrText().startsWith(QStringLiteral("chat fan-out: 5 clients x 10 msg/s for 2 s: 100 said, 500 of 500 deliveries")),
-                 qPrintable(load.stderrText()));
+        QVERIFY2(
+            load.stderrText().startsWith(QStringLiteral("chat fan-out: 5 clients x 10 msg/s for 2 s: 100 said, 500 of 500 deliveries")),
+            qPrintable(load.stderrText()));
         serve.process().terminate();
         QVERIFY(serve.finish());
     }
@@ -81,8 +85,8 @@ private Q_SLOTS:
         const QString url = startChatServer(serve);
         QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
         Child load(chatLoad(), {url, QStringLiteral("--clients"), QStringLiteral("3"), QStringLiteral("--rate"), QStringLiteral("10"),
-                                QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--connect-timeout"), QStringLiteral("20"),
-                                QStringLiteral("--drain"), QStringLiteral("3"), QStringLiteral("--json")});
+                                QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--connect-timeout"),
+                                QStringLiteral("20"), QStringLiteral("--drain"), QStringLiteral("3"), QStringLiteral("--json")});
         QVERIFY(load.finish(60000));
         QCOMPARE(load.process().exitCode(), 1);
         const QJsonObject report = lastJsonLine(load);

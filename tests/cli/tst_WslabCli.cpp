@@ -61,8 +61,8 @@ private Q_SLOTS:
         TamperingEcho echo(12);
         QVERIFY(echo.start());
         Child bench(QStringList{QStringLiteral("bench"), echo.url().toString(), QStringLiteral("--messages"), QStringLiteral("30"),
-                                QStringLiteral("--window"), QStringLiteral("3")}
-                    + extra);
+                                QStringLiteral("--window"), QStringLiteral("3")} +
+                    extra);
         QVERIFY(bench.finish());
         QCOMPARE(echo.seen(), 30);
         QCOMPARE(bench.process().exitCode(), 1);
@@ -79,8 +79,8 @@ private Q_SLOTS:
             QSKIP("this machine has no IPv6 loopback (listening on [::1] failed)");
         QTemporaryDir dir;
         const QString log = dir.filePath(QStringLiteral("serve.jsonl"));
-        Child serve({QStringLiteral("serve"), QStringLiteral("--host"), QStringLiteral("::1"), QStringLiteral("--port"), QStringLiteral("0"),
-                     QStringLiteral("--log"), log});
+        Child serve({QStringLiteral("serve"), QStringLiteral("--host"), QStringLiteral("::1"), QStringLiteral("--port"),
+                     QStringLiteral("0"), QStringLiteral("--log"), log});
         const QString line = serve.waitLine(QStringLiteral("listening on "));
         QVERIFY2(line.startsWith(QStringLiteral("listening on ws://[::1]:")), qPrintable(line + serve.stderrText()));
         const QString url = line.mid(QStringLiteral("listening on ").size()) + u'/';
@@ -109,7 +109,8 @@ private Q_SLOTS:
     // leaving at the end of input waits until the last line is posted.
     void chatBetweenTwoTerminals()
     {
-        Child serve({QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"), QStringLiteral("chat")});
+        Child serve(
+            {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--mode"), QStringLiteral("chat")});
         const QString line = serve.waitLine(QStringLiteral("listening on "));
         QVERIFY2(line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")), qPrintable(line + serve.stderrText()));
         const QString url = line.mid(QStringLiteral("listening on ").size()) + u'/';

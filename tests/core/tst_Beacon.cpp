@@ -84,8 +84,7 @@ void tst_Beacon::helloParsesBack()
     content.port = 1;
     content.mode = QStringLiteral("chat");
     content.servesPage = true;
-    const wslab::Announcement hello =
-        Beacon::helloFor(content, QHostAddress(QStringLiteral("192.168.0.7")), 8000ms);
+    const wslab::Announcement hello = Beacon::helloFor(content, QHostAddress(QStringLiteral("192.168.0.7")), 8000ms);
     QString error;
     const auto back = wslab::Announcement::fromDatagram(hello.toDatagram(), &error);
     QVERIFY2(back, qPrintable(error));

@@ -76,7 +76,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(bobJoined.size() >= 1, 10000);
         QVERIFY(bobJoined.last().at(1).toBool()); // resumed
 
-        const QStringList expected{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"), QStringLiteral("said while away")};
+        const QStringList expected{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"),
+                                   QStringLiteral("said while away")};
         QTRY_COMPARE(texts(bob), expected);
         QTRY_COMPARE(texts(alice), expected);
         QCOMPARE(room.lastSeq(), quint64(4));

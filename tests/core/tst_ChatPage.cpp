@@ -111,8 +111,7 @@ void tst_ChatPage::pageInChatMode()
     // one style element, each allowed by its exact hash and nothing else allowed.
     QVERIFY2(!body.contains("http://") && !body.contains("https://"), "the page names another host");
     QVERIFY(!body.contains("src="));
-    const QRegularExpression handlerAttribute(QStringLiteral("<[^>]*\\son[a-z]+\\s*="),
-                                              QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpression handlerAttribute(QStringLiteral("<[^>]*\\son[a-z]+\\s*="), QRegularExpression::CaseInsensitiveOption);
     QVERIFY(!handlerAttribute.match(QString::fromUtf8(body)).hasMatch());
     QCOMPARE(body.count("<script"), 1);
     QCOMPARE(body.count("<style"), 1);
@@ -145,8 +144,7 @@ void tst_ChatPage::pageNamesOnlyTheHostItCameFrom()
 
     RawPeer raw;
     QVERIFY(fetch(raw, server.port(), pageRequest(server.port())));
-    QCOMPARE(directives(raw.header("Content-Security-Policy")).value("connect-src"),
-             QByteArrayList{"ws://127.0.0.1:" + port});
+    QCOMPARE(directives(raw.header("Content-Security-Policy")).value("connect-src"), QByteArrayList{"ws://127.0.0.1:" + port});
 
     // A Host header that is not a plain host:port never reaches the policy.
     RawPeer odd;
@@ -158,8 +156,7 @@ void tst_ChatPage::pageNamesOnlyTheHostItCameFrom()
 
     // Nor does an IPv6 literal, which CSP's host grammar cannot express.
     QCOMPARE(directives(pagePolicy("[::1]:8080", false)).value("connect-src"), QByteArrayList{"'self'"});
-    QCOMPARE(directives(pagePolicy("lab.example:8443", true)).value("connect-src"),
-             QByteArrayList{"wss://lab.example:8443"});
+    QCOMPARE(directives(pagePolicy("lab.example:8443", true)).value("connect-src"), QByteArrayList{"wss://lab.example:8443"});
 }
 
 void tst_ChatPage::otherRequestsKeepTheirAnswers_data()
@@ -170,18 +167,12 @@ void tst_ChatPage::otherRequestsKeepTheirAnswers_data()
     QTest::addColumn<int>("status");
 
     QTest::newRow("echo GET / 426") << wslab::ServerMode::Echo << QByteArray("/") << QByteArray("GET") << 426;
-    QTest::newRow("broadcast GET / 426")
-        << wslab::ServerMode::Broadcast << QByteArray("/") << QByteArray("GET") << 426;
-    QTest::newRow("silent GET / 426")
-        << wslab::ServerMode::Silent << QByteArray("/") << QByteArray("GET") << 426;
-    QTest::newRow("chat GET /other 426")
-        << wslab::ServerMode::Chat << QByteArray("/other") << QByteArray("GET") << 426;
-    QTest::newRow("chat GET /favicon.ico 426")
-        << wslab::ServerMode::Chat << QByteArray("/favicon.ico") << QByteArray("GET") << 426;
-    QTest::newRow("chat HEAD / 405") << wslab::ServerMode::Chat << QByteArray("/") << QByteArray("HEAD")
-                                     << 405;
-    QTest::newRow("chat POST / 405") << wslab::ServerMode::Chat << QByteArray("/") << QByteArray("POST")
-                                     << 405;
+    QTest::newRow("broadcast GET / 426") << wslab::ServerMode::Broadcast << QByteArray("/") << QByteArray("GET") << 426;
+    QTest::newRow("silent GET / 426") << wslab::ServerMode::Silent << QByteArray("/") << QByteArray("GET") << 426;
+    QTest::newRow("chat GET /other 426") << wslab::ServerMode::Chat << QByteArray("/other") << QByteArray("GET") << 426;
+    QTest::newRow("chat GET /favicon.ico 426") << wslab::ServerMode::Chat << QByteArray("/favicon.ico") << QByteArray("GET") << 426;
+    QTest::newRow("chat HEAD / 405") << wslab::ServerMode::Chat << QByteArray("/") << QByteArray("HEAD") << 405;
+    QTest::newRow("chat POST / 405") << wslab::ServerMode::Chat << QByteArray("/") << QByteArray("POST") << 405;
 }
 
 void tst_ChatPage::otherRequestsKeepTheirAnswers()
@@ -261,11 +252,9 @@ void tst_ChatPage::originDefaultsToTheServersOwnHost_data()
     QTest::newRow("chat, another host same port") << chat << QByteArray("http://evil.example:{PORT}") << 403;
     QTest::newRow("chat, own host other port") << chat << QByteArray("http://127.0.0.1:1") << 403;
     QTest::newRow("chat, own host over https") << chat << QByteArray("https://127.0.0.1:{PORT}") << 403;
-    QTest::newRow("chat, own host as prefix")
-        << chat << QByteArray("http://127.0.0.1:{PORT}.evil.example") << 403;
+    QTest::newRow("chat, own host as prefix") << chat << QByteArray("http://127.0.0.1:{PORT}.evil.example") << 403;
     QTest::newRow("chat, null") << chat << QByteArray("null") << 403;
-    QTest::newRow("echo, another host")
-        << wslab::ServerMode::Echo << QByteArray("http://evil.example") << 101;
+    QTest::newRow("echo, another host") << wslab::ServerMode::Echo << QByteArray("http://evil.example") << 101;
 }
 
 void tst_ChatPage::originDefaultsToTheServersOwnHost()
@@ -292,11 +281,10 @@ void tst_ChatPage::originDefaultsToTheServersOwnHost()
     const QString problem = refusedOnceProblem(server.log(), 403, "GET / HTTP/1.1");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     const auto refused = eventsOfKind(server.log(), wslab::EventKind::Refused);
-    QVERIFY2(refused.first().detail.contains(
-                 QStringLiteral("origin %1 is not this server's own (http://127.0.0.1:%2)")
-                     .arg(QString::fromUtf8(origin))
-                     .arg(server.port())),
-             qPrintable(refused.first().detail));
+    QVERIFY2(
+        refused.first().detail.contains(
+            QStringLiteral("origin %1 is not this server's own (http://127.0.0.1:%2)").arg(QString::fromUtf8(origin)).arg(server.port())),
+        qPrintable(refused.first().detail));
     // The room still answers the client connected before (a say before a join gets not_joined).
     const qsizetype before = bystander.received().size();
     QVERIFY(bystander.client().sendText(QStringLiteral("{\"type\":\"say\",\"text\":\"after 403\"}")));

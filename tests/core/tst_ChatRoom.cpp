@@ -24,7 +24,10 @@ public:
                          [this](const QString &text) { m_received.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
         m_socket.open(url);
     }
-    bool waitOpen() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000); }
+    bool waitOpen()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000);
+    }
     void send(const QJsonObject &o) { m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact))); }
     void sendRaw(const QString &text) { m_socket.sendTextMessage(text); }
     void say(const QString &text, const QString &id = {})
@@ -46,16 +49,18 @@ public:
     QJsonObject next(const QString &type)
     {
         QJsonObject found;
-        [[maybe_unused]] const bool arrived = QTest::qWaitFor([&] {
-            for (qsizetype i = m_taken.value(type); i < m_received.size(); ++i) {
-                if (m_received.at(i).value(QStringLiteral("type")).toString() == type) {
-                    found = m_received.at(i);
-                    m_taken[type] = i + 1;
-                    return true;
+        [[maybe_unused]] const bool arrived = QTest::qWaitFor(
+            [&] {
+                for (qsizetype i = m_taken.value(type); i < m_received.size(); ++i) {
+                    if (m_received.at(i).value(QStringLiteral("type")).toString() == type) {
+                        found = m_received.at(i);
+                        m_taken[type] = i + 1;
+                        return true;
+                    }
                 }
-            }
-            return false;
-        }, 10000);
+                return false;
+            },
+            10000);
         return found;
     }
     int countOf(const QString &type) const
@@ -196,7 +201,8 @@ private Q_SLOTS:
         // Up to date: nothing to catch up on.
         ChatPeer current(server.url());
         QVERIFY(current.waitOpen());
-        const QJsonObject upToDate = current.join(QStringLiteral("carol"), {{QStringLiteral("epoch"), epoch}, {QStringLiteral("last_seq"), 4}});
+        const QJsonObject upToDate =
+            current.join(QStringLiteral("carol"), {{QStringLiteral("epoch"), epoch}, {QStringLiteral("last_seq"), 4}});
         QVERIFY(upToDate.value(QStringLiteral("resumed")).toBool());
         QVERIFY(upToDate.value(QStringLiteral("history")).toArray().isEmpty());
     }
@@ -231,8 +237,9 @@ private Q_SLOTS:
         QTRY_COMPARE(room.lastSeq(), quint64(6));
         ChatPeer bob(server.url());
         QVERIFY(bob.waitOpen());
-        const QJsonObject welcome = bob.join(QStringLiteral("bob"), {{QStringLiteral("epoch"), sameEpoch ? room.epoch() : QStringLiteral("old")},
-                                                                    {QStringLiteral("last_seq"), lastSeq}});
+        const QJsonObject welcome =
+            bob.join(QStringLiteral("bob"),
+                     {{QStringLiteral("epoch"), sameEpoch ? room.epoch() : QStringLiteral("old")}, {QStringLiteral("last_seq"), lastSeq}});
         QVERIFY(!welcome.value(QStringLiteral("resumed")).toBool());
         QCOMPARE(welcome.value(QStringLiteral("reset")).toString(), reset);
         QCOMPARE(seqsOf(welcome.value(QStringLiteral("history")).toArray()), (QList<qint64>{4, 5, 6})); // all that is kept
@@ -267,7 +274,8 @@ private Q_SLOTS:
         QVERIFY(server.start());
         ChatPeer alice(server.url());
         QVERIFY(alice.waitOpen());
-        const QJsonObject welcome = alice.join(QStringLiteral("alice"), {{QStringLiteral("epoch"), epoch}, {QStringLiteral("last_seq"), 1}});
+        const QJsonObject welcome =
+            alice.join(QStringLiteral("alice"), {{QStringLiteral("epoch"), epoch}, {QStringLiteral("last_seq"), 1}});
         QVERIFY(welcome.value(QStringLiteral("resumed")).toBool());
         const QJsonArray history = welcome.value(QStringLiteral("history")).toArray();
         QCOMPARE(seqsOf(history), QList<qint64>{2});
@@ -298,12 +306,15 @@ private Q_SLOTS:
         QTest::newRow("say before join") << QStringLiteral(R"({"type":"say","text":"hi"})") << false << QStringLiteral("not_joined");
         QTest::newRow("join twice") << QStringLiteral(R"({"type":"join","nick":"again"})") << true << QStringLiteral("already_joined");
         QTest::newRow("html nick") << QStringLiteral(R"({"type":"join","nick":"<img src=x>"})") << false << QStringLiteral("bad_nick");
-        QTest::newRow("control nick") << QStringLiteral("{\"type\":\"join\",\"nick\":\"a\\u0007b\"}") << false << QStringLiteral("bad_nick");
-        QTest::newRow("long nick") << QStringLiteral(R"({"type":"join","nick":"%1"})").arg(QString(33, u'n')) << false << QStringLiteral("bad_nick");
+        QTest::newRow("control nick") << QStringLiteral("{\"type\":\"join\",\"nick\":\"a\\u0007b\"}") << false
+                                      << QStringLiteral("bad_nick");
+        QTest::newRow("long nick") << QStringLiteral(R"({"type":"join","nick":"%1"})").arg(QString(33, u'n')) << false
+                                   << QStringLiteral("bad_nick");
         QTest::newRow("empty text") << QStringLiteral(R"({"type":"say","text":"  "})") << true << QStringLiteral("bad_text");
         QTest::newRow("text not a string") << QStringLiteral(R"({"type":"say","text":5})") << true << QStringLiteral("bad_text");
         QTest::newRow("control text") << QStringLiteral("{\"type\":\"say\",\"text\":\"a\\u001bb\"}") << true << QStringLiteral("bad_text");
-        QTest::newRow("long text") << QStringLiteral(R"({"type":"say","text":"%1"})").arg(QString(4097, u't')) << true << QStringLiteral("text_too_long");
+        QTest::newRow("long text") << QStringLiteral(R"({"type":"say","text":"%1"})").arg(QString(4097, u't')) << true
+                                   << QStringLiteral("text_too_long");
         QTest::newRow("version 2") << QStringLiteral(R"({"type":"join","v":2,"nick":"future"})") << false << QStringLiteral("bad_version");
     }
 

@@ -471,12 +471,10 @@ void tst_Client::httpStatusFromHandshakeError()
                  QStringLiteral("QWebSocketPrivate::processHandshake: Unhandled http status code: 401 (Unauthorized).")),
              401);
     // Qt 6.4 leaves the number out for 400 (both wordings of its 400 branch).
-    QCOMPARE(wslab::httpStatusFromHandshakeError(QStringLiteral(
-                 "QWebSocketPrivate::processHandshake: Unknown error condition encountered. Aborting connection.")),
-             400);
     QCOMPARE(wslab::httpStatusFromHandshakeError(
-                 QStringLiteral("Handshake: Server requests a version that we don't support: 8.")),
+                 QStringLiteral("QWebSocketPrivate::processHandshake: Unknown error condition encountered. Aborting connection.")),
              400);
+    QCOMPARE(wslab::httpStatusFromHandshakeError(QStringLiteral("Handshake: Server requests a version that we don't support: 8.")), 400);
     QCOMPARE(wslab::httpStatusFromHandshakeError(QStringLiteral("Connection refused")), 0);
 }
 

@@ -89,11 +89,10 @@ void tst_Discovery::parse_data()
     const QJsonObject ok = validHello();
     QTest::newRow("hello") << json(ok) << true;
     QTest::newRow("bye") << byeDatagram() << true;
-    QTest::newRow("bye without name")
-        << json(QJsonObject{{QStringLiteral("wslab"), 1},
-                            {QStringLiteral("type"), QStringLiteral("bye")},
-                            {QStringLiteral("url"), QStringLiteral("ws://10.0.0.1:1/")}})
-        << true;
+    QTest::newRow("bye without name") << json(QJsonObject{{QStringLiteral("wslab"), 1},
+                                                          {QStringLiteral("type"), QStringLiteral("bye")},
+                                                          {QStringLiteral("url"), QStringLiteral("ws://10.0.0.1:1/")}})
+                                      << true;
     QTest::newRow("unknown extra field") << json(with(ok, QStringLiteral("future"), 42)) << true;
     QTest::newRow("empty") << QByteArray() << false;
     QTest::newRow("not json") << QByteArray("hello there") << false;
@@ -102,42 +101,27 @@ void tst_Discovery::parse_data()
     QTest::newRow("oversized") << json(with(ok, QStringLiteral("pad"), QString(3000, u'x'))) << false;
     QTest::newRow("no version") << json(with(ok, QStringLiteral("wslab"), QJsonValue::Undefined)) << false;
     QTest::newRow("version 2") << json(with(ok, QStringLiteral("wslab"), 2)) << false;
-    QTest::newRow("version as string")
-        << json(with(ok, QStringLiteral("wslab"), QStringLiteral("1"))) << false;
+    QTest::newRow("version as string") << json(with(ok, QStringLiteral("wslab"), QStringLiteral("1"))) << false;
     QTest::newRow("unknown type") << json(with(ok, QStringLiteral("type"), QStringLiteral("shout"))) << false;
     QTest::newRow("no type") << json(with(ok, QStringLiteral("type"), QJsonValue::Undefined)) << false;
-    QTest::newRow("http url") << json(
-                                     with(ok, QStringLiteral("url"), QStringLiteral("http://10.0.0.1:8080/")))
-                              << false;
-    QTest::newRow("url without port")
-        << json(with(ok, QStringLiteral("url"), QStringLiteral("ws://10.0.0.1/"))) << false;
-    QTest::newRow("url with user") << json(with(ok, QStringLiteral("url"),
-                                                QStringLiteral("ws://u:p@10.0.0.1:1/")))
-                                   << false;
+    QTest::newRow("http url") << json(with(ok, QStringLiteral("url"), QStringLiteral("http://10.0.0.1:8080/"))) << false;
+    QTest::newRow("url without port") << json(with(ok, QStringLiteral("url"), QStringLiteral("ws://10.0.0.1/"))) << false;
+    QTest::newRow("url with user") << json(with(ok, QStringLiteral("url"), QStringLiteral("ws://u:p@10.0.0.1:1/"))) << false;
     QTest::newRow("url not a string") << json(with(ok, QStringLiteral("url"), 7)) << false;
     QTest::newRow("no name") << json(with(ok, QStringLiteral("name"), QJsonValue::Undefined)) << false;
     QTest::newRow("empty name") << json(with(ok, QStringLiteral("name"), QString())) << false;
     QTest::newRow("long name") << json(with(ok, QStringLiteral("name"), QString(65, u'n'))) << false;
-    QTest::newRow("name with escape")
-        << json(with(ok, QStringLiteral("name"), QStringLiteral("a\x1b[2Jb"))) << false;
-    QTest::newRow("name with newline")
-        << json(with(ok, QStringLiteral("name"), QStringLiteral("a\nb"))) << false;
-    QTest::newRow("name with bidi override")
-        << json(with(ok, QStringLiteral("name"), QStringLiteral("a\u202Eb"))) << false;
+    QTest::newRow("name with escape") << json(with(ok, QStringLiteral("name"), QStringLiteral("a\x1b[2Jb"))) << false;
+    QTest::newRow("name with newline") << json(with(ok, QStringLiteral("name"), QStringLiteral("a\nb"))) << false;
+    QTest::newRow("name with bidi override") << json(with(ok, QStringLiteral("name"), QStringLiteral("a\u202Eb"))) << false;
     QTest::newRow("name not a string") << json(with(ok, QStringLiteral("name"), QJsonObject{})) << false;
     QTest::newRow("long mode") << json(with(ok, QStringLiteral("mode"), QString(17, u'm'))) << false;
-    QTest::newRow("no interval") << json(with(ok, QStringLiteral("interval_ms"), QJsonValue::Undefined))
-                                 << false;
+    QTest::newRow("no interval") << json(with(ok, QStringLiteral("interval_ms"), QJsonValue::Undefined)) << false;
     QTest::newRow("interval too short") << json(with(ok, QStringLiteral("interval_ms"), 10)) << false;
     QTest::newRow("interval huge") << json(with(ok, QStringLiteral("interval_ms"), 1e300)) << false;
-    QTest::newRow("page elsewhere") << json(with(ok, QStringLiteral("page"),
-                                                 QStringLiteral("http://evil.example/")))
-                                    << false;
-    QTest::newRow("page javascript") << json(with(ok, QStringLiteral("page"),
-                                                  QStringLiteral("javascript:alert(1)")))
-                                     << false;
-    QTest::newRow("page on the host")
-        << json(with(ok, QStringLiteral("page"), QStringLiteral("http://10.0.0.1:8080/"))) << true;
+    QTest::newRow("page elsewhere") << json(with(ok, QStringLiteral("page"), QStringLiteral("http://evil.example/"))) << false;
+    QTest::newRow("page javascript") << json(with(ok, QStringLiteral("page"), QStringLiteral("javascript:alert(1)"))) << false;
+    QTest::newRow("page on the host") << json(with(ok, QStringLiteral("page"), QStringLiteral("http://10.0.0.1:8080/"))) << true;
 }
 
 void tst_Discovery::parse()
@@ -174,14 +158,11 @@ void tst_Discovery::helloAddsOnceAndChanges()
     QSignalSpy changed(&discovery, &Discovery::serverChanged);
     discovery.handleDatagram(helloDatagram(), kSender);
     discovery.handleDatagram(helloDatagram(), kSender);
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"),
-                                           QStringLiteral("chat"), 8000),
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("chat"), 8000),
                              kSender);
     QCOMPARE(added.size(), 1);
     QCOMPARE(changed.size(), 0); // the same server, only its interval moved on
-    discovery.handleDatagram(
-        helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("echo")),
-        kSender);
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("echo")), kSender);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(discovery.servers().size(), 1);
     QCOMPARE(discovery.servers().first().mode, QStringLiteral("echo"));
@@ -194,15 +175,13 @@ void tst_Discovery::expiresAfterThreeIntervals()
     Discovery discovery;
     discovery.setClock(clock.clock());
     QSignalSpy removed(&discovery, &Discovery::serverRemoved);
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"),
-                                           QStringLiteral("chat"), 2000),
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("chat"), 2000),
                              kSender);
     clock.advance(5999ms);
     discovery.expire();
     QCOMPARE(discovery.servers().size(), 1);
     // A hello in time starts the count again.
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"),
-                                           QStringLiteral("chat"), 2000),
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("chat"), 2000),
                              kSender);
     clock.advance(5999ms);
     discovery.expire();
@@ -239,8 +218,7 @@ void tst_Discovery::beaconMustComeFromItsHost()
     QCOMPARE(discovery.servers().size(), 1);
     QCOMPARE(discovery.ignoredCount(), 2);
     // A socket bound to IPv6 reports IPv4 senders as mapped addresses.
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:9090/")),
-                             QHostAddress(QStringLiteral("::ffff:10.0.0.1")));
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:9090/")), QHostAddress(QStringLiteral("::ffff:10.0.0.1")));
     QCOMPARE(discovery.servers().size(), 2);
 }
 
@@ -256,12 +234,9 @@ void tst_Discovery::listIsBounded()
 void tst_Discovery::listIsSortedByName()
 {
     Discovery discovery;
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:1/"), QStringLiteral("zeta")),
-                             kSender);
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:2/"), QStringLiteral("Alpha")),
-                             kSender);
-    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:3/"), QStringLiteral("beta")),
-                             kSender);
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:1/"), QStringLiteral("zeta")), kSender);
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:2/"), QStringLiteral("Alpha")), kSender);
+    discovery.handleDatagram(helloDatagram(QStringLiteral("ws://10.0.0.1:3/"), QStringLiteral("beta")), kSender);
     QStringList names;
     for (const Announcement &a : discovery.servers())
         names << a.name;

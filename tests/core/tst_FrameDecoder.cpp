@@ -61,8 +61,8 @@ QString describe(const QList<Frame> &frames, const FrameDecoder &decoder)
                    .arg(int(f.lengthEncoding))
                    .arg(f.headerSize)
                    .arg(QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(f.header.data()), f.headerSize).toHex()));
-        for (const ByteRange &r : {f.ranges.finRsvOpcode, f.ranges.maskAndLength, f.ranges.extendedLength,
-                                   f.ranges.maskKey, f.ranges.payload})
+        for (const ByteRange &r :
+             {f.ranges.finRsvOpcode, f.ranges.maskAndLength, f.ranges.extendedLength, f.ranges.maskKey, f.ranges.payload})
             out += QStringLiteral("[%1+%2]").arg(r.offset).arg(r.length);
         // Payload bytes are compared apart (samePayloads): the 64 KiB example is decoded 65,547 times.
         out += QStringLiteral(" payload=%1 close=%2 '%3' v=%4 '%5' %6")
@@ -104,8 +104,8 @@ bool samePayloads(const QList<Frame> &a, const QList<Frame> &b)
 }
 
 // The decode of `bytes` fed in pieces cut at `cuts`, as text; the frames themselves in `frames`.
-QString decodeInPieces(Sender sender, const QByteArray &bytes, const QList<qsizetype> &cuts,
-                       const FrameDecoder::Options &options, QList<Frame> *frames)
+QString decodeInPieces(Sender sender, const QByteArray &bytes, const QList<qsizetype> &cuts, const FrameDecoder::Options &options,
+                       QList<Frame> *frames)
 {
     FrameDecoder decoder(sender, options);
     QList<Frame> out;
@@ -121,8 +121,7 @@ QString decodeInPieces(Sender sender, const QByteArray &bytes, const QList<qsize
 
 // Decodes whole, split in two at every offset (see kMiddleStride), in three at every pair of offsets
 // (short inputs) and byte by byte; every way must give the same frames. `frames` gets the frames of the whole decode.
-void decodeEverySplit(Sender sender, const QByteArray &bytes, QList<Frame> *frames,
-                      const FrameDecoder::Options &options = {})
+void decodeEverySplit(Sender sender, const QByteArray &bytes, QList<Frame> *frames, const FrameDecoder::Options &options = {})
 {
     const QString whole = decodeInPieces(sender, bytes, {}, options, frames);
     QList<Frame> pieces;
@@ -530,10 +529,9 @@ void tst_FrameDecoder::deflateBombIsCapped()
 
 void tst_FrameDecoder::controlFramesBetweenFragmentsStayApart()
 {
-    const QByteArray bytes = FrameEncoder::frame(Opcode::Text, "Hel", kRfcKey, false)
-                           + FrameEncoder::frame(Opcode::Ping, "are you there", kRfcKey)
-                           + FrameEncoder::frame(Opcode::Pong, "", MaskKey{1, 2, 3, 4})
-                           + FrameEncoder::frame(Opcode::Continuation, "lo", kRfcKey);
+    const QByteArray bytes =
+        FrameEncoder::frame(Opcode::Text, "Hel", kRfcKey, false) + FrameEncoder::frame(Opcode::Ping, "are you there", kRfcKey) +
+        FrameEncoder::frame(Opcode::Pong, "", MaskKey{1, 2, 3, 4}) + FrameEncoder::frame(Opcode::Continuation, "lo", kRfcKey);
     QList<Frame> out;
     decodeEverySplit(Sender::Client, bytes, &out);
     if (QTest::currentTestFailed())
@@ -632,34 +630,46 @@ void tst_FrameDecoder::violations_data()
     QTest::newRow("RSV3") << Sender::Server << hex("9100") << 0 << Kind::ReservedBits << s52 << 1002;
     QTest::newRow("reserved data opcode 0x3") << Sender::Server << hex("8300") << 0 << Kind::ReservedOpcode << s52 << 1002;
     QTest::newRow("reserved control opcode 0xB") << Sender::Server << hex("8b00") << 0 << Kind::ReservedOpcode << s52 << 1002;
-    QTest::newRow("ping over 125 bytes") << Sender::Server << (hex("897e007e") + QByteArray(126, 'x')) << 0 << Kind::ControlFrameTooLong << s55 << 1002;
-    QTest::newRow("close over 125 bytes") << Sender::Server << (hex("887e00ff03e8") + QByteArray(253, 'x')) << 0 << Kind::ControlFrameTooLong << s55 << 1002;
+    QTest::newRow("ping over 125 bytes") << Sender::Server << (hex("897e007e") + QByteArray(126, 'x')) << 0 << Kind::ControlFrameTooLong
+                                         << s55 << 1002;
+    QTest::newRow("close over 125 bytes") << Sender::Server << (hex("887e00ff03e8") + QByteArray(253, 'x')) << 0
+                                          << Kind::ControlFrameTooLong << s55 << 1002;
     QTest::newRow("fragmented ping") << Sender::Server << hex("0900") << 0 << Kind::FragmentedControlFrame << s55 << 1002;
     QTest::newRow("16-bit length for 5") << Sender::Server << hex("817e000548656c6c6f") << 0 << Kind::NonMinimalLength << s52 << 1002;
-    QTest::newRow("64-bit length for 5") << Sender::Server << hex("817f000000000000000548656c6c6f") << 0 << Kind::NonMinimalLength << s52 << 1002;
-    QTest::newRow("64-bit length for 200") << Sender::Server << (hex("827f00000000000000c8") + QByteArray(200, 'x')) << 0 << Kind::NonMinimalLength << s52 << 1002;
+    QTest::newRow("64-bit length for 5") << Sender::Server << hex("817f000000000000000548656c6c6f") << 0 << Kind::NonMinimalLength << s52
+                                         << 1002;
+    QTest::newRow("64-bit length for 200") << Sender::Server << (hex("827f00000000000000c8") + QByteArray(200, 'x')) << 0
+                                           << Kind::NonMinimalLength << s52 << 1002;
     QTest::newRow("64-bit length top bit") << Sender::Server << hex("827f8000000000000005") << 0 << Kind::LengthTopBit << s52 << 1002;
-    QTest::newRow("continuation without start") << Sender::Server << hex("800548656c6c6f") << 0 << Kind::ContinuationWithoutStart << s54 << 1002;
-    QTest::newRow("text inside fragmented text") << Sender::Server << (hex("010348656c") + hex("81026c6f")) << 1 << Kind::DataFrameInsideMessage << s54 << 1002;
-    QTest::newRow("binary inside fragmented binary") << Sender::Server << (hex("0201aa") + hex("0201bb")) << 1 << Kind::DataFrameInsideMessage << s54 << 1002;
+    QTest::newRow("continuation without start")
+        << Sender::Server << hex("800548656c6c6f") << 0 << Kind::ContinuationWithoutStart << s54 << 1002;
+    QTest::newRow("text inside fragmented text")
+        << Sender::Server << (hex("010348656c") + hex("81026c6f")) << 1 << Kind::DataFrameInsideMessage << s54 << 1002;
+    QTest::newRow("binary inside fragmented binary")
+        << Sender::Server << (hex("0201aa") + hex("0201bb")) << 1 << Kind::DataFrameInsideMessage << s54 << 1002;
     QTest::newRow("invalid UTF-8") << Sender::Server << hex("8102c328") << 0 << Kind::InvalidUtf8 << s81 << 1007;
-    QTest::newRow("invalid UTF-8 fails fast in a fragment") << Sender::Server << (hex("0102c080") + hex("800141")) << 0 << Kind::InvalidUtf8 << s81 << 1007;
-    QTest::newRow("text ends inside a code point") << Sender::Server << (hex("0101e2") + hex("800182")) << 1 << Kind::InvalidUtf8 << s81 << 1007;
+    QTest::newRow("invalid UTF-8 fails fast in a fragment")
+        << Sender::Server << (hex("0102c080") + hex("800141")) << 0 << Kind::InvalidUtf8 << s81 << 1007;
+    QTest::newRow("text ends inside a code point")
+        << Sender::Server << (hex("0101e2") + hex("800182")) << 1 << Kind::InvalidUtf8 << s81 << 1007;
     QTest::newRow("UTF-16 surrogate") << Sender::Server << hex("8103eda080") << 0 << Kind::InvalidUtf8 << s81 << 1007;
     QTest::newRow("overlong NUL") << Sender::Server << hex("8102c080") << 0 << Kind::InvalidUtf8 << s81 << 1007;
     QTest::newRow("above U+10FFFF") << Sender::Server << hex("8104f4908080") << 0 << Kind::InvalidUtf8 << s81 << 1007;
     QTest::newRow("close reason not UTF-8") << Sender::Server << hex("880403e8fffe") << 0 << Kind::InvalidUtf8 << s81 << 1007;
-    QTest::newRow("close payload of 1 byte") << Sender::Server << hex("880103") << 0 << Kind::CloseOneByte << QStringLiteral("RFC 6455 §5.5.1") << 1002;
+    QTest::newRow("close payload of 1 byte") << Sender::Server << hex("880103") << 0 << Kind::CloseOneByte
+                                             << QStringLiteral("RFC 6455 §5.5.1") << 1002;
     for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
         const QByteArray payload = FrameEncoder::closePayload(code);
-        QTest::addRow("close code %d", code) << Sender::Server << FrameEncoder::frame(Opcode::Close, payload)
-                                             << 0 << Kind::InvalidCloseCode << s74 << 1002;
+        QTest::addRow("close code %d", code) << Sender::Server << FrameEncoder::frame(Opcode::Close, payload) << 0 << Kind::InvalidCloseCode
+                                             << s74 << 1002;
     }
     const auto s76 = QStringLiteral("RFC 7692 §6");
-    QTest::newRow("deflate: RSV1 on a continuation") << Sender::Server << (hex("4103f248cd") + hex("c004c9c90700")) << 1 << Kind::CompressedBitMisplaced << s76 << 1002;
+    QTest::newRow("deflate: RSV1 on a continuation")
+        << Sender::Server << (hex("4103f248cd") + hex("c004c9c90700")) << 1 << Kind::CompressedBitMisplaced << s76 << 1002;
     QTest::newRow("deflate: RSV1 on a ping") << Sender::Server << hex("c900") << 0 << Kind::CompressedBitMisplaced << s76 << 1002;
     // Frames after a good one: the violation is on the frame that broke the rule.
-    QTest::newRow("good frame then unmasked") << Sender::Client << (hex("818537fa213d7f9f4d5158") + hex("8100")) << 1 << Kind::UnmaskedClientFrame << s51 << 1002;
+    QTest::newRow("good frame then unmasked") << Sender::Client << (hex("818537fa213d7f9f4d5158") + hex("8100")) << 1
+                                              << Kind::UnmaskedClientFrame << s51 << 1002;
 }
 
 void tst_FrameDecoder::violations()
@@ -705,13 +715,12 @@ void tst_FrameDecoder::continuesAfterAViolationWhenAsked()
     FrameDecoder::Options options;
     options.continueAfterViolation = true;
     // A lenient pair: the client does not mask, a stray continuation, a broken text message, a good one.
-    const QByteArray bytes = FrameEncoder::frame(Opcode::Text, kHello) // unmasked: still a message
-                           + FrameEncoder::frame(Opcode::Continuation, "A", kRfcKey)
-                           + FrameEncoder::frame(Opcode::Text, "A\xc3", kRfcKey, false)
-                           + FrameEncoder::frame(Opcode::Continuation, "(", kRfcKey) // not UTF-8
-                           + FrameEncoder::frame(Opcode::Text, "Bye!!", kRfcKey)
-                           + FrameEncoder::frame(Opcode::Binary, "unfinished", kRfcKey, false)
-                           + FrameEncoder::frame(Opcode::Text, "new", kRfcKey); // drops the unfinished one
+    const QByteArray bytes =
+        FrameEncoder::frame(Opcode::Text, kHello) // unmasked: still a message
+        + FrameEncoder::frame(Opcode::Continuation, "A", kRfcKey) + FrameEncoder::frame(Opcode::Text, "A\xc3", kRfcKey, false) +
+        FrameEncoder::frame(Opcode::Continuation, "(", kRfcKey) // not UTF-8
+        + FrameEncoder::frame(Opcode::Text, "Bye!!", kRfcKey) + FrameEncoder::frame(Opcode::Binary, "unfinished", kRfcKey, false) +
+        FrameEncoder::frame(Opcode::Text, "new", kRfcKey); // drops the unfinished one
     QList<Frame> out;
     decodeEverySplit(Sender::Client, bytes, &out, options);
     if (QTest::currentTestFailed())

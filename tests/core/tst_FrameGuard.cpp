@@ -67,8 +67,7 @@ void tst_FrameGuard::unmaskedFrameClosesWith1002()
     const auto errors = eventsOfKind(server.log(), wslab::EventKind::Error);
     QCOMPARE(errors.size(), 1);
     QCOMPARE(errors.at(0).closeCode, 1002);
-    QVERIFY2(errors.at(0).detail.endsWith(QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)")),
-             qPrintable(errors.at(0).detail));
+    QVERIFY2(errors.at(0).detail.endsWith(QStringLiteral("unmasked frame from a client (RFC 6455 §5.1)")), qPrintable(errors.at(0).detail));
     QTRY_COMPARE(server.peerCount(), 1);
     const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
     QCOMPARE(closes.size(), 1);

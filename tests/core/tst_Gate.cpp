@@ -125,8 +125,7 @@ void tst_Gate::lineAtTheLimitSplitBeforeItsLineFeedPasses_data()
     const QByteArray target = "/" + QByteArray(8 * 1024 - 14, 't'); // "GET " + target + " HTTP/1.1" is 8 KiB
     QTest::newRow("request line") << upgradeRequest(0, target) << QByteArray(" HTTP/1.1\r");
     const QByteArray name = "X-Long: ";
-    QTest::newRow("header line") << withHeaders(upgradeRequest(0), {name + QByteArray(8 * 1024 - name.size(), 'c')})
-                                 << QByteArray("cc\r");
+    QTest::newRow("header line") << withHeaders(upgradeRequest(0), {name + QByteArray(8 * 1024 - name.size(), 'c')}) << QByteArray("cc\r");
 }
 
 // A line of exactly the limit is allowed even when its CR and LF arrive in different reads. The Gate is

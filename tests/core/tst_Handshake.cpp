@@ -151,24 +151,23 @@ void tst_Handshake::responseParseErrors()
 
 void tst_Handshake::wrongAccept()
 {
-    const QByteArray bad = replaced(kRfcResponse, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
-                                    "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    const QByteArray bad =
+        replaced(kRfcResponse, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
     const Handshake h = Handshake::check(request(kRfcRequest), response(bad));
     QVERIFY(!h.isValid());
     QVERIFY(!h.acceptMatches());
     QVERIFY(mentions(h, QStringLiteral("RFC 6455 §4.1")));
     QVERIFY(problems(h).contains(QStringLiteral("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")));
 
-    const Handshake missing = Handshake::check(
-        request(kRfcRequest), response(replaced(kRfcResponse, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", {})));
+    const Handshake missing =
+        Handshake::check(request(kRfcRequest), response(replaced(kRfcResponse, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", {})));
     QVERIFY(!missing.acceptMatches());
     QVERIFY(mentions(missing, QStringLiteral("RFC 6455 §4.1")));
 }
 
 void tst_Handshake::refusedUpgrade()
 {
-    const Handshake h = Handshake::check(request(kRfcRequest),
-                                         response("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"));
+    const Handshake h = Handshake::check(request(kRfcRequest), response("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"));
     QCOMPARE(h.problems.size(), 1);
     QVERIFY(h.problems[0].text.contains(QStringLiteral("401 Unauthorized")));
     QCOMPARE(h.problems[0].section, QStringLiteral("RFC 6455 §4.1"));
@@ -183,8 +182,7 @@ void tst_Handshake::subprotocolNotOffered()
     QVERIFY(mentions(h, QStringLiteral("RFC 6455 §4.1")));
 
     // None chosen is fine: the server may decline every offer.
-    const Handshake none = Handshake::check(request(kRfcRequest),
-                                            response(replaced(kRfcResponse, "Sec-WebSocket-Protocol: chat", {})));
+    const Handshake none = Handshake::check(request(kRfcRequest), response(replaced(kRfcResponse, "Sec-WebSocket-Protocol: chat", {})));
     QVERIFY2(none.isValid(), qPrintable(problems(none)));
     QCOMPARE(none.subprotocol, QByteArray());
 }
@@ -200,7 +198,8 @@ void tst_Handshake::requestProblems_data()
     QTest::newRow("Connection: close") << QByteArray("Connection: Upgrade") << QByteArray("Connection: close");
     QTest::newRow("no key") << QByteArray("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==") << QByteArray();
     QTest::newRow("short key") << QByteArray("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==") << QByteArray("Sec-WebSocket-Key: c2hvcnQ=");
-    QTest::newRow("key not Base64") << QByteArray("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==") << QByteArray("Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==");
+    QTest::newRow("key not Base64") << QByteArray("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")
+                                    << QByteArray("Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==");
     QTest::newRow("version 8") << QByteArray("Sec-WebSocket-Version: 13") << QByteArray("Sec-WebSocket-Version: 8");
 }
 
@@ -219,8 +218,7 @@ void tst_Handshake::requestProblems()
 void tst_Handshake::extensionHeader()
 {
     QList<WebSocketExtension> list;
-    QVERIFY(parseExtensionHeader(
-        "permessage-deflate; client_max_window_bits; server_max_window_bits=\"10\", x-foo;a=1 ; b , ,", &list));
+    QVERIFY(parseExtensionHeader("permessage-deflate; client_max_window_bits; server_max_window_bits=\"10\", x-foo;a=1 ; b , ,", &list));
     QCOMPARE(list.size(), 2);
     QCOMPARE(list[0].name, QByteArray("permessage-deflate"));
     QCOMPARE(list[0].params.size(), 2);
@@ -243,8 +241,8 @@ void tst_Handshake::extensionHeader()
 void tst_Handshake::deflateNegotiated()
 {
     const QByteArray offer = withHeader(kRfcRequest, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits");
-    const QByteArray answer = withHeader(
-        kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_max_window_bits=10");
+    const QByteArray answer =
+        withHeader(kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_max_window_bits=10");
     const Handshake h = Handshake::check(request(offer), response(answer));
     QVERIFY2(h.isValid(), qPrintable(problems(h)));
     QCOMPARE(h.extensions.size(), 1);
@@ -257,8 +255,8 @@ void tst_Handshake::deflateNegotiated()
     QVERIFY(h.deflate->noContextTakeover(false));
 
     // The server may not limit the client's window when the client did not say it could honour it.
-    const Handshake unasked = Handshake::check(
-        request(withHeader(kRfcRequest, "Sec-WebSocket-Extensions: permessage-deflate")), response(answer));
+    const Handshake unasked =
+        Handshake::check(request(withHeader(kRfcRequest, "Sec-WebSocket-Extensions: permessage-deflate")), response(answer));
     QVERIFY(!unasked.deflate);
     QVERIFY(mentions(unasked, QStringLiteral("RFC 7692 §7.1.2.2")));
 }
@@ -287,8 +285,8 @@ void tst_Handshake::deflateParametersChecked()
 
 void tst_Handshake::extensionNotOffered()
 {
-    const Handshake h = Handshake::check(
-        request(kRfcRequest), response(withHeader(kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate")));
+    const Handshake h =
+        Handshake::check(request(kRfcRequest), response(withHeader(kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate")));
     QVERIFY(!h.deflate);
     QCOMPARE(h.problems.size(), 1);
     QVERIFY(mentions(h, QStringLiteral("RFC 6455 §4.1")));
@@ -297,9 +295,8 @@ void tst_Handshake::extensionNotOffered()
 void tst_Handshake::negotiatedDeflateDrivesTheDecoder()
 {
     // What the relay will do: negotiate from the two heads, then decode the server's frames with it.
-    const Handshake h = Handshake::check(
-        request(withHeader(kRfcRequest, "Sec-WebSocket-Extensions: permessage-deflate")),
-        response(withHeader(kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate")));
+    const Handshake h = Handshake::check(request(withHeader(kRfcRequest, "Sec-WebSocket-Extensions: permessage-deflate")),
+                                         response(withHeader(kRfcResponse, "Sec-WebSocket-Extensions: permessage-deflate")));
     QVERIFY2(h.isValid(), qPrintable(problems(h)));
     FrameDecoder::Options options;
     options.deflate = h.deflate;

@@ -29,8 +29,8 @@ void addInvalidRows()
     QTest::newRow("one frame, surrogate") << Fragments{{Opcode::Text, "\xed\xa0\x80", true}};
     QTest::newRow("one frame, cut at the end") << Fragments{{Opcode::Text, "euro \xe2\x82", true}};
     // Each fragment alone is a valid beginning; the sequence breaks where they meet.
-    QTest::newRow("split across fragments")
-        << Fragments{{Opcode::Text, "first part \xe2\x82", false}, {Opcode::Continuation, "\x28 second part", true}};
+    QTest::newRow("split across fragments") << Fragments{{Opcode::Text, "first part \xe2\x82", false},
+                                                         {Opcode::Continuation, "\x28 second part", true}};
     QTest::newRow("split, cut at the very end")
         << Fragments{{Opcode::Text, "first part ", false}, {Opcode::Continuation, "\xf0\x9f\x99", true}};
 }
@@ -83,9 +83,9 @@ void tst_InvalidUtf8::validUtf8SplitAcrossFragments_data()
 {
     QTest::addColumn<Fragments>("fragments");
     QTest::addColumn<QString>("text");
-    QTest::newRow("split between characters")
-        << Fragments{{Opcode::Text, "price \xe2\x82\xac", false}, {Opcode::Continuation, " and \xf0\x9f\x99\x82", true}}
-        << QStringLiteral("price € and 🙂");
+    QTest::newRow("split between characters") << Fragments{{Opcode::Text, "price \xe2\x82\xac", false},
+                                                           {Opcode::Continuation, " and \xf0\x9f\x99\x82", true}}
+                                              << QStringLiteral("price € and 🙂");
     QTest::newRow("split inside é") << Fragments{{Opcode::Text, "caf\xc3", false}, {Opcode::Continuation, "\xa9", true}}
                                     << QStringLiteral("café");
     QTest::newRow("split inside €") << Fragments{{Opcode::Text, "price \xe2\x82", false}, {Opcode::Continuation, "\xac", true}}
@@ -136,7 +136,8 @@ void tst_InvalidUtf8::clientClosesWith1007()
             fromClient = head.mid(end + 4);
             head.truncate(end + 4);
             QByteArray answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                "Sec-WebSocket-Accept: " + acceptKeyFor(headerValue(head, "Sec-WebSocket-Key")) + "\r\n\r\n";
+                                "Sec-WebSocket-Accept: " +
+                                acceptKeyFor(headerValue(head, "Sec-WebSocket-Key")) + "\r\n\r\n";
             for (const Fragment &f : fragments)
                 answer += encodeFrame(f.opcode, f.payload, false, f.fin);
             peer->write(answer);

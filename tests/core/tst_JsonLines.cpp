@@ -250,7 +250,7 @@ void tst_JsonLines::eachKindWritesItsNamedFields_data()
     using wslab::EventKind;
     QTest::addColumn<wslab::LogEvent>("event");
     QTest::addColumn<QByteArray>("fields"); // the named fields the line must carry, and no other
-    QTest::addColumn<QString>("summary");   // how people read it (EventFormat), unchanged by the file
+    QTest::addColumn<QString>("summary"); // how people read it (EventFormat), unchanged by the file
 
     auto event = [](EventKind kind, Direction dir, const QByteArray &payload = {}, qint64 fullSize = -1) {
         wslab::LogEvent e = wslab::LogEvent::make(kind, dir, payload, fullSize);
@@ -283,7 +283,8 @@ void tst_JsonLines::eachKindWritesItsNamedFields_data()
     wslab::LogEvent connectRefused = event(EventKind::Error, Direction::Local);
     connectRefused.socketError = int(QAbstractSocket::ConnectionRefusedError); // 0, and still written
     connectRefused.detail = QStringLiteral("Connection refused");
-    QTest::newRow("error, socket 0") << connectRefused << QByteArray(R"({"socket_error":0})") << QStringLiteral("error: Connection refused");
+    QTest::newRow("error, socket 0") << connectRefused << QByteArray(R"({"socket_error":0})")
+                                     << QStringLiteral("error: Connection refused");
 
     wslab::LogEvent handshake = event(EventKind::Error, Direction::Local);
     handshake.socketError = int(QAbstractSocket::ConnectionRefusedError);
@@ -376,41 +377,67 @@ void tst_JsonLines::readsVersion1Lines_data()
     const wslab::LogEvent none;
 
     QTest::newRow("close")
-        << QByteArray(R"({"close_name":"Normal Closure","code":1000,"detail":"done","dir":"in","endpoint":"server","kind":"close","mono_us":1520331,"peer":1,"seq":4,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"close_name":"Normal Closure","code":1000,"detail":"done","dir":"in","endpoint":"server","kind":"close","mono_us":1520331,"peer":1,"seq":4,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.closeCode = 1000; }) << QStringLiteral("close 1000 Normal Closure: done");
     QTest::newRow("refused")
-        << QByteArray(R"({"base64":"R0VUIC8gSFRUUC8xLjENCg==","code":401,"detail":"127.0.0.1:40112 refused with HTTP 401: missing or wrong token","dir":"out","endpoint":"server","kind":"refused","mono_us":2210,"seq":1,"size":16,"wall_ms":1764619152331})")
-        << with([](wslab::LogEvent &e) { e.size = 16; e.httpStatus = 401; })
+        << QByteArray(
+               R"({"base64":"R0VUIC8gSFRUUC8xLjENCg==","code":401,"detail":"127.0.0.1:40112 refused with HTTP 401: missing or wrong token","dir":"out","endpoint":"server","kind":"refused","mono_us":2210,"seq":1,"size":16,"wall_ms":1764619152331})")
+        << with([](wslab::LogEvent &e) {
+               e.size = 16;
+               e.httpStatus = 401;
+           })
         << QStringLiteral("refused: 127.0.0.1:40112 refused with HTTP 401: missing or wrong token");
     QTest::newRow("error, close code")
-        << QByteArray(R"({"code":1002,"detail":"127.0.0.1:40112: unmasked frame","dir":"local","endpoint":"server","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"code":1002,"detail":"127.0.0.1:40112: unmasked frame","dir":"local","endpoint":"server","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.closeCode = 1002; }) << QStringLiteral("error: 127.0.0.1:40112: unmasked frame");
     QTest::newRow("error, socket error")
-        << QByteArray(R"({"code":13,"detail":"SSL handshake failed","dir":"local","endpoint":"client 1","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"code":13,"detail":"SSL handshake failed","dir":"local","endpoint":"client 1","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.socketError = 13; }) << QStringLiteral("error: SSL handshake failed");
     QTest::newRow("error, no code")
-        << QByteArray(R"({"detail":"Connection refused","dir":"local","endpoint":"client 1","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"detail":"Connection refused","dir":"local","endpoint":"client 1","kind":"error","mono_us":2210,"seq":2,"size":0,"wall_ms":1764619152331})")
         << none << QStringLiteral("error: Connection refused");
     QTest::newRow("pong")
-        << QByteArray(R"({"base64":"aGI=","code":812,"dir":"in","endpoint":"client 1","kind":"pong","mono_us":2210,"seq":7,"size":2,"wall_ms":1764619152331})")
-        << with([](wslab::LogEvent &e) { e.size = 2; e.rttUs = 812; }) << QStringLiteral("pong, RTT 0.812 ms");
+        << QByteArray(
+               R"({"base64":"aGI=","code":812,"dir":"in","endpoint":"client 1","kind":"pong","mono_us":2210,"seq":7,"size":2,"wall_ms":1764619152331})")
+        << with([](wslab::LogEvent &e) {
+               e.size = 2;
+               e.rttUs = 812;
+           })
+        << QStringLiteral("pong, RTT 0.812 ms");
     QTest::newRow("pong, 0 µs")
         << QByteArray(R"({"dir":"in","endpoint":"client 1","kind":"pong","mono_us":2210,"seq":7,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.rttUs = 0; }) << QStringLiteral("pong, RTT 0.000 ms");
     QTest::newRow("pong, unsolicited")
-        << QByteArray(R"({"code":-1,"dir":"in","endpoint":"client 1","kind":"pong","mono_us":2210,"seq":7,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"code":-1,"dir":"in","endpoint":"client 1","kind":"pong","mono_us":2210,"seq":7,"size":0,"wall_ms":1764619152331})")
         << none << QStringLiteral("pong (unsolicited)");
     QTest::newRow("retry")
-        << QByteArray(R"({"code":3,"detail":"retry 3 in 2400 ms","dir":"local","endpoint":"client 1","kind":"retry","mono_us":2210,"seq":9,"size":2400,"wall_ms":1764619152331})")
-        << with([](wslab::LogEvent &e) { e.attempt = 3; e.delayMs = 2400; }) << QStringLiteral("retry 3 in 2400 ms");
+        << QByteArray(
+               R"({"code":3,"detail":"retry 3 in 2400 ms","dir":"local","endpoint":"client 1","kind":"retry","mono_us":2210,"seq":9,"size":2400,"wall_ms":1764619152331})")
+        << with([](wslab::LogEvent &e) {
+               e.attempt = 3;
+               e.delayMs = 2400;
+           })
+        << QStringLiteral("retry 3 in 2400 ms");
     QTest::newRow("queued")
-        << QByteArray(R"({"code":2,"dir":"local","endpoint":"client 1","kind":"queued","mono_us":2210,"seq":3,"size":5,"wall_ms":1764619152331})")
-        << with([](wslab::LogEvent &e) { e.size = 5; e.queued = 2; }) << QStringLiteral("queued (5 bytes), 2 waiting in the outbox");
+        << QByteArray(
+               R"({"code":2,"dir":"local","endpoint":"client 1","kind":"queued","mono_us":2210,"seq":3,"size":5,"wall_ms":1764619152331})")
+        << with([](wslab::LogEvent &e) {
+               e.size = 5;
+               e.queued = 2;
+           })
+        << QStringLiteral("queued (5 bytes), 2 waiting in the outbox");
     QTest::newRow("flushed")
-        << QByteArray(R"({"code":3,"dir":"local","endpoint":"client 1","kind":"flushed","mono_us":2210,"seq":12,"size":0,"wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"code":3,"dir":"local","endpoint":"client 1","kind":"flushed","mono_us":2210,"seq":12,"size":0,"wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.flushed = 3; }) << QStringLiteral("outbox flushed: 3 messages sent");
     QTest::newRow("text")
-        << QByteArray(R"({"dir":"in","endpoint":"client 1","kind":"text","mono_us":2210,"seq":5,"size":5,"text":"hello","wall_ms":1764619152331})")
+        << QByteArray(
+               R"({"dir":"in","endpoint":"client 1","kind":"text","mono_us":2210,"seq":5,"size":5,"text":"hello","wall_ms":1764619152331})")
         << with([](wslab::LogEvent &e) { e.size = 5; }) << QStringLiteral("text (5 bytes) hello");
 }
 
@@ -453,8 +480,10 @@ void tst_JsonLines::refusesANewerVersion_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("newer") << QByteArray(R"({"v":3,"kind":"text","dir":"in"})")
                            << QStringLiteral("line 2: schema version 3 is newer than this WsLab reads (up to 2)");
-    QTest::newRow("zero") << QByteArray(R"({"v":0,"kind":"text","dir":"in"})") << QStringLiteral("line 2: schema version \"0\" is not a version");
-    QTest::newRow("a string") << QByteArray(R"({"v":"2","kind":"text","dir":"in"})") << QStringLiteral("line 2: schema version \"2\" is not a version");
+    QTest::newRow("zero") << QByteArray(R"({"v":0,"kind":"text","dir":"in"})")
+                          << QStringLiteral("line 2: schema version \"0\" is not a version");
+    QTest::newRow("a string") << QByteArray(R"({"v":"2","kind":"text","dir":"in"})")
+                              << QStringLiteral("line 2: schema version \"2\" is not a version");
 }
 
 void tst_JsonLines::refusesANewerVersion()

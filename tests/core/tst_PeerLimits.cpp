@@ -1,9 +1,9 @@
 #include "HardeningTest.h"
 
 #include <QRegularExpression>
-#include <QTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace std::chrono_literals;
 using namespace wslab::test;
@@ -71,12 +71,11 @@ void tst_PeerLimits::messageOverLimitInFragmentsClosesWith1009()
     QVERIFY(rawId > 0);
 
     // Every frame is under the limit; only the message as a whole is over it.
-    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false)
-             + encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, true));
+    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false) +
+             encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, true));
     QTRY_COMPARE(raw.messages(Opcode::Binary).size(), 1); // exactly the limit is fine
-    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false)
-             + encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, false)
-             + encodeFrame(Opcode::Continuation, "c", true, true));
+    raw.send(encodeFrame(Opcode::Binary, QByteArray(512, 'a'), true, false) +
+             encodeFrame(Opcode::Continuation, QByteArray(512, 'b'), true, false) + encodeFrame(Opcode::Continuation, "c", true, true));
 
     QTRY_COMPARE(raw.closeCode(), 1009);
     QVERIFY(raw.answerClose());

@@ -25,11 +25,12 @@ void tst_Redaction::text_data()
     QTest::newRow("proxy") << QStringLiteral("Proxy-Authorization: Basic eDp5") << QStringLiteral("Proxy-Authorization: <redacted>");
     QTest::newRow("cookie") << QStringLiteral("Cookie: session=abc; theme=dark") << QStringLiteral("Cookie: <redacted>");
     QTest::newRow("space before colon") << QStringLiteral("COOKIE \t: a=b") << QStringLiteral("COOKIE: <redacted>");
-    QTest::newRow("head, line by line")
-        << QStringLiteral("GET /chat?room=1&token=s3cret HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer s3cret\r\n"
-                          "X-Trace: keep\r\nCookie: id=7\r\n\r\n")
-        << QStringLiteral("GET /chat?room=1&token=<redacted> HTTP/1.1\r\nHost: lab\r\nAuthorization: <redacted>\r\n"
-                          "X-Trace: keep\r\nCookie: <redacted>\r\n\r\n");
+    QTest::newRow("head, line by line") << QStringLiteral(
+                                               "GET /chat?room=1&token=s3cret HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer s3cret\r\n"
+                                               "X-Trace: keep\r\nCookie: id=7\r\n\r\n")
+                                        << QStringLiteral(
+                                               "GET /chat?room=1&token=<redacted> HTTP/1.1\r\nHost: lab\r\nAuthorization: <redacted>\r\n"
+                                               "X-Trace: keep\r\nCookie: <redacted>\r\n\r\n");
     // Only whole header names at the start of a line are secrets.
     QTest::newRow("other headers") << QStringLiteral("X-Authorization-Hint: Bearer\r\nX-Cookie-Policy: strict")
                                    << QStringLiteral("X-Authorization-Hint: Bearer\r\nX-Cookie-Policy: strict");
@@ -45,8 +46,8 @@ void tst_Redaction::text_data()
     QTest::newRow("percent-encoded name") << QStringLiteral("/p?to%6Ben=s3cret&%61ccess_token=abc")
                                           << QStringLiteral("/p?to%6Ben=<redacted>&%61ccess_token=<redacted>");
     QTest::newRow("empty token") << QStringLiteral("/p?token=&x=1") << QStringLiteral("/p?token=<redacted>&x=1");
-    QTest::newRow("names that only end in token") << QStringLiteral("/p?mytoken=abc&csrf_token=def&tokens=ghi")
-                                                  << QStringLiteral("/p?mytoken=abc&csrf_token=def&tokens=ghi");
+    QTest::newRow("names that only end in token")
+        << QStringLiteral("/p?mytoken=abc&csrf_token=def&tokens=ghi") << QStringLiteral("/p?mytoken=abc&csrf_token=def&tokens=ghi");
     QTest::newRow("token in the path") << QStringLiteral("/token=abc/x") << QStringLiteral("/token=abc/x");
     QTest::newRow("nothing secret") << QStringLiteral("ws://127.0.0.1:8080/") << QStringLiteral("ws://127.0.0.1:8080/");
     QTest::newRow("empty") << QString() << QString();

@@ -636,12 +636,12 @@ void tst_Server::gateRefusals_data()
     QTest::addColumn<QByteArray>("header");
 
     const QByteArray upgrade = upgradeRequest(0);
-    QTest::newRow("plain GET") << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                               << QByteArray("HTTP/1.1 426 Upgrade Required") << QByteArray("Upgrade: websocket");
+    QTest::newRow("plain GET") << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << QByteArray("HTTP/1.1 426 Upgrade Required")
+                               << QByteArray("Upgrade: websocket");
     QTest::newRow("POST") << QByteArray(upgrade).replace("GET ", "POST ") << QByteArray("HTTP/1.1 405 Method Not Allowed")
                           << QByteArray("Allow: GET");
-    QTest::newRow("version 8") << QByteArray(upgrade).replace("Version: 13", "Version: 8")
-                               << QByteArray("HTTP/1.1 426 Upgrade Required") << QByteArray("Sec-WebSocket-Version: 13");
+    QTest::newRow("version 8") << QByteArray(upgrade).replace("Version: 13", "Version: 8") << QByteArray("HTTP/1.1 426 Upgrade Required")
+                               << QByteArray("Sec-WebSocket-Version: 13");
     QTest::newRow("no key") << QByteArray(upgrade).replace("Sec-WebSocket-Key:", "X-Key:") << QByteArray("HTTP/1.1 400 Bad Request")
                             << QByteArray("Connection: close");
     QTest::newRow("garbage") << QByteArray("HELLO\r\n\r\n") << QByteArray("HTTP/1.1 400 Bad Request") << QByteArray("Connection: close");
@@ -716,7 +716,8 @@ void tst_Server::subprotocolNegotiation()
     QCOMPARE(response.header("Sec-WebSocket-Protocol"), QByteArray("chat"));
     QCOMPARE(answers.at(0).peer, peerOf(server, client)->id());
     QCOMPARE(answers.at(0).httpStatus, 101);
-    QVERIFY2(answers.at(0).detail.contains(QStringLiteral("is Base64(SHA-1(key + GUID)) of the request's key")), qPrintable(answers.at(0).detail));
+    QVERIFY2(answers.at(0).detail.contains(QStringLiteral("is Base64(SHA-1(key + GUID)) of the request's key")),
+             qPrintable(answers.at(0).detail));
 }
 
 void tst_Server::requestHeadersAndOriginReachTheServer()

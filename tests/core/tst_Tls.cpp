@@ -139,8 +139,8 @@ void tst_Tls::ignoredCertificateErrorsConnectWithAWarning()
     QVERIFY(insecure.open(config));
     QVERIFY(insecure.client().certificateErrorsIgnored());
     QVERIFY(insecure.echoes(QStringLiteral("encrypted, not authenticated")));
-    QVERIFY(infoDetail(insecure.client().log(), QStringLiteral("WARNING: certificate errors ignored")).contains(
-        QStringLiteral("NOT authenticated")));
+    QVERIFY(infoDetail(insecure.client().log(), QStringLiteral("WARNING: certificate errors ignored"))
+                .contains(QStringLiteral("NOT authenticated")));
     const QString tls = infoDetail(insecure.client().log(), QStringLiteral("TLS (certificate NOT verified): "));
     QVERIFY2(tls.endsWith(m_cert.sha256), qPrintable(tls));
     QVERIFY(countOfKind(insecure.client().log(), wslab::EventKind::Error) > 0); // each ignored error is logged

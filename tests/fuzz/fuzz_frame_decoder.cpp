@@ -34,9 +34,8 @@ QString describe(const QList<wslab::Frame> &frames)
 {
     QString out;
     for (const wslab::Frame &f : frames) {
-        out += QString::number(f.streamOffset) + u' ' + QString::number(f.opcode) + u' '
-             + QString::number(qHash(f.payload)) + u' ' + QString::number(int(f.violation.kind))
-             + (f.message ? u' ' + QString::number(qHash(f.message->payload)) : QString()) + u'\n';
+        out += QString::number(f.streamOffset) + u' ' + QString::number(f.opcode) + u' ' + QString::number(qHash(f.payload)) + u' ' +
+               QString::number(int(f.violation.kind)) + (f.message ? u' ' + QString::number(qHash(f.message->payload)) : QString()) + u'\n';
     }
     return out;
 }

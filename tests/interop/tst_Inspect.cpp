@@ -34,17 +34,19 @@ struct RelayedEcho
 
     bool start(const QStringList &extra)
     {
-        server = std::make_unique<Child>(QStringLiteral("node"), QStringList{peer(QStringLiteral("node_server.js")), QStringLiteral("echo")});
+        server =
+            std::make_unique<Child>(QStringLiteral("node"), QStringList{peer(QStringLiteral("node_server.js")), QStringLiteral("echo")});
         const QString port = server->waitLine(QStringLiteral("port ")).mid(5);
         if (port.isEmpty())
             return false;
         logPath = dir.filePath(QStringLiteral("inspect.jsonl"));
         inspect = std::make_unique<Child>(QStringList{QStringLiteral("inspect"), QStringLiteral("--listen"), QStringLiteral("0"),
                                                       QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:") + port,
-                                                      QStringLiteral("--log"), logPath}
-                                          + extra);
+                                                      QStringLiteral("--log"), logPath} +
+                                          extra);
         const QString line = inspect->waitLine(QStringLiteral("listening on "));
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("^listening on (ws://127\\.0\\.0\\.1:\\d+) -> ws://127\\.0\\.0\\.1:\\d+$")).match(line);
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("^listening on (ws://127\\.0\\.0\\.1:\\d+) -> ws://127\\.0\\.0\\.1:\\d+$")).match(line);
         url = m.captured(1);
         return m.hasMatch();
     }
@@ -77,10 +79,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no target") << QStringList{QStringLiteral("--listen"), QStringLiteral("0")};
-        QTest::newRow("bad port") << QStringList{QStringLiteral("--listen"), QStringLiteral("70000"), QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:1")};
-        QTest::newRow("http target") << QStringList{QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"), QStringLiteral("ftp://x")};
-        QTest::newRow("reserved close code") << QStringList{QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:1"), QStringLiteral("--close-after"), QStringLiteral("1:1006")};
-        QTest::newRow("insecure on ws") << QStringList{QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:1"), QStringLiteral("--insecure")};
+        QTest::newRow("bad port") << QStringList{QStringLiteral("--listen"), QStringLiteral("70000"), QStringLiteral("--target"),
+                                                 QStringLiteral("ws://127.0.0.1:1")};
+        QTest::newRow("http target") << QStringList{QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"),
+                                                    QStringLiteral("ftp://x")};
+        QTest::newRow("reserved close code") << QStringList{QStringLiteral("--listen"),      QStringLiteral("0"),
+                                                            QStringLiteral("--target"),      QStringLiteral("ws://127.0.0.1:1"),
+                                                            QStringLiteral("--close-after"), QStringLiteral("1:1006")};
+        QTest::newRow("insecure on ws") << QStringList{QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"),
+                                                       QStringLiteral("ws://127.0.0.1:1"), QStringLiteral("--insecure")};
     }
     void badArgumentsExitTwoWithOneLine()
     {

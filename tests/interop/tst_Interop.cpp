@@ -58,9 +58,9 @@ QByteArray probeUpgrade(const QString &port)
     socket.connectToHost(QStringLiteral("127.0.0.1"), port.toUShort());
     if (!socket.waitForConnected(5000))
         return {};
-    socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port.toLatin1()
-                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Probe: 1\r\n\r\n");
+    socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port.toLatin1() +
+                 "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Probe: 1\r\n\r\n");
     QByteArray answer;
     [[maybe_unused]] const bool answered = QTest::qWaitFor(
         [&] {
@@ -92,16 +92,16 @@ struct Streamers
     // Every connection of both peers is open and has sent 100 messages.
     bool streaming()
     {
-        return python->waitLine(QStringLiteral("streaming")) == QStringLiteral("streaming")
-               && node->waitLine(QStringLiteral("streaming")) == QStringLiteral("streaming");
+        return python->waitLine(QStringLiteral("streaming")) == QStringLiteral("streaming") &&
+               node->waitLine(QStringLiteral("streaming")) == QStringLiteral("streaming");
     }
     // The "closed CODE REASON" line of every connection, python's first; fewer if some never end.
     QStringList closes()
     {
         QStringList out;
         for (Child *child : {python.get(), node.get()}) {
-            [[maybe_unused]] const bool all = QTest::qWaitFor(
-                [&] { return child->lines().filter(QStringLiteral("closed")).size() >= kStreamsPerPeer; }, 15000);
+            [[maybe_unused]] const bool all =
+                QTest::qWaitFor([&] { return child->lines().filter(QStringLiteral("closed")).size() >= kStreamsPerPeer; }, 15000);
             const QStringList lines = child->lines().filter(QStringLiteral("closed"));
             out += lines.mid(0, kStreamsPerPeer);
         }
@@ -116,8 +116,8 @@ QStringList closesLogged(const QString &path)
 {
     QStringList closes;
     for (const QJsonObject &close : logEvents(path, QStringLiteral("close"))) {
-        closes << close.value(u"dir").toString() + u' ' + QString::number(close.value(u"close_code").toInt()) + u' '
-                      + close.value(u"detail").toString();
+        closes << close.value(u"dir").toString() + u' ' + QString::number(close.value(u"close_code").toInt()) + u' ' +
+                      close.value(u"detail").toString();
     }
     return closes;
 }
@@ -196,7 +196,8 @@ private Q_SLOTS:
         Child client(QStringLiteral("node"), {peer(QStringLiteral("node_client.js")), url});
         QVERIFY(client.finish());
         QVERIFY2(client.process().exitCode() == 0, qPrintable(client.stderrText()));
-        QCOMPARE(client.lines(), (QStringList{QStringLiteral("open protocol chat"), QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
+        QCOMPARE(client.lines(),
+                 (QStringList{QStringLiteral("open protocol chat"), QStringLiteral("echo ok"), QStringLiteral("closed 1000")}));
         QTRY_VERIFY2_WITH_TIMEOUT(closesLogged(log) == QStringList{QStringLiteral("in 1000 done")}, logText(log), 10000);
         QVERIFY2(logged(log, QStringLiteral("open"), 1, QStringLiteral(" subprotocol chat")), logText(log));
     }
@@ -298,8 +299,8 @@ private Q_SLOTS:
     void messageTooBigReachesStreamingPeers()
     {
         for (int round = 1; round <= kRaceRounds; ++round) {
-            Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--max-message-size"),
-                                QStringLiteral("4096")});
+            Child serve(cli(), {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                                QStringLiteral("--max-message-size"), QStringLiteral("4096")});
             const QString url = serveUrl(serve);
             QVERIFY2(!url.isEmpty(), qPrintable(serve.stderrText()));
             Streamers streamers(url, 5000); // one message over the limit after the 200th, then more
@@ -409,8 +410,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString log = dir.filePath(QStringLiteral("connect.jsonl"));
         // Were a 401 retried, it would be after 20 ms at most: long before the client gives up.
-        QStringList args{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:") + port + u'/', QStringLiteral("--reconnect-base"),
-                         QStringLiteral("20"), QStringLiteral("--log"), log};
+        QStringList args{QStringLiteral("connect"),
+                         QStringLiteral("ws://127.0.0.1:") + port + u'/',
+                         QStringLiteral("--reconnect-base"),
+                         QStringLiteral("20"),
+                         QStringLiteral("--log"),
+                         log};
         if (noReconnect)
             args << QStringLiteral("--no-reconnect");
         Child connect(cli(), args);
@@ -426,7 +431,8 @@ private Q_SLOTS:
         // attempt before it, so exactly one attempt from the client precedes it.
         QCOMPARE(probeUpgrade(port), QByteArrayLiteral("HTTP/1.1 401 Unauthorized"));
         QCOMPARE(server.waitLine(QStringLiteral("attempt 2")), QStringLiteral("attempt 2 probe"));
-        QCOMPARE(server.lines(), (QStringList{QStringLiteral("port ") + port, QStringLiteral("attempt 1"), QStringLiteral("attempt 2 probe")}));
+        QCOMPARE(server.lines(),
+                 (QStringList{QStringLiteral("port ") + port, QStringLiteral("attempt 1"), QStringLiteral("attempt 2 probe")}));
     }
 
     void badArgumentsExitTwoWithOneLine_data()
@@ -435,12 +441,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("bad number") << QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("seventy")}
                                     << QStringLiteral("wslab-cli: serve: --port");
-        QTest::newRow("unknown flag") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--frobnicate")}
+        QTest::newRow("unknown flag") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"),
+                                                     QStringLiteral("--frobnicate")}
                                       << QStringLiteral("wslab-cli: connect: ");
-        QTest::newRow("missing value") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--header")}
+        QTest::newRow("missing value") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"),
+                                                      QStringLiteral("--header")}
                                        << QStringLiteral("wslab-cli: connect: ");
-        QTest::newRow("bad header") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--header"),
-                                                   QStringLiteral("no colon")}
+        QTest::newRow("bad header") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"),
+                                                   QStringLiteral("--header"), QStringLiteral("no colon")}
                                     << QStringLiteral("wslab-cli: connect: --header");
         QTest::newRow("missing URL") << QStringList{QStringLiteral("connect")} << QStringLiteral("wslab-cli: connect: missing URL");
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("wslab-cli: unknown command");
@@ -575,7 +583,8 @@ private Q_SLOTS:
         refused.process().closeWriteChannel();
         QVERIFY(refused.finish());
         QCOMPARE(refused.process().exitCode(), 1);
-        QVERIFY2(refused.stderrText().contains(QStringLiteral("wslab-cli: connect: The root certificate")), qPrintable(refused.stderrText()));
+        QVERIFY2(refused.stderrText().contains(QStringLiteral("wslab-cli: connect: The root certificate")),
+                 qPrintable(refused.stderrText()));
         QVERIFY(refused.lines().isEmpty());
         QCOMPARE(node.lines().filter(QStringLiteral("open")).size(), 1);
     }

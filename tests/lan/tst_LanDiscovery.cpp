@@ -47,16 +47,13 @@ struct Serve
 std::unique_ptr<Serve> startServe(const QStringList &arguments, QString *error)
 {
     auto serve = std::make_unique<Serve>();
-    serve->process->start(
-        cliPath(),
-        QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} + arguments);
+    serve->process->start(cliPath(), QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} + arguments);
     static const QRegularExpression listening(QStringLiteral("^listening on wss?://[^ ]+:(\\d+)\\n"));
     QByteArray out;
     const bool ok = QTest::qWaitFor(
         [&] {
             out += serve->process->readAllStandardOutput();
-            return listening.match(QString::fromUtf8(out)).hasMatch() ||
-                   serve->process->state() == QProcess::NotRunning;
+            return listening.match(QString::fromUtf8(out)).hasMatch() || serve->process->state() == QProcess::NotRunning;
         },
         10000);
     const QRegularExpressionMatch m = listening.match(QString::fromUtf8(out));
@@ -80,8 +77,7 @@ struct DiscoverResult
 DiscoverResult discover(int timeoutSeconds)
 {
     QProcess process;
-    process.start(cliPath(),
-                  {QStringLiteral("discover"), QStringLiteral("--timeout"), QString::number(timeoutSeconds)});
+    process.start(cliPath(), {QStringLiteral("discover"), QStringLiteral("--timeout"), QString::number(timeoutSeconds)});
     DiscoverResult result;
     if (!process.waitForFinished((timeoutSeconds + 10) * 1000)) {
         process.kill();
@@ -127,65 +123,55 @@ void tst_LanDiscovery::initTestCase()
     for (const QNetworkInterface &interface : QNetworkInterface::allInterfaces())
         names << interface.name();
     names.sort();
-    QCOMPARE(names, (QStringList{QStringLiteral("lo"), QStringLiteral("veth0"), QStringLiteral("veth1"),
-                                 QStringLiteral("veth2"), QStringLiteral("veth3")}));
+    QCOMPARE(names, (QStringList{QStringLiteral("lo"), QStringLiteral("veth0"), QStringLiteral("veth1"), QStringLiteral("veth2"),
+                                 QStringLiteral("veth3")}));
     QVERIFY2(QFileInfo(cliPath()).isExecutable(), "WSLAB_CLI must name the wslab-cli executable");
 }
 
 void tst_LanDiscovery::lanServerIsFoundLoopbackServerIsNot()
 {
     QString error;
-    const auto quiet = startServe({QStringLiteral("--host"), QStringLiteral("127.0.0.1"),
-                                   QStringLiteral("--name"), QStringLiteral("Loopback")},
-                                  &error);
+    const auto quiet =
+        startServe({QStringLiteral("--host"), QStringLiteral("127.0.0.1"), QStringLiteral("--name"), QStringLiteral("Loopback")}, &error);
     QVERIFY2(quiet, qPrintable(error));
-    const auto lab = startServe({QStringLiteral("--host"), kLanHost, QStringLiteral("--mode"),
-                                 QStringLiteral("chat"), QStringLiteral("--name"), QStringLiteral("Lab 12")},
+    const auto lab = startServe({QStringLiteral("--host"), kLanHost, QStringLiteral("--mode"), QStringLiteral("chat"),
+                                 QStringLiteral("--name"), QStringLiteral("Lab 12")},
                                 &error);
     QVERIFY2(lab, qPrintable(error));
     // Both servers said their first hello before discover started, and their next comes 2 s later: a
     // discover of 1 s hears only what answers its query.
     const DiscoverResult found = discover(1);
-    QCOMPARE(found.lines,
-             QStringList{line(kLanHost, lab->port, QStringLiteral("Lab 12"), QStringLiteral("chat"))});
+    QCOMPARE(found.lines, QStringList{line(kLanHost, lab->port, QStringLiteral("Lab 12"), QStringLiteral("chat"))});
     QCOMPARE(found.exitCode, 0);
 }
 
 void tst_LanDiscovery::anyAddressIsAnnouncedOnEveryInterface()
 {
     QString error;
-    const auto any = startServe({QStringLiteral("--host"), QStringLiteral("0.0.0.0"),
-                                 QStringLiteral("--name"), QStringLiteral("Everywhere")},
-                                &error);
+    const auto any =
+        startServe({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--name"), QStringLiteral("Everywhere")}, &error);
     QVERIFY2(any, qPrintable(error));
     const DiscoverResult found = discover(1);
     // Each interface's beacon names that interface's own address.
-    QCOMPARE(found.lines,
-             (QStringList{
-                 line(kBroadcastOnlyHost, any->port, QStringLiteral("Everywhere"), QStringLiteral("echo")),
-                 line(kLanHost, any->port, QStringLiteral("Everywhere"), QStringLiteral("echo"))}));
+    QCOMPARE(found.lines, (QStringList{line(kBroadcastOnlyHost, any->port, QStringLiteral("Everywhere"), QStringLiteral("echo")),
+                                       line(kLanHost, any->port, QStringLiteral("Everywhere"), QStringLiteral("echo"))}));
 }
 
 void tst_LanDiscovery::broadcastWhereThereIsNoMulticast()
 {
-    QVERIFY(!QNetworkInterface::interfaceFromName(QStringLiteral("veth2"))
-                 .flags()
-                 .testFlag(QNetworkInterface::CanMulticast));
+    QVERIFY(!QNetworkInterface::interfaceFromName(QStringLiteral("veth2")).flags().testFlag(QNetworkInterface::CanMulticast));
     QString error;
-    const auto server = startServe({QStringLiteral("--host"), kBroadcastOnlyHost, QStringLiteral("--name"),
-                                    QStringLiteral("Old switch")},
-                                   &error);
+    const auto server =
+        startServe({QStringLiteral("--host"), kBroadcastOnlyHost, QStringLiteral("--name"), QStringLiteral("Old switch")}, &error);
     QVERIFY2(server, qPrintable(error));
     const DiscoverResult found = discover(1);
-    QCOMPARE(found.lines, QStringList{line(kBroadcastOnlyHost, server->port, QStringLiteral("Old switch"),
-                                           QStringLiteral("echo"))});
+    QCOMPARE(found.lines, QStringList{line(kBroadcastOnlyHost, server->port, QStringLiteral("Old switch"), QStringLiteral("echo"))});
 }
 
 void tst_LanDiscovery::noAnnounceMeansSilence()
 {
     QString error;
-    const auto server =
-        startServe({QStringLiteral("--host"), kLanHost, QStringLiteral("--no-announce")}, &error);
+    const auto server = startServe({QStringLiteral("--host"), kLanHost, QStringLiteral("--no-announce")}, &error);
     QVERIFY2(server, qPrintable(error));
     const DiscoverResult found = discover(1);
     QCOMPARE(found.lines, QStringList{});
@@ -202,8 +188,7 @@ void tst_LanDiscovery::byeRemovesAtOnce()
     QSignalSpy added(&discovery, &wslab::Discovery::serverAdded);
     QSignalSpy removed(&discovery, &wslab::Discovery::serverRemoved);
     QString error;
-    auto server = startServe(
-        {QStringLiteral("--host"), kLanHost, QStringLiteral("--name"), QStringLiteral("Leaving")}, &error);
+    auto server = startServe({QStringLiteral("--host"), kLanHost, QStringLiteral("--name"), QStringLiteral("Leaving")}, &error);
     QVERIFY2(server, qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(!discovery.servers().isEmpty(), 5000);
     QCOMPARE(discovery.servers().first().name, QStringLiteral("Leaving"));
@@ -231,8 +216,7 @@ void tst_LanDiscovery::modeChangeIsAnnouncedAtOnce()
     QCOMPARE(server.announcedUrls(), QList<QUrl>{url});
     QTRY_COMPARE_WITH_TIMEOUT(discovery.servers().size(), 1, 5000);
     QCOMPARE(discovery.servers().first().url, url);
-    QCOMPARE(discovery.servers().first().pageUrl,
-             QUrl(QStringLiteral("http://%1:%2/").arg(kLanHost).arg(server.port())));
+    QCOMPARE(discovery.servers().first().pageUrl, QUrl(QStringLiteral("http://%1:%2/").arg(kLanHost).arg(server.port())));
     // Long before the next scheduled hello (2 s), the listener knows.
     server.setMode(wslab::ServerMode::Echo);
     QVERIFY(changed.wait(1000));
@@ -243,15 +227,13 @@ void tst_LanDiscovery::modeChangeIsAnnouncedAtOnce()
 void tst_LanDiscovery::discoverRefusesBadFlags()
 {
     for (const QStringList &args :
-         {QStringList{QStringLiteral("--timeout"), QStringLiteral("soon")},
-          QStringList{QStringLiteral("--timeout"), QStringLiteral("0")},
+         {QStringList{QStringLiteral("--timeout"), QStringLiteral("soon")}, QStringList{QStringLiteral("--timeout"), QStringLiteral("0")},
           QStringList{QStringLiteral("--bogus")}, QStringList{QStringLiteral("extra")}}) {
         QProcess process;
         process.start(cliPath(), QStringList{QStringLiteral("discover")} + args);
         QVERIFY(process.waitForFinished(5000));
         QCOMPARE(process.exitCode(), 2);
-        const QStringList errors =
-            QString::fromUtf8(process.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList errors = QString::fromUtf8(process.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(errors.size(), 1);
         QVERIFY2(errors.first().startsWith(u"wslab-cli: discover: "), qPrintable(errors.first()));
     }

@@ -6,8 +6,7 @@
 
 namespace wslab::test {
 
-inline QByteArray helloDatagram(const QString &url = QStringLiteral("ws://10.0.0.1:8080/"),
-                                const QString &name = QStringLiteral("Lab"),
+inline QByteArray helloDatagram(const QString &url = QStringLiteral("ws://10.0.0.1:8080/"), const QString &name = QStringLiteral("Lab"),
                                 const QString &mode = QStringLiteral("chat"), qint64 intervalMs = 2000)
 {
     Announcement a;

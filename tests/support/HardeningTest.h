@@ -27,8 +27,7 @@ public:
     {
         if (m_client.state() != Client::State::Open || !m_client.sendText(text))
             return false;
-        return QTest::qWaitFor([this, &text] { return m_received.contains(text); }, timeoutMs)
-               && m_client.state() == Client::State::Open;
+        return QTest::qWaitFor([this, &text] { return m_received.contains(text); }, timeoutMs) && m_client.state() == Client::State::Open;
     }
 
     const QStringList &received() const { return m_received; }
@@ -52,13 +51,15 @@ inline int upgradedPeerId(RawPeer &raw, const Server &server)
         return -1;
     const quint16 port = raw.socket().localPort();
     int id = -1;
-    const bool found = QTest::qWaitFor([&] {
-        for (const Peer *p : server.peers()) {
-            if (p->port() == port)
-                id = p->id();
-        }
-        return id > 0;
-    }, 5000);
+    const bool found = QTest::qWaitFor(
+        [&] {
+            for (const Peer *p : server.peers()) {
+                if (p->port() == port)
+                    id = p->id();
+            }
+            return id > 0;
+        },
+        5000);
     return found ? id : -1;
 }
 

@@ -171,8 +171,7 @@ public:
             return false;
         m_expectFrames = true;
         send(withHeaders(upgradeRequest(port, path), extraHeaders));
-        return waitForHead() && status() == 101
-               && header("Sec-WebSocket-Accept") == acceptKeyFor("dGhlIHNhbXBsZSBub25jZQ==");
+        return waitForHead() && status() == 101 && header("Sec-WebSocket-Accept") == acceptKeyFor("dGhlIHNhbXBsZSBub25jZQ==");
     }
 
     const QList<RawFrame> &frames() const { return m_frames; }

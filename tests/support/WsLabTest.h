@@ -110,11 +110,16 @@ inline QByteArray acceptKeyFor(const QByteArray &key)
 
 inline QByteArray upgradeRequest(quint16 port, const QByteArray &path = "/", const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==")
 {
-    return "GET " + path + " HTTP/1.1\r\n"
-           "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n"
+    return "GET " + path +
+           " HTTP/1.1\r\n"
+           "Host: 127.0.0.1:" +
+           QByteArray::number(port) +
+           "\r\n"
            "Upgrade: websocket\r\n"
            "Connection: Upgrade\r\n"
-           "Sec-WebSocket-Key: " + key + "\r\n"
+           "Sec-WebSocket-Key: " +
+           key +
+           "\r\n"
            "Sec-WebSocket-Version: 13\r\n\r\n";
 }
 
@@ -168,12 +173,15 @@ private:
         ++m_answered;
         if (m_status == 101) {
             socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Accept: " + acceptKeyFor(headerValue(head, "Sec-WebSocket-Key")) + "\r\n\r\n");
+                          "Sec-WebSocket-Accept: " +
+                          acceptKeyFor(headerValue(head, "Sec-WebSocket-Key")) + "\r\n\r\n");
             return;
         }
         const QByteArray body = "refused by hand\n";
-        socket->write("HTTP/1.1 " + QByteArray::number(m_status) + ' ' + m_reason + "\r\nContent-Type: text/plain\r\n"
-                      "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        socket->write("HTTP/1.1 " + QByteArray::number(m_status) + ' ' + m_reason +
+                      "\r\nContent-Type: text/plain\r\n"
+                      "Content-Length: " +
+                      QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
         socket->disconnectFromHost();
     }
 

@@ -1,9 +1,10 @@
 // The first hour in the lab window, as a new user meets it: what the window shows must be true,
 // nothing needs a second try, and it reads and works on a dark palette and from the keyboard.
-#include "client/Client.h"
-#include "client/ClientPanel.h"
+#include "Contrast.h"
 #include "chat/ChatClient.h"
 #include "chat/ChatView.h"
+#include "client/Client.h"
+#include "client/ClientPanel.h"
 #include "client/WebSocketUrl.h"
 #include "log/EventLog.h"
 #include "log/LogModel.h"
@@ -12,7 +13,6 @@
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
-#include "Contrast.h"
 
 #include <QAbstractSpinBox>
 #include <QAccessible>
@@ -67,8 +67,8 @@ public:
     }
     bool waitFor(const QString &line)
     {
-        return QTest::qWaitFor([&] { return lines().contains(line) || m_process.state() == QProcess::NotRunning; }, 15000)
-               && lines().contains(line);
+        return QTest::qWaitFor([&] { return lines().contains(line) || m_process.state() == QProcess::NotRunning; }, 15000) &&
+               lines().contains(line);
     }
     QString errors() { return QString::fromUtf8(m_process.readAllStandardError()); }
 
@@ -165,13 +165,15 @@ private Q_SLOTS:
         mode->setCurrentIndex(mode->findText(QStringLiteral("chat")));
         QCOMPARE(panel->server()->config().mode, ServerMode::Chat);
         peer.send(R"({"type":"join","v":1,"nick":"teacher"})");
-        QVERIFY(QTest::qWaitFor([&] {
-            for (const QString &line : peer.lines()) {
-                if (line.startsWith(QStringLiteral("got {")) && line.contains(QStringLiteral(R"("type":"welcome")")))
-                    return true;
-            }
-            return false;
-        }, 15000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const QString &line : peer.lines()) {
+                    if (line.startsWith(QStringLiteral("got {")) && line.contains(QStringLiteral(R"("type":"welcome")")))
+                        return true;
+                }
+                return false;
+            },
+            15000));
     }
 
     // Two of the window's clients chat through its server; markup stays text.
@@ -558,12 +560,11 @@ private Q_SLOTS:
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
             order << (QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString());
         }
-        const QStringList expected{QStringLiteral("clientSettingsToggle"), QStringLiteral("clientConnect"),
-                                   QStringLiteral("clientCloseWithCode"), QStringLiteral("clientChatToggle"),
-                                   QStringLiteral("composerEditor"), QStringLiteral("composerMode"),
-                                   QStringLiteral("composerFile"), QStringLiteral("composerPing"),
-                                   QStringLiteral("composerSend"), QStringLiteral("logFilterText"),
-                                   QStringLiteral("logKindFilter"), QStringLiteral("logPause")};
+        const QStringList expected{
+            QStringLiteral("clientSettingsToggle"), QStringLiteral("clientConnect"),  QStringLiteral("clientCloseWithCode"),
+            QStringLiteral("clientChatToggle"),     QStringLiteral("composerEditor"), QStringLiteral("composerMode"),
+            QStringLiteral("composerFile"),         QStringLiteral("composerPing"),   QStringLiteral("composerSend"),
+            QStringLiteral("logFilterText"),        QStringLiteral("logKindFilter"),  QStringLiteral("logPause")};
         QVERIFY2(order.mid(0, expected.size()) == expected, qPrintable(order.join(QStringLiteral(" → "))));
     }
 
@@ -580,10 +581,12 @@ private Q_SLOTS:
             lines += "line " + QByteArray::number(i) + '\n';
         cli.write(lines);
         QByteArray err;
-        QVERIFY(QTest::qWaitFor([&] {
-            err += cli.readAllStandardError();
-            return err.contains("input paused");
-        }, 15000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                err += cli.readAllStandardError();
+                return err.contains("input paused");
+            },
+            15000));
         const QString text = QString::fromUtf8(err);
         QVERIFY2(text.contains(QStringLiteral("wslab-cli: connect: notice: input paused until the connection opens")), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("error")), qPrintable(text));

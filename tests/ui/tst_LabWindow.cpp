@@ -1,38 +1,38 @@
 // The real lab window, driven on the offscreen platform as a user would: start the server, two
 // clients, messages into all three logs, backoff with a countdown, refusals shown where they happen.
-#include "style/LabColors.h"
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "client/HeadersEditor.h"
 #include "client/StateIndicator.h"
+#include "close/CloseDialog.h"
 #include "composer/Composer.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
 #include "main/ClientArea.h"
 #include "main/MainWindow.h"
-#include "close/CloseDialog.h"
 #include "server/PeerTableModel.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
+#include "style/LabColors.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QCheckBox>
-#include <QLabel>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTableView>
-#include <QLineEdit>
-#include <QSettings>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -200,7 +200,8 @@ private Q_SLOTS:
         QVERIFY(!composer->send());
         composer->editor()->setPlainText(QStringLiteral("00 01 fe ff"));
         QVERIFY(composer->send());
-        QTRY_COMPARE_WITH_TIMEOUT(rowsWith(client->logView(), EventKind::Binary, Direction::In, QByteArray("\x00\x01\xfe\xff", 4)), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsWith(client->logView(), EventKind::Binary, Direction::In, QByteArray("\x00\x01\xfe\xff", 4)), 1,
+                                  10000);
     }
 
     void kickDialogRefusesReservedCodes()
@@ -300,7 +301,11 @@ private Q_SLOTS:
             QVERIFY(panel->isVisible());
             QCOMPARE(panel->client()->state(), Client::State::Open);
         }
-        QTRY_VERIFY(panels.at(1)->parentWidget()->findChild<QLabel *>(QStringLiteral("clientColumnTitle"))->text().endsWith(QStringLiteral("client 2")));
+        QTRY_VERIFY(panels.at(1)
+                        ->parentWidget()
+                        ->findChild<QLabel *>(QStringLiteral("clientColumnTitle"))
+                        ->text()
+                        .endsWith(QStringLiteral("client 2")));
 
         // A three-way chat, every log in one view.
         panels.at(0)->composer()->editor()->setPlainText(QStringLiteral("hi all"));

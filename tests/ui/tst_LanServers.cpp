@@ -51,10 +51,8 @@ void tst_LanServers::urlBoxListsServersOnTheLan()
     QVERIFY(panel->lanServerUrls().isEmpty());
     QVERIFY(box->findText(QStringLiteral("Servers on this LAN: none heard yet")) >= 0);
 
-    window.lanDiscovery()->handleDatagram(wslab::test::helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"),
-                                                                     QStringLiteral("Lab"),
-                                                                     QStringLiteral("chat")),
-                                          kSender);
+    window.lanDiscovery()->handleDatagram(
+        wslab::test::helloDatagram(QStringLiteral("ws://10.0.0.1:8080/"), QStringLiteral("Lab"), QStringLiteral("chat")), kSender);
     QCOMPARE(panel->lanServerUrls(), QList<QUrl>{QUrl(QStringLiteral("ws://10.0.0.1:8080/"))});
     const int row = box->findText(QStringLiteral("Lab (chat) — ws://10.0.0.1:8080/"));
     QVERIFY(row >= 0);
@@ -77,8 +75,7 @@ void tst_LanServers::urlBoxListsServersOnTheLan()
     ClientPanel *second = window.addClient();
     QCOMPARE(second->lanServerUrls().size(), 1);
     second->setUrl(QStringLiteral("ws://typed.example:1/"));
-    window.lanDiscovery()->handleDatagram(wslab::test::byeDatagram(QStringLiteral("ws://10.0.0.1:8080/")),
-                                          kSender);
+    window.lanDiscovery()->handleDatagram(wslab::test::byeDatagram(QStringLiteral("ws://10.0.0.1:8080/")), kSender);
     QVERIFY(panel->lanServerUrls().isEmpty());
     QVERIFY(second->lanServerUrls().isEmpty());
     QCOMPARE(second->url(), QStringLiteral("ws://typed.example:1/"));
@@ -114,8 +111,7 @@ void tst_LanServers::nameAndAnnounceAreSettings()
     }
     ServerPanel restored;
     restored.restoreSettings(settings);
-    QCOMPARE(restored.findChild<QLineEdit *>(QStringLiteral("serverName"))->text(),
-             QStringLiteral("Room 12"));
+    QCOMPARE(restored.findChild<QLineEdit *>(QStringLiteral("serverName"))->text(), QStringLiteral("Room 12"));
     QVERIFY(!restored.findChild<QCheckBox *>(QStringLiteral("serverAnnounce"))->isChecked());
 }
 

@@ -139,8 +139,7 @@ private Q_SLOTS:
         proxy.setText(QStringLiteral("policy violation"));
         QCOMPARE(proxy.rowCount(), 1); // the close's name is part of its line
         // The Event column leaves the kind to its own column: code, name and reason.
-        QCOMPARE(proxy.index(0, LogModel::SummaryColumn).data().toString(),
-                 QStringLiteral("1008 Policy Violation — too many messages"));
+        QCOMPARE(proxy.index(0, LogModel::SummaryColumn).data().toString(), QStringLiteral("1008 Policy Violation — too many messages"));
         // New rows are filtered as they arrive.
         log.append(textEvent(QStringLiteral("another policy violation")));
         model.flush();
@@ -188,7 +187,8 @@ private Q_SLOTS:
         QCOMPARE(headers->topLevelItem(0)->text(0), QStringLiteral("GET /chat HTTP/1.1"));
         const QTreeWidgetItem *keyRow = headers->findItems(QStringLiteral("Sec-WebSocket-Key"), Qt::MatchExactly).value(0);
         QVERIFY(keyRow);
-        QVERIFY2(keyRow->toolTip(1).contains(QStringLiteral("16 random bytes")) && keyRow->toolTip(1).contains(QStringLiteral("RFC 6455 §4.1")),
+        QVERIFY2(keyRow->toolTip(1).contains(QStringLiteral("16 random bytes")) &&
+                     keyRow->toolTip(1).contains(QStringLiteral("RFC 6455 §4.1")),
                  qPrintable(keyRow->toolTip(1)));
         const QTreeWidgetItem *trace = headers->findItems(QStringLiteral("X-Trace"), Qt::MatchExactly).value(0);
         QVERIFY(trace && trace->toolTip(0).contains(QStringLiteral("Not part of the WebSocket handshake")));

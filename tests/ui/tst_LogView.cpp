@@ -37,8 +37,7 @@ void fill(EventLog &log)
     log.append(close);
 }
 
-template<typename T>
-T *child(LogView &view, const char *name)
+template <typename T> T *child(LogView &view, const char *name)
 {
     T *w = view.findChild<T *>(QString::fromLatin1(name));
     if (!w)

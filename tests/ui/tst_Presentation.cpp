@@ -1,12 +1,12 @@
 // A teacher at a projector: View → Presentation mode makes every text bigger (the monospace panes
 // too), the rows taller and the colours high-contrast; Ctrl+= and Ctrl+- scale the whole window; and
 // the choice is there again at the next start.
+#include "Contrast.h"
 #include "composer/Composer.h"
 #include "log/LogView.h"
 #include "main/MainWindow.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
-#include "Contrast.h"
 #include "style/TextScale.h"
 
 #include <QAction>
@@ -119,10 +119,14 @@ private Q_SLOTS:
         for (bool dark : {false, true}) {
             const QPalette palette = highContrastPalette(dark);
             QCOMPARE(isDarkPalette(palette), dark);
-            for (Tone tone : {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral}) {
+            for (Tone tone :
+                 {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral}) {
                 for (QPalette::ColorRole background : {QPalette::Base, QPalette::Window, QPalette::AlternateBase}) {
                     const double ratio = contrast(toneColor(tone, palette), palette.color(background));
-                    QVERIFY2(ratio >= 7.0, qPrintable(QStringLiteral("tone %1 on %2: %3:1").arg(int(tone)).arg(palette.color(background).name()).arg(ratio, 0, 'f', 2)));
+                    QVERIFY2(ratio >= 7.0, qPrintable(QStringLiteral("tone %1 on %2: %3:1")
+                                                          .arg(int(tone))
+                                                          .arg(palette.color(background).name())
+                                                          .arg(ratio, 0, 'f', 2)));
                 }
             }
             QVERIFY(contrast(palette.color(QPalette::Text), palette.color(QPalette::Base)) >= 15.0);

@@ -23,8 +23,7 @@ namespace {
 QString decode(const QImage &picture)
 {
     const QImage gray = picture.convertToFormat(QImage::Format_Grayscale8);
-    const ZXing::ImageView view(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum,
-                                int(gray.bytesPerLine()));
+    const ZXing::ImageView view(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum, int(gray.bytesPerLine()));
     ZXing::DecodeHints hints;
     hints.setFormats(ZXing::BarcodeFormat::QRCode);
     const ZXing::Result result = ZXing::ReadBarcode(view, hints);
@@ -51,8 +50,7 @@ void tst_QrCode::decodesToTheText_data()
     QTest::newRow("LAN page") << QStringLiteral("http://192.168.1.20:8080/") << 8;
     QTest::newRow("tls page, small modules") << QStringLiteral("https://10.0.0.1:8443/") << 2;
     QTest::newRow("IPv6 literal") << QStringLiteral("http://[fe80::1]:8080/") << 4;
-    QTest::newRow("long path and query")
-        << QStringLiteral("http://10.0.0.1:8080/") + QString(400, u'a') + QStringLiteral("?token=T") << 3;
+    QTest::newRow("long path and query") << QStringLiteral("http://10.0.0.1:8080/") + QString(400, u'a') + QStringLiteral("?token=T") << 3;
     QTest::newRow("non-ASCII") << QStringLiteral("http://10.0.0.1:8080/#salle-café") << 4;
 }
 

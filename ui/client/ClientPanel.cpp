@@ -5,11 +5,11 @@
 #include "chat/ChatView.h"
 #include "client/Client.h"
 #include "client/WebSocketUrl.h"
+#include "close/CloseDialog.h"
 #include "composer/Composer.h"
 #include "discovery/Discovery.h"
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
-#include "close/CloseDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -69,7 +69,8 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     m_url->setObjectName(QStringLiteral("clientUrl"));
     m_url->setEditable(true);
     m_url->setInsertPolicy(QComboBox::NoInsert);
-    m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS; host:port alone means ws://, http:// and https:// are taken as ws:// and wss://"));
+    m_url->setToolTip(tr("ws://host:port/path, or wss:// for WebSocket over TLS; host:port alone means ws://, http:// and https:// are "
+                         "taken as ws:// and wss://"));
     m_url->setAccessibleName(tr("Server URL"));
     m_url->lineEdit()->setAccessibleName(tr("Server URL"));
     m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
@@ -77,7 +78,8 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     auto *closeWith = new QToolButton(this);
     closeWith->setObjectName(QStringLiteral("clientCloseWithCode"));
     closeWith->setText(tr("Close…"));
-    closeWith->setToolTip(tr("Close the connection with a close code and reason of your choice (the close frame's 2-byte status and text)"));
+    closeWith->setToolTip(
+        tr("Close the connection with a close code and reason of your choice (the close frame's 2-byte status and text)"));
     connect(closeWith, &QToolButton::clicked, this, &ClientPanel::askClose);
 
     connect(m_connect, &QPushButton::clicked, this, [this] {
@@ -164,15 +166,14 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     m_chatToggle->setCheckable(true);
     m_chatToggle->setToolTip(tr("Chat with a server in chat mode: nicknames, history, resume after a reconnect"));
     connect(m_chatToggle, &QToolButton::toggled, m_chatView, &QWidget::setVisible);
-    connect(m_chatView, &ChatView::unreadChanged, m_chatToggle, [this](int unread) {
-        m_chatToggle->setText(unread > 0 ? tr("Chat (%1)").arg(unread) : tr("Chat"));
-    });
+    connect(m_chatView, &ChatView::unreadChanged, m_chatToggle,
+            [this](int unread) { m_chatToggle->setText(unread > 0 ? tr("Chat (%1)").arg(unread) : tr("Chat")); });
     layout->addWidget(m_views, 1);
 
     // Tab reads the panel as a person does: where to connect, its settings, what to send, the log.
     const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith, m_chatToggle};
-    chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder()
-               + tabStopsIn(m_chatView));
+    chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder() +
+               tabStopsIn(m_chatView));
     updateState();
 }
 
@@ -243,7 +244,8 @@ QWidget *ClientPanel::buildSettings()
     auto *browse = new QToolButton(box);
     browse->setText(QStringLiteral("…"));
     connect(browse, &QToolButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Trust this CA or certificate"), {}, tr("PEM (*.pem *.crt);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Trust this CA or certificate"), {}, tr("PEM (*.pem *.crt);;All files (*)"));
         if (!path.isEmpty())
             m_caFile->setText(path);
     });

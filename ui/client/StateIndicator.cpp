@@ -8,8 +8,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QToolButton>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace wslab {
@@ -84,8 +84,9 @@ void StateIndicator::refresh()
             text = tr("Failed: %1").arg(m_client->errorString());
             colour = Tone::Error;
         } else if (m_client->lastCloseCode() != 0) {
-            text = tr("Closed: %1%2").arg(CloseCode::describe(m_client->lastCloseCode()),
-                                         m_client->lastCloseReason().isEmpty() ? QString() : QStringLiteral(" — ") + m_client->lastCloseReason());
+            text = tr("Closed: %1%2")
+                       .arg(CloseCode::describe(m_client->lastCloseCode()),
+                            m_client->lastCloseReason().isEmpty() ? QString() : QStringLiteral(" — ") + m_client->lastCloseReason());
             colour = Tone::Muted;
         } else {
             text = tr("Not connected");

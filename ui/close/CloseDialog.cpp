@@ -25,7 +25,8 @@ CloseDialog::CloseDialog(const QString &title, QWidget *parent)
     m_code->setObjectName(QStringLiteral("kickCode"));
     m_code->setRange(0, 9999);
     m_code->setValue(1000);
-    m_code->setToolTip(tr("The 2-byte status code of the close frame: 1000-1014 are defined by RFC 6455, 3000-3999 registered, 4000-4999 private"));
+    m_code->setToolTip(
+        tr("The 2-byte status code of the close frame: 1000-1014 are defined by RFC 6455, 3000-3999 registered, 4000-4999 private"));
     m_reason->setObjectName(QStringLiteral("kickReason"));
     m_reason->setPlaceholderText(tr("optional, at most %1 bytes of UTF-8").arg(CloseCode::kMaxReasonBytes));
     m_meaning->setObjectName(QStringLiteral("kickMeaning"));
@@ -78,8 +79,12 @@ bool CloseDialog::isAcceptable() const
 void CloseDialog::validate()
 {
     const QString why = problem();
-    const QString meaning = QStringLiteral("<b>%1</b>: %2").arg(CloseCode::name(code()).toHtmlEscaped(), CloseCode::meaning(code()).toHtmlEscaped());
-    m_meaning->setText(why.isEmpty() ? meaning : meaning + QStringLiteral("<br><span style='color:%1'>%2</span>").arg(toneColor(Tone::Error).name(), why.toHtmlEscaped()));
+    const QString meaning =
+        QStringLiteral("<b>%1</b>: %2").arg(CloseCode::name(code()).toHtmlEscaped(), CloseCode::meaning(code()).toHtmlEscaped());
+    m_meaning->setText(
+        why.isEmpty()
+            ? meaning
+            : meaning + QStringLiteral("<br><span style='color:%1'>%2</span>").arg(toneColor(Tone::Error).name(), why.toHtmlEscaped()));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
 }
 

@@ -13,8 +13,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
-#include <QTreeWidget>
 #include <QTabWidget>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace wslab {
@@ -89,8 +89,7 @@ void EventDetailView::setEvent(const LogEvent *e)
         return;
     }
     QString header = QStringLiteral("<b>%1</b> %2 · %3 %4")
-                         .arg(kindName(e->kind), EventFormat::timeOfDay(*e), e->endpoint.toHtmlEscaped(),
-                              EventFormat::arrow(e->direction));
+                         .arg(kindName(e->kind), EventFormat::timeOfDay(*e), e->endpoint.toHtmlEscaped(), EventFormat::arrow(e->direction));
     if (e->peer >= 0)
         header += tr(" · peer %1").arg(e->peer);
     if (e->kind == EventKind::Text || e->kind == EventKind::Binary)
@@ -101,8 +100,8 @@ void EventDetailView::setEvent(const LogEvent *e)
 
     int preferred = 0;
     const bool isData = e->kind == EventKind::Text || e->kind == EventKind::Binary;
-    const bool hasText = e->kind == EventKind::Text || e->kind == EventKind::Handshake || e->kind == EventKind::Refused
-                         || e->kind == EventKind::Ping || e->kind == EventKind::Pong;
+    const bool hasText = e->kind == EventKind::Text || e->kind == EventKind::Handshake || e->kind == EventKind::Refused ||
+                         e->kind == EventKind::Ping || e->kind == EventKind::Pong;
     QString text = hasText ? QString::fromUtf8(e->payload) : QString();
     if (!e->detail.isEmpty() && !isData)
         text = text.isEmpty() ? e->detail : e->detail + QStringLiteral("\n\n") + text;
@@ -168,8 +167,9 @@ void EventDetailView::showHandshake(const LogEvent &e)
     }
     auto *line = new QTreeWidgetItem(m_handshakeHeaders, {firstLine});
     line->setFirstColumnSpanned(true);
-    line->setToolTip(0, isRequest ? tr("The request line: a GET of the WebSocket's path (RFC 6455 §4.1)")
-                                  : tr("The status line: 101 Switching Protocols accepts the upgrade; any other status refuses it (RFC 6455 §4.2.2)"));
+    line->setToolTip(
+        0, isRequest ? tr("The request line: a GET of the WebSocket's path (RFC 6455 §4.1)")
+                     : tr("The status line: 101 Switching Protocols accepts the upgrade; any other status refuses it (RFC 6455 §4.2.2)"));
     for (const auto &[name, value] : headers) {
         const Handshake::HeaderRole role = Handshake::headerRole(name, isRequest);
         auto *item = new QTreeWidgetItem(m_handshakeHeaders, {QString::fromLatin1(name), QString::fromLatin1(value), role.section});
@@ -188,8 +188,8 @@ void EventDetailView::showHandshake(const LogEvent &e)
                     "3. SHA-1 of that (hex): %3\n"
                     "4. Base64 of the hash:  %4\n"
                     "The server must answer with 4; the client fails the connection otherwise.")
-                     .arg(QString::fromLatin1(steps.key), QString::fromLatin1(steps.keyAndGuid),
-                          QString::fromLatin1(steps.sha1.toHex(' ')), QString::fromLatin1(steps.accept));
+                     .arg(QString::fromLatin1(steps.key), QString::fromLatin1(steps.keyAndGuid), QString::fromLatin1(steps.sha1.toHex(' ')),
+                          QString::fromLatin1(steps.accept));
     } else if (!isRequest) {
         worked = tr("Sec-WebSocket-Accept: %1\n%2").arg(QString::fromLatin1(accept), e.detail);
     }

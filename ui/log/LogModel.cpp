@@ -1,9 +1,9 @@
 #include "LogModel.h"
 
-#include "style/LabColors.h"
 #include "log/EventFormat.h"
 #include "log/EventLog.h"
 #include "protocol/CloseCode.h"
+#include "style/LabColors.h"
 
 #include <QColor>
 #include <QLocale>
@@ -78,24 +78,32 @@ const LogEvent *LogModel::eventAt(int row) const
 QColor LogModel::colorFor(EventKind kind)
 {
     switch (kind) {
-    case EventKind::Text: return toneColor(Tone::Text);
-    case EventKind::Binary: return toneColor(Tone::Binary);
+    case EventKind::Text:
+        return toneColor(Tone::Text);
+    case EventKind::Binary:
+        return toneColor(Tone::Binary);
     case EventKind::Ping:
     case EventKind::Pong:
-    case EventKind::Frame: return toneColor(Tone::Muted);
+    case EventKind::Frame:
+        return toneColor(Tone::Muted);
     case EventKind::Open:
-    case EventKind::Listening: return toneColor(Tone::Success);
+    case EventKind::Listening:
+        return toneColor(Tone::Success);
     case EventKind::Close:
-    case EventKind::Stopped: return toneColor(Tone::Closing);
+    case EventKind::Stopped:
+        return toneColor(Tone::Closing);
     case EventKind::Error:
     case EventKind::Refused:
-    case EventKind::HeartbeatTimeout: return toneColor(Tone::Error);
+    case EventKind::HeartbeatTimeout:
+        return toneColor(Tone::Error);
     case EventKind::RetryScheduled:
     case EventKind::OutboxQueued:
-    case EventKind::OutboxFlushed: return toneColor(Tone::Waiting);
+    case EventKind::OutboxFlushed:
+        return toneColor(Tone::Waiting);
     case EventKind::Handshake:
     case EventKind::State:
-    case EventKind::Info: return toneColor(Tone::Neutral);
+    case EventKind::Info:
+        return toneColor(Tone::Neutral);
     }
     return {};
 }
@@ -108,17 +116,19 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return EventFormat::timeOfDay(*e);
+        case TimeColumn:
+            return EventFormat::timeOfDay(*e);
         case DirectionColumn:
             return e->peer >= 0 ? QString(EventFormat::arrow(e->direction) + QStringLiteral(" #") + QString::number(e->peer))
                                 : EventFormat::arrow(e->direction);
-        case KindColumn: return kindName(e->kind);
+        case KindColumn:
+            return kindName(e->kind);
         case SizeColumn:
-            return (e->kind == EventKind::Text || e->kind == EventKind::Binary || e->kind == EventKind::Ping
-                    || e->kind == EventKind::Pong)
+            return (e->kind == EventKind::Text || e->kind == EventKind::Binary || e->kind == EventKind::Ping || e->kind == EventKind::Pong)
                        ? QLocale().toString(e->size)
                        : QString();
-        case SummaryColumn: return preview(*e);
+        case SummaryColumn:
+            return preview(*e);
         }
         return {};
     case Qt::ForegroundRole:
@@ -129,7 +139,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         if (index.column() == SummaryColumn && e->kind == EventKind::Close)
             return QString(CloseCode::describe(e->closeCode) + QStringLiteral(": ") + CloseCode::meaning(e->closeCode));
         if (index.column() == DirectionColumn)
-            return e->direction == Direction::In ? tr("received from the peer")
+            return e->direction == Direction::In    ? tr("received from the peer")
                    : e->direction == Direction::Out ? tr("sent to the peer")
                                                     : tr("happened locally");
         return {};
@@ -150,19 +160,26 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
         return {};
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case TimeColumn: return tr("Time");
-        case DirectionColumn: return tr("Dir");
-        case KindColumn: return tr("Kind");
-        case SizeColumn: return tr("Size");
-        case SummaryColumn: return tr("Event");
+        case TimeColumn:
+            return tr("Time");
+        case DirectionColumn:
+            return tr("Dir");
+        case KindColumn:
+            return tr("Kind");
+        case SizeColumn:
+            return tr("Size");
+        case SummaryColumn:
+            return tr("Event");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case DirectionColumn: return tr("→ sent, ← received, · local; #n is the server's peer id");
+        case DirectionColumn:
+            return tr("→ sent, ← received, · local; #n is the server's peer id");
         case KindColumn:
             return tr("text and binary are data messages (opcodes 0x1 and 0x2); ping, pong and close are control frames");
-        case SizeColumn: return tr("payload bytes of the whole message");
+        case SizeColumn:
+            return tr("payload bytes of the whole message");
         }
     }
     return {};

@@ -52,7 +52,7 @@ private:
 
     EventLog *m_log;
     quint64 m_firstSeq = 0; // seq of row 0
-    quint64 m_endSeq = 0;   // one past the seq of the last row
+    quint64 m_endSeq = 0; // one past the seq of the last row
     bool m_paused = false;
     QTimer m_flushTimer;
 };

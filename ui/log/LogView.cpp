@@ -47,8 +47,7 @@ const QList<KindGroup> &kindGroups()
         {QT_TRANSLATE_NOOP("wslab::LogView", "Ping / pong"), {EventKind::Ping, EventKind::Pong}},
         {QT_TRANSLATE_NOOP("wslab::LogView", "Open / close / handshake"),
          {EventKind::Open, EventKind::Close, EventKind::Handshake, EventKind::Listening, EventKind::Stopped}},
-        {QT_TRANSLATE_NOOP("wslab::LogView", "Errors and refusals"),
-         {EventKind::Error, EventKind::Refused, EventKind::HeartbeatTimeout}},
+        {QT_TRANSLATE_NOOP("wslab::LogView", "Errors and refusals"), {EventKind::Error, EventKind::Refused, EventKind::HeartbeatTimeout}},
         {QT_TRANSLATE_NOOP("wslab::LogView", "State, retries, outbox"),
          {EventKind::State, EventKind::RetryScheduled, EventKind::OutboxQueued, EventKind::OutboxFlushed, EventKind::Info}},
     };
@@ -186,8 +185,12 @@ LogView::LogView(EventLog *log, QWidget *parent)
 
 QList<QWidget *> LogView::focusOrder() const
 {
-    const QList<QWidget *> bar{m_filterText, m_kindButton, m_pause, findChild<QWidget *>(QStringLiteral("logClear")),
-                               findChild<QWidget *>(QStringLiteral("logExport")), m_table};
+    const QList<QWidget *> bar{m_filterText,
+                               m_kindButton,
+                               m_pause,
+                               findChild<QWidget *>(QStringLiteral("logClear")),
+                               findChild<QWidget *>(QStringLiteral("logExport")),
+                               m_table};
     return bar + tabStopsIn(m_detail);
 }
 
@@ -263,8 +266,8 @@ bool LogView::exportTo(const QString &path, QString *error) const
 
 void LogView::chooseExportFile()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export log"), QStringLiteral("wslab-log.jsonl"),
-                                                      tr("JSON Lines (*.jsonl);;All files (*)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export log"), QStringLiteral("wslab-log.jsonl"), tr("JSON Lines (*.jsonl);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -169,8 +169,7 @@ void ClientArea::setTitle(ClientPanel *panel, const QString &title)
     m_titles.insert(panel, title);
     if (!m_sideBySide) {
         m_tabs->setTabText(m_tabs->indexOf(panel), title);
-    } else if (auto *label = panel->parentWidget()->findChild<QLabel *>(QStringLiteral("clientColumnTitle"),
-                                                                            Qt::FindDirectChildrenOnly)) {
+    } else if (auto *label = panel->parentWidget()->findChild<QLabel *>(QStringLiteral("clientColumnTitle"), Qt::FindDirectChildrenOnly)) {
         label->setText(title);
     }
 }

@@ -333,8 +333,7 @@ void MainWindow::updateLogMemory()
 {
     const QLocale locale;
     const double usedMiB = double(m_logBudget->bytesHeld()) / (1024.0 * 1024.0);
-    QString text = tr("Logs %1 of %2 MiB")
-                       .arg(locale.toString(usedMiB, 'f', 1), locale.toString(m_logBudget->maxBytes() / (1024 * 1024)));
+    QString text = tr("Logs %1 of %2 MiB").arg(locale.toString(usedMiB, 'f', 1), locale.toString(m_logBudget->maxBytes() / (1024 * 1024)));
     if (m_logBudget->evictedCount() > 0)
         text += tr(" · %1 older events dropped").arg(locale.toString(m_logBudget->evictedCount()));
     m_logMemoryLabel->setText(text);
@@ -427,8 +426,7 @@ void MainWindow::applyColours()
     if ((dark || presenting) && QApplication::style()->name().compare(QStringLiteral("fusion"), Qt::CaseInsensitive) != 0)
         QApplication::setStyle(QStringLiteral("Fusion"));
     setHighContrastTones(presenting);
-    QApplication::setPalette(presenting ? highContrastPalette(dark)
-                                        : (dark ? darkPalette() : QApplication::style()->standardPalette()));
+    QApplication::setPalette(presenting ? highContrastPalette(dark) : (dark ? darkPalette() : QApplication::style()->standardPalette()));
     reapplyTones(this);
 }
 
@@ -508,15 +506,17 @@ void MainWindow::showCloseCodes()
     QDialog dialog(this);
     dialog.setWindowTitle(tr("WebSocket close codes"));
     auto *table = new QTableWidget(&dialog);
-    const QList<int> codes{1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 2000, 3000, 4000};
+    const QList<int> codes{1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009,
+                           1010, 1011, 1012, 1013, 1014, 1015, 2000, 3000, 4000};
     table->setColumnCount(3);
     table->setRowCount(int(codes.size()));
     table->setHorizontalHeaderLabels({tr("Code"), tr("Name"), tr("Meaning")});
     for (int row = 0; row < codes.size(); ++row) {
         const int code = codes.at(row);
-        const QString label = code == 2000 ? QStringLiteral("1016–2999") : code == 3000 ? QStringLiteral("3000–3999")
-                              : code == 4000                            ? QStringLiteral("4000–4999")
-                                                                        : QString::number(code);
+        const QString label = code == 2000   ? QStringLiteral("1016–2999")
+                              : code == 3000 ? QStringLiteral("3000–3999")
+                              : code == 4000 ? QStringLiteral("4000–4999")
+                                             : QString::number(code);
         table->setItem(row, 0, new QTableWidgetItem(label));
         table->setItem(row, 1, new QTableWidgetItem(CloseCode::name(code)));
         table->setItem(row, 2, new QTableWidgetItem(CloseCode::meaning(code)));
@@ -570,25 +570,24 @@ void MainWindow::showGlossary()
     dialog.setWindowTitle(tr("WebSocket terms"));
     auto *text = new QTextBrowser(&dialog);
     text->setObjectName(QStringLiteral("glossary"));
-    text->setHtml(tr(
-        "<dl>"
-        "<dt><b>Handshake (upgrade)</b></dt><dd>The client's HTTP GET with <i>Upgrade: websocket</i>; the server answers "
-        "101 Switching Protocols, or an HTTP error (401, 403, 404, 429, 503…) to refuse.</dd>"
-        "<dt><b>Frame, opcode</b></dt><dd>Messages travel in frames. The opcode says what a frame is: 0x1 text (UTF-8), "
-        "0x2 binary, 0x0 continuation, 0x8 close, 0x9 ping, 0xA pong.</dd>"
-        "<dt><b>Ping / pong</b></dt><dd>Control frames: a ping must be answered by a pong with the same payload. WsLab "
-        "times the round trip (RTT) and uses them as a heartbeat: no pong (nor any data) in time means the peer is dead.</dd>"
-        "<dt><b>Close code</b></dt><dd>The 2-byte status in a close frame, with an optional reason of at most 123 bytes. "
-        "1000 is a normal close; 1005, 1006 and 1015 are only reported, never sent (see Help → Close codes).</dd>"
-        "<dt><b>Subprotocol</b></dt><dd>An application protocol offered by the client in Sec-WebSocket-Protocol; the "
-        "server picks at most one, and both then speak it.</dd>"
-        "<dt><b>Origin</b></dt><dd>The web page a browser's connection comes from; a server may allow only some.</dd>"
-        "<dt><b>Backoff</b></dt><dd>After a drop the client waits before retrying: a random delay up to a limit that "
-        "doubles with each failed attempt (up to a cap), so clients do not all rush a recovering server at once.</dd>"
-        "<dt><b>Outbox</b></dt><dd>Messages sent while the connection is down wait in order and go out on the next open.</dd>"
-        "<dt><b>ws:// and wss://</b></dt><dd>WebSocket over plain TCP, and over TLS (encrypted, the server proves who it is "
-        "with a certificate).</dd>"
-        "</dl>"));
+    text->setHtml(tr("<dl>"
+                     "<dt><b>Handshake (upgrade)</b></dt><dd>The client's HTTP GET with <i>Upgrade: websocket</i>; the server answers "
+                     "101 Switching Protocols, or an HTTP error (401, 403, 404, 429, 503…) to refuse.</dd>"
+                     "<dt><b>Frame, opcode</b></dt><dd>Messages travel in frames. The opcode says what a frame is: 0x1 text (UTF-8), "
+                     "0x2 binary, 0x0 continuation, 0x8 close, 0x9 ping, 0xA pong.</dd>"
+                     "<dt><b>Ping / pong</b></dt><dd>Control frames: a ping must be answered by a pong with the same payload. WsLab "
+                     "times the round trip (RTT) and uses them as a heartbeat: no pong (nor any data) in time means the peer is dead.</dd>"
+                     "<dt><b>Close code</b></dt><dd>The 2-byte status in a close frame, with an optional reason of at most 123 bytes. "
+                     "1000 is a normal close; 1005, 1006 and 1015 are only reported, never sent (see Help → Close codes).</dd>"
+                     "<dt><b>Subprotocol</b></dt><dd>An application protocol offered by the client in Sec-WebSocket-Protocol; the "
+                     "server picks at most one, and both then speak it.</dd>"
+                     "<dt><b>Origin</b></dt><dd>The web page a browser's connection comes from; a server may allow only some.</dd>"
+                     "<dt><b>Backoff</b></dt><dd>After a drop the client waits before retrying: a random delay up to a limit that "
+                     "doubles with each failed attempt (up to a cap), so clients do not all rush a recovering server at once.</dd>"
+                     "<dt><b>Outbox</b></dt><dd>Messages sent while the connection is down wait in order and go out on the next open.</dd>"
+                     "<dt><b>ws:// and wss://</b></dt><dd>WebSocket over plain TCP, and over TLS (encrypted, the server proves who it is "
+                     "with a certificate).</dd>"
+                     "</dl>"));
     auto *layout = new QVBoxLayout(&dialog);
     layout->addWidget(text);
     dialog.resize(640, 520);

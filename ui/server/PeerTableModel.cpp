@@ -76,16 +76,24 @@ QVariant PeerTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole)
         return index.column() >= ConnectedColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     switch (index.column()) {
-    case IdColumn: return p->id();
-    case AddressColumn: return QStringLiteral("%1:%2").arg(p->address().toString()).arg(p->port());
-    case PathColumn: return p->path().isEmpty() ? QStringLiteral("/") : p->path();
-    case SubprotocolColumn: return p->subprotocol();
+    case IdColumn:
+        return p->id();
+    case AddressColumn:
+        return QStringLiteral("%1:%2").arg(p->address().toString()).arg(p->port());
+    case PathColumn:
+        return p->path().isEmpty() ? QStringLiteral("/") : p->path();
+    case SubprotocolColumn:
+        return p->subprotocol();
     case ConnectedColumn: {
         const qint64 s = p->connectedAt().secsTo(QDateTime::currentDateTime());
-        return s < 60 ? tr("%1 s").arg(s) : s < 3600 ? tr("%1 min %2 s").arg(s / 60).arg(s % 60) : tr("%1 h %2 min").arg(s / 3600).arg(s / 60 % 60);
+        return s < 60     ? tr("%1 s").arg(s)
+               : s < 3600 ? tr("%1 min %2 s").arg(s / 60).arg(s % 60)
+                          : tr("%1 h %2 min").arg(s / 3600).arg(s / 60 % 60);
     }
-    case InColumn: return qulonglong(p->counters().messagesIn);
-    case OutColumn: return qulonglong(p->counters().messagesOut);
+    case InColumn:
+        return qulonglong(p->counters().messagesIn);
+    case OutColumn:
+        return qulonglong(p->counters().messagesOut);
     case RttColumn:
         return p->counters().rtt.samples ? tr("%1 ms").arg(double(p->counters().rtt.last.count()) / 1000.0, 0, 'f', 2) : QString();
     }
@@ -103,14 +111,22 @@ QVariant PeerTableModel::headerData(int section, Qt::Orientation orientation, in
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case IdColumn: return tr("Id");
-    case AddressColumn: return tr("Address");
-    case PathColumn: return tr("Path");
-    case SubprotocolColumn: return tr("Subprotocol");
-    case ConnectedColumn: return tr("Connected");
-    case InColumn: return tr("In");
-    case OutColumn: return tr("Out");
-    case RttColumn: return tr("RTT");
+    case IdColumn:
+        return tr("Id");
+    case AddressColumn:
+        return tr("Address");
+    case PathColumn:
+        return tr("Path");
+    case SubprotocolColumn:
+        return tr("Subprotocol");
+    case ConnectedColumn:
+        return tr("Connected");
+    case InColumn:
+        return tr("In");
+    case OutColumn:
+        return tr("Out");
+    case RttColumn:
+        return tr("RTT");
     }
     return {};
 }

@@ -1,17 +1,17 @@
 #include "ServerPanel.h"
 
-#include "style/LabColors.h"
-#include "style/TextScale.h"
+#include "PeerTableModel.h"
 #include "chat/ChatPage.h"
 #include "chat/ChatRoom.h"
 #include "close/CloseDialog.h"
-#include "PeerTableModel.h"
 #include "composer/Composer.h"
+#include "discovery/Beacon.h"
 #include "keyboard/FocusChain.h"
 #include "log/LogView.h"
 #include "server/Server.h"
 #include "share/QrDialog.h"
-#include "discovery/Beacon.h"
+#include "style/LabColors.h"
+#include "style/TextScale.h"
 #include "tls/LabCertificate.h"
 
 #include <QApplication>
@@ -590,7 +590,8 @@ void ServerPanel::updateState()
     const QString whyDisabled = listening ? tr("Stop the server to change this; it applies at the next Start") : QString();
     for (QWidget *w : {static_cast<QWidget *>(m_host), static_cast<QWidget *>(m_port)})
         w->setEnabled(!listening);
-    m_host->setToolTip(listening ? whyDisabled : tr("127.0.0.1: this machine only; 0.0.0.0: every interface, so phones and laptops on the LAN can join"));
+    m_host->setToolTip(listening ? whyDisabled
+                                 : tr("127.0.0.1: this machine only; 0.0.0.0: every interface, so phones and laptops on the LAN can join"));
     m_port->setToolTip(listening ? whyDisabled : tr("0 picks a free port"));
     const auto fields = m_settingsBox->findChildren<QWidget *>();
     for (QWidget *field : fields) {
@@ -615,8 +616,8 @@ void ServerPanel::updateState()
                                       ? QString()
                                       : tr(" · announced on the LAN as %1").arg(Beacon::displayName(m_server->config().name));
         m_status->setText(tr("Listening on %1 · %2 · %n peer(s)", nullptr, m_server->peerCount())
-                              .arg(m_server->url().toString(), serverModeName(m_server->config().mode))
-                          + announced);
+                              .arg(m_server->url().toString(), serverModeName(m_server->config().mode)) +
+                          announced);
         setTone(m_status, Tone::Success, true);
     } else if (!m_startFailed) {
         m_status->setText(tr("Stopped"));
@@ -627,19 +628,20 @@ void ServerPanel::updateState()
     m_showQr->setToolTip(pageAddress().isEmpty() ? tr("In chat mode, a QR code of the chat page's address for phones to scan")
                                                  : tr("A QR code of %1 for phones to scan").arg(pageAddress()));
     const bool loopbackOnly = listening && QHostAddress(m_server->config().host).isLoopback();
-    m_share->setToolTip(loopbackOnly ? tr("Only this machine can use this address: listen on 0.0.0.0 or a LAN address to let other devices join")
-                                     : tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
+    m_share->setToolTip(loopbackOnly
+                            ? tr("Only this machine can use this address: listen on 0.0.0.0 or a LAN address to let other devices join")
+                            : tr("The address other devices connect to; a browser can use it with new WebSocket(…)"));
     Q_EMIT summaryChanged();
 }
 
 QList<QPair<QSpinBox *, QString>> ServerPanel::persistedSpinBoxes() const
 {
-    return {{m_maxConnections, QStringLiteral("maxConnections")}, {m_maxPerAddress, QStringLiteral("maxPerAddress")},
-            {m_maxMessageKiB, QStringLiteral("maxMessageKiB")},   {m_rateLimit, QStringLiteral("rateLimit")},
-            {m_pingInterval, QStringLiteral("pingInterval")},     {m_pongTimeout, QStringLiteral("pongTimeout")},
-            {m_slowReaderKiB, QStringLiteral("slowReaderKiB")},   {m_idleTimeout, QStringLiteral("idleTimeout")},
+    return {{m_maxConnections, QStringLiteral("maxConnections")},     {m_maxPerAddress, QStringLiteral("maxPerAddress")},
+            {m_maxMessageKiB, QStringLiteral("maxMessageKiB")},       {m_rateLimit, QStringLiteral("rateLimit")},
+            {m_pingInterval, QStringLiteral("pingInterval")},         {m_pongTimeout, QStringLiteral("pongTimeout")},
+            {m_slowReaderKiB, QStringLiteral("slowReaderKiB")},       {m_idleTimeout, QStringLiteral("idleTimeout")},
             {m_handshakeTimeout, QStringLiteral("handshakeTimeout")}, {m_closeTimeout, QStringLiteral("closeTimeout")},
-            {m_maxHeaderLine, QStringLiteral("maxHeaderLine")},   {m_maxHeaders, QStringLiteral("maxHeaders")}};
+            {m_maxHeaderLine, QStringLiteral("maxHeaderLine")},       {m_maxHeaders, QStringLiteral("maxHeaders")}};
 }
 
 void ServerPanel::saveSettings(QSettings &s) const

@@ -18,8 +18,7 @@ QImage qrCodeImage(const QString &text, int moduleSize)
     const QByteArray utf8 = text.toUtf8();
     try {
         // Level M survives a smudged or glare-struck projector picture yet keeps a URL's code small.
-        const qrcodegen::QrCode code =
-            qrcodegen::QrCode::encodeText(utf8.constData(), qrcodegen::QrCode::Ecc::MEDIUM);
+        const qrcodegen::QrCode code = qrcodegen::QrCode::encodeText(utf8.constData(), qrcodegen::QrCode::Ecc::MEDIUM);
         const int modules = code.getSize() + 2 * kQuietModules;
         QImage image(modules * moduleSize, modules * moduleSize, QImage::Format_Grayscale8);
         image.fill(255);

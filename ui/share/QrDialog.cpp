@@ -10,7 +10,10 @@
 namespace wslab {
 
 QrDialog::QrDialog(const QString &address, const QString &hint, QWidget *parent)
-    : QDialog(parent), m_address(address), m_code(qrCodeImage(address, 1)), m_picture(new QLabel(this))
+    : QDialog(parent)
+    , m_address(address)
+    , m_code(qrCodeImage(address, 1))
+    , m_picture(new QLabel(this))
 {
     setObjectName(QStringLiteral("qrDialog"));
     setWindowTitle(tr("Scan to open %1").arg(address));
@@ -53,8 +56,7 @@ void QrDialog::scaleCode()
     // Whole pixels per module: a blurred edge between modules is what makes a camera hesitate.
     const int side = std::min(m_picture->width(), m_picture->height());
     const int perModule = std::max(1, side / m_code.width());
-    m_picture->setPixmap(QPixmap::fromImage(
-        m_code.scaled(m_code.size() * perModule, Qt::IgnoreAspectRatio, Qt::FastTransformation)));
+    m_picture->setPixmap(QPixmap::fromImage(m_code.scaled(m_code.size() * perModule, Qt::IgnoreAspectRatio, Qt::FastTransformation)));
 }
 
 } // namespace wslab

@@ -21,14 +21,22 @@ bool g_highContrast = false;
 Pair pairFor(Tone tone)
 {
     switch (tone) {
-    case Tone::Error: return {0xb01a25, 0xff7b72};
-    case Tone::Success: return {0x17703a, 0x56d364};
-    case Tone::Muted: return {0x56616a, 0xa7b1b9};
-    case Tone::Waiting: return {0x755c00, 0xe3b341};
-    case Tone::Closing: return {0x9c4f00, 0xffa657};
-    case Tone::Text: return {0x1f4e8c, 0x79c0ff};
-    case Tone::Binary: return {0x6a3d9a, 0xd2a8ff};
-    case Tone::Neutral: return {0x444444, 0xd0d7de};
+    case Tone::Error:
+        return {0xb01a25, 0xff7b72};
+    case Tone::Success:
+        return {0x17703a, 0x56d364};
+    case Tone::Muted:
+        return {0x56616a, 0xa7b1b9};
+    case Tone::Waiting:
+        return {0x755c00, 0xe3b341};
+    case Tone::Closing:
+        return {0x9c4f00, 0xffa657};
+    case Tone::Text:
+        return {0x1f4e8c, 0x79c0ff};
+    case Tone::Binary:
+        return {0x6a3d9a, 0xd2a8ff};
+    case Tone::Neutral:
+        return {0x444444, 0xd0d7de};
     }
     return {0x000000, 0xffffff};
 }
@@ -37,14 +45,22 @@ Pair pairFor(Tone tone)
 Pair highContrastPairFor(Tone tone)
 {
     switch (tone) {
-    case Tone::Error: return {0x8b0000, 0xffa198};
-    case Tone::Success: return {0x0a5227, 0x7ee787};
-    case Tone::Muted: return {0x383f45, 0xc9d1d9};
-    case Tone::Waiting: return {0x574300, 0xf2cc60};
-    case Tone::Closing: return {0x6e3800, 0xffb77c};
-    case Tone::Text: return {0x143663, 0xa5d6ff};
-    case Tone::Binary: return {0x45266a, 0xe2c5ff};
-    case Tone::Neutral: return {0x1f1f1f, 0xf0f6fc};
+    case Tone::Error:
+        return {0x8b0000, 0xffa198};
+    case Tone::Success:
+        return {0x0a5227, 0x7ee787};
+    case Tone::Muted:
+        return {0x383f45, 0xc9d1d9};
+    case Tone::Waiting:
+        return {0x574300, 0xf2cc60};
+    case Tone::Closing:
+        return {0x6e3800, 0xffb77c};
+    case Tone::Text:
+        return {0x143663, 0xa5d6ff};
+    case Tone::Binary:
+        return {0x45266a, 0xe2c5ff};
+    case Tone::Neutral:
+        return {0x1f1f1f, 0xf0f6fc};
     }
     return {0x000000, 0xffffff};
 }

@@ -11,13 +11,13 @@ namespace wslab {
 // Every colour the window uses to say something, in one place, each with a light and a dark variant
 // so it stays readable on either palette (the variants are picked by the palette's window lightness).
 enum class Tone {
-    Error,   // refusals, failures, heartbeat timeouts
+    Error, // refusals, failures, heartbeat timeouts
     Success, // listening, open
-    Muted,   // stopped, not connected, pings and pongs
+    Muted, // stopped, not connected, pings and pongs
     Waiting, // connecting, backoff, the outbox
     Closing, // close frames, closing, stopping
-    Text,    // text messages
-    Binary,  // binary messages
+    Text, // text messages
+    Binary, // binary messages
     Neutral, // handshakes, state changes, anything else
 };
 
