@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   qt6-base-dev qt6-websockets-dev libgl-dev libssl-dev zlib1g-dev
   qt6-qpa-plugins
   python3 python3-websockets nodejs node-ws
