@@ -252,7 +252,7 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     head = redactSecrets(head);
     // A socket that dies during Qt's part of the handshake must not hold a slot forever.
     const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
-    m_upgrading.insert(key, {request.path(), head, socket->peerAddress(), guard, socketGone});
+    m_upgrading.insert(key, {request, socket->peerAddress(), guard, socketGone});
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, std::move(head));
     e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" GET ") %
                              QString::fromUtf8(request.target));
@@ -260,7 +260,7 @@ void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int head
     m_wsServer->handleConnection(socket);
 }
 
-void Server::logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead, int peerId)
+void Server::logAnswer(QTcpSocket *socket, const HttpRequest &request, int peerId)
 {
     auto *recorder = dynamic_cast<AnswerRecorder *>(socket);
     if (!recorder)
@@ -269,12 +269,13 @@ void Server::logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead
     if (answer.isEmpty())
         return;
     // Checked as a client would check it (RFC 6455 §4.1): the accept value against the key, and the rest.
-    const Handshake check = Handshake::check(HttpRequestParse::parse(QByteArray(redactedRequestHead + "\r\n")).request,
-                                             HttpResponseParse::parse(QByteArray(answer + "\r\n")).response);
+    const HttpResponse response = HttpResponseParse::parse(QByteArray(answer + "\r\n")).response;
+    const Handshake check = Handshake::check(request, response);
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::Out, answer);
     e.peer = peerId;
-    e.httpStatus = 101;
-    e.detail = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" answered 101: ") %
+    e.httpStatus = response.statusCode;
+    e.detail = socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" answered ") %
+               QString::number(response.statusCode) % QStringLiteral(": ") %
                (check.isValid() ? QStringLiteral("Sec-WebSocket-Accept %1 is Base64(SHA-1(key + GUID)) of the request's key")
                                       .arg(QString::fromLatin1(check.accept))
                                 : check.problems.first().text);
@@ -298,12 +299,12 @@ void Server::onNewWebSocket()
         // The entry is gone; the connection watching for it would otherwise live as long as the socket.
         disconnect(upgrading.socketGone);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.path, upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
+        auto *peer = new Peer(id, socket, upgrading.request.path(), upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
         m_peers.insert(id, peer);
         if (!m_sweep.isActive())
             m_sweep.start();
         if (upgrading.guard)
-            logAnswer(upgrading.guard->socket(), upgrading.redactedHead, id);
+            logAnswer(upgrading.guard->socket(), upgrading.request, id);
         // Only now: the guard's slots on the socket must run after the Peer's (see FrameGuard::attach).
         peer->attachGuard();
         LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);

@@ -106,7 +106,7 @@ private:
     void peerFinished(Peer *peer) override;
     // Logs the 101 Qt wrote on `socket` (recorded by its HoldableSocket) as an outbound handshake
     // event of the peer, with what a client's check of it finds.
-    void logAnswer(QTcpSocket *socket, const QByteArray &redactedRequestHead, int peerId);
+    void logAnswer(QTcpSocket *socket, const HttpRequest &request, int peerId);
     // A bad frame during the upgrade, before there is a Peer to report it.
     void guardViolation(FrameGuard *guard, const QString &why) override;
     // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
@@ -135,8 +135,7 @@ private:
     // Admitted by the Gate, upgrade in progress: keyed by "address|port" to meet the QWebSocket again.
     struct Upgrading
     {
-        QByteArray path;
-        QByteArray redactedHead; // until the 101 is logged beside it
+        HttpRequest request; // as the Gate parsed it: the Peer's path, and the 101 is checked against it
         QHostAddress address;
         QPointer<FrameGuard> guard;
         QMetaObject::Connection socketGone; // drops this entry if the socket dies during Qt's part
