@@ -150,19 +150,17 @@ void EventDetailView::showHandshake(const LogEvent &e)
     // By its first line, not its direction: the server logs requests coming in, the inspector going out.
     const bool isRequest = !e.payload.startsWith("HTTP/");
     const QByteArray head = e.payload + "\r\n";
+    const QString firstLine = QString::fromLatin1(e.payload.left(e.payload.indexOf('\r')));
     HttpHeaderList headers;
-    QString firstLine;
     QByteArray key;
     QByteArray accept;
     if (isRequest) {
         const HttpRequest request = HttpRequestParse::parse(head).request;
         headers = request.headers;
-        firstLine = QString::fromLatin1(request.method + ' ' + request.target + ' ' + request.version);
         key = request.header("Sec-WebSocket-Key");
     } else {
         const HttpResponse response = HttpResponseParse::parse(head).response;
         headers = response.headers;
-        firstLine = QString::fromLatin1(e.payload.left(e.payload.indexOf('\r')));
         accept = response.header("Sec-WebSocket-Accept");
     }
     auto *line = new QTreeWidgetItem(m_handshakeHeaders, {firstLine});

@@ -148,9 +148,9 @@ LogView::LogView(EventLog *log, QWidget *parent)
     // Sized from the font, and again whenever the text size changes (presentation mode): taller rows
     // (the padding grows with the text), and fixed columns as narrow as their usual content, so a log
     // in a narrow column still shows the message.
-    TextScale::follow(m_table, QEvent::FontChange, [this, rows] {
+    TextScale::follow(m_table, [this, rows] {
         const QFontMetrics metrics = m_table->fontMetrics();
-        rows->setDefaultSectionSize(metrics.height() + 6 * TextScale::percent() / 100);
+        rows->setDefaultSectionSize(TextScale::rowHeight(m_table));
         const int padding = 2 * metrics.horizontalAdvance(u'0');
         m_table->setColumnWidth(LogModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("88:88:88.888")) + padding);
         m_table->setColumnWidth(LogModel::DirectionColumn, metrics.horizontalAdvance(QStringLiteral("→ #88888")) + padding);

@@ -178,8 +178,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_peerTable->horizontalHeader()->setStretchLastSection(true);
     m_peerTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     // Room for a few peers at any text size (presentation mode grows the rows).
-    TextScale::follow(m_peerTable, QEvent::FontChange, [this] {
-        m_peerTable->verticalHeader()->setDefaultSectionSize(m_peerTable->fontMetrics().height() + 6 * TextScale::percent() / 100);
+    TextScale::follow(m_peerTable, [this] {
+        m_peerTable->verticalHeader()->setDefaultSectionSize(TextScale::rowHeight(m_peerTable));
         m_peerTable->setMinimumHeight(m_peerTable->fontMetrics().height() * 5);
     });
 

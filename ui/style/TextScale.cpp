@@ -1,6 +1,7 @@
 #include "TextScale.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QWidget>
 
@@ -44,9 +45,8 @@ const QFont &platformFont()
 class Follower : public QObject
 {
 public:
-    Follower(QWidget *widget, QEvent::Type event, std::function<void()> adjust)
+    Follower(QWidget *widget, std::function<void()> adjust)
         : QObject(widget)
-        , m_event(event)
         , m_adjust(std::move(adjust))
     {
         widget->installEventFilter(this);
@@ -55,13 +55,12 @@ public:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == m_event)
+        if (event->type() == QEvent::FontChange)
             m_adjust();
         return QObject::eventFilter(watched, event);
     }
 
 private:
-    QEvent::Type m_event;
     std::function<void()> m_adjust;
 };
 
@@ -96,15 +95,20 @@ int step(int percent, int direction)
     return next == kSteps.begin() ? kSteps.front() : *std::prev(next);
 }
 
+int rowHeight(const QWidget *view)
+{
+    return view->fontMetrics().height() + 6 * g_percent / 100;
+}
+
 QFont monospaceFont()
 {
     return scaled(QFontDatabase::systemFont(QFontDatabase::FixedFont), g_percent);
 }
 
-void follow(QWidget *widget, QEvent::Type event, std::function<void()> adjust)
+void follow(QWidget *widget, std::function<void()> adjust)
 {
     adjust();
-    new Follower(widget, event, std::move(adjust));
+    new Follower(widget, std::move(adjust));
 }
 
 void useMonospace(QWidget *widget)

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QEvent>
 #include <QFont>
 
 #include <functional>
@@ -25,11 +24,14 @@ int percent();
 void apply(int percent);
 // The next size up (+1) or down (-1) from `percent`, within kSmallest..kLargest.
 int step(int percent, int direction);
+// The height of a table row for `view`'s font: its text and a padding that grows with the scale, so
+// presentation mode has taller rows.
+int rowHeight(const QWidget *view);
 // The platform's fixed-pitch font at the current scale.
 QFont monospaceFont();
-// Calls `adjust` now and each time `widget` receives `event` (QEvent::FontChange: its font, which
-// follows the application's, changed).
-void follow(QWidget *widget, QEvent::Type event, std::function<void()> adjust);
+// Calls `adjust` now and each time the font of `widget`, which follows the application's, changes
+// (Qt delivers the new application font to widgets with an event, after apply() returns).
+void follow(QWidget *widget, std::function<void()> adjust);
 // The monospace font on `widget`, now and at every change of scale.
 void useMonospace(QWidget *widget);
 
