@@ -118,10 +118,7 @@ private:
             return;
         if (!m_leaving) {
             // The client gave up (no reconnect, or its attempts ran out).
-            printTo(stderr,
-                    QStringLiteral("wslab-cli: chat: %1")
-                        .arg(m_client->errorString().isEmpty() ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
-                                                               : m_client->errorString()));
+            printTo(stderr, QStringLiteral("wslab-cli: chat: %1").arg(whyClientEnded(*m_client)));
             m_exitCode = 1;
         }
         if (m_chat->pendingCount() > 0) {

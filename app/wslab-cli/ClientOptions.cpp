@@ -1,6 +1,7 @@
 #include "ClientOptions.h"
 
 #include "CliArgs.h"
+#include "client/Client.h"
 #include "client/WebSocketUrl.h"
 
 namespace wslab::cli {
@@ -64,6 +65,11 @@ ClientConfig clientConfigFrom(const CliArgs &args, const QString &command)
     if (!problem.isEmpty())
         throw UsageError(command + QStringLiteral(": ") + problem);
     return c;
+}
+
+QString whyClientEnded(const Client &client)
+{
+    return client.errorString().isEmpty() ? QStringLiteral("connection closed with %1").arg(client.lastCloseCode()) : client.errorString();
 }
 
 } // namespace wslab::cli

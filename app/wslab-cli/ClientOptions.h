@@ -5,6 +5,10 @@
 #include <QCommandLineOption>
 #include <QList>
 
+namespace wslab {
+class Client;
+}
+
 namespace wslab::cli {
 
 class CliArgs;
@@ -15,5 +19,8 @@ QList<QCommandLineOption> clientOptions();
 // The ClientConfig those options and the single positional URL describe. Throws UsageError naming
 // `command` when they are wrong.
 ClientConfig clientConfigFrom(const CliArgs &args, const QString &command);
+// Why a client that went Idle on its own ended, for the one line a command prints then: its error,
+// else the close code it got.
+QString whyClientEnded(const Client &client);
 
 } // namespace wslab::cli

@@ -150,10 +150,7 @@ private:
         const bool clean = m_terminating || cause.kind == DisconnectCause::Kind::UserClose ||
                            (cause.kind == DisconnectCause::Kind::PeerClose && cause.closeCode == 1000);
         if (!clean) {
-            const QString why = m_client->errorString().isEmpty()
-                                    ? QStringLiteral("connection closed with %1").arg(m_client->lastCloseCode())
-                                    : m_client->errorString();
-            std::fprintf(stderr, "wslab-cli: connect: %s\n", qPrintable(why));
+            std::fprintf(stderr, "wslab-cli: connect: %s\n", qPrintable(whyClientEnded(*m_client)));
             m_exitCode = 1;
         }
         const qsizetype unsent = m_client->outboxSize() + qsizetype(m_lines.size());
