@@ -22,15 +22,33 @@ int headerSize(quint8 b1)
 }
 } // namespace
 
+FrameGuard *FrameGuard::install(QTcpSocket *socket, int headBytes, Events *events)
+{
+    auto *holder = dynamic_cast<CloseHolder *>(socket);
+    if (!holder)
+        return nullptr;
+    std::unique_ptr<FrameGuard> guard(new FrameGuard(socket, headBytes, events));
+    FrameGuard *installed = guard.get();
+    holder->adoptGuard(std::move(guard));
+    return installed;
+}
+
 FrameGuard::FrameGuard(QTcpSocket *socket, int headBytes, Events *events)
-    : QObject(socket)
-    , m_socket(socket)
+    : m_socket(socket)
     , m_events(events)
     , m_headBytes(headBytes)
 {
-    connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::beforeQt);
-    if (auto *holder = dynamic_cast<CloseHolder *>(socket))
-        holder->setHold([this] { return holdClose(); });
+    // The socket is the context: the guard goes with it, and disconnects first (see ~FrameGuard).
+    m_beforeQt = QObject::connect(m_socket, &QTcpSocket::readyRead, m_socket, [this] { beforeQt(); });
+}
+
+FrameGuard::~FrameGuard()
+{
+    // Run by the socket's destructor, before its QObject part is gone and could still emit.
+    QObject::disconnect(m_beforeQt);
+    QObject::disconnect(m_afterQt);
+    if (!m_attached && m_events)
+        m_events->guardGone(this);
 }
 
 qint64 FrameGuard::consumedNow() const
@@ -70,7 +88,8 @@ void FrameGuard::startDraining(qint64 position)
         m_head = m_partialHeader.left(position - m_nextFrame);
     }
     m_frames.clear();
-    m_events->guardClosing();
+    if (m_events)
+        m_events->guardClosing();
     // Read everything now: when Qt asked to close from inside its own read loop, that loop then finds
     // nothing more to read.
     drain();
@@ -122,11 +141,12 @@ void FrameGuard::drain()
 void FrameGuard::attach(QWebSocket *webSocket, Events *events)
 {
     m_webSocket = webSocket;
+    m_attached = true;
     m_events = events;
     // Qt has skipped exactly the request head; whatever it holds now came after it.
     m_consumed = 0;
     m_arrived = m_socket->bytesAvailable();
-    connect(m_socket, &QTcpSocket::readyRead, this, &FrameGuard::afterQt);
+    m_afterQt = QObject::connect(m_socket, &QTcpSocket::readyRead, m_socket, [this] { afterQt(); });
     if (m_arrived > 0)
         reject(QStringLiteral("data sent before the handshake completed"));
 }
@@ -200,13 +220,14 @@ void FrameGuard::beforeQt()
         const auto b0 = quint8(bytes.at(0));
         m_frames.append({m_nextFrame, m_nextFrame + headerBytes + qint64(length), b0});
         m_nextFrame += headerBytes + qint64(length);
-        if ((b0 & 0x0f) < kCloseOpcode)
+        if ((b0 & 0x0f) < kCloseOpcode && m_events)
             m_events->guardDataFrameArrived();
         if ((b0 & 0x80) && (b0 & 0x0f) < kCloseOpcode) { // the final frame of a text or binary message
             m_lastMessageEnd = m_nextFrame;
         } else if ((b0 & 0x0f) == kCloseOpcode && m_clientCloseEnd < 0) {
             m_clientCloseEnd = m_nextFrame;
-            m_events->guardCloseFrameArrived();
+            if (m_events)
+                m_events->guardCloseFrameArrived();
         }
     }
 }
@@ -236,7 +257,8 @@ void FrameGuard::reject(const QString &why)
     if (m_rejected)
         return;
     m_rejected = true;
-    m_events->guardViolation(this, why);
+    if (m_events)
+        m_events->guardViolation(this, why);
     if (m_webSocket)
         m_webSocket->close(QWebSocketProtocol::CloseCodeProtocolError, why);
     else

@@ -1,9 +1,12 @@
 #pragma once
 
-#include <QObject>
-#include <QPointer>
-
+#include <QByteArray>
 #include <QList>
+#include <QMetaObject>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
 
 class QTcpSocket;
 class QWebSocket;
@@ -24,9 +27,12 @@ namespace wslab {
 // (see HoldableSocket). From then on the guard reads the stream itself, Qt no longer does: data frames
 // are discarded and counted, and TCP is closed once the peer's Close has arrived. The Peer's close
 // timeout aborts a peer that never answers.
-class FrameGuard : public QObject
+//
+// The socket owns its guard (see CloseHolder), so the guard lives exactly as long as the socket. It is
+// not a QObject: one per connection, and a QObject with the connections that would watch its lifetime
+// costs more than the guard's own state.
+class FrameGuard
 {
-    Q_OBJECT
     Q_DISABLE_COPY_MOVE(FrameGuard)
 public:
     // What the guard tells the Server during the upgrade and the Peer after it. Plain calls, not
@@ -44,14 +50,18 @@ public:
         // The server started a close (ours or Qt's own): nothing more is delivered, and the connection
         // stays open until the peer's Close arrives.
         virtual void guardClosing() {}
+        // The socket went away before the upgrade was done (the guard goes with it).
+        virtual void guardGone(FrameGuard *) {}
 
     protected:
         ~Events() = default;
     };
 
-    // Attach right after the Gate admits the socket, before QWebSocketServer sees it. `events` hears of
-    // a violation during the upgrade.
-    FrameGuard(QTcpSocket *socket, int headBytes, Events *events);
+    // Installs a guard on a socket right after the Gate admits it, before QWebSocketServer sees it, and
+    // gives it to the socket to own. `events` hears of a violation during the upgrade. Only a socket that
+    // can hold a close (every socket the Listener makes) can take one: nullptr for any other.
+    static FrameGuard *install(QTcpSocket *socket, int headBytes, Events *events);
+    ~FrameGuard();
 
     QTcpSocket *socket() const { return m_socket; }
     // The upgrade is done: from now on frames are checked; `webSocket` is closed with 1002 on a violation,
@@ -65,6 +75,10 @@ public:
     bool closeAnswered() const { return m_answered; }
     // The connection is being aborted: QAbstractSocket::abort() goes through close(), which must pass.
     void releaseHold() { m_released = true; }
+    // Asked by the socket on every close(): true while the close must wait for the peer's Close.
+    bool holdClose();
+    // `events` is being destroyed and must hear nothing more.
+    void forgetEvents() { m_events = nullptr; }
     // The Peer has handled a text or binary message Qt delivered; a bad frame waiting behind it is
     // rejected now. A call from the Peer rather than two more connections on every socket.
     void messageHandled();
@@ -78,7 +92,7 @@ private:
         quint8 b0;
     };
 
-    bool holdClose();
+    FrameGuard(QTcpSocket *socket, int headBytes, Events *events);
     void startDraining(qint64 position);
     void drain();
     qint64 consumedNow() const;
@@ -89,6 +103,10 @@ private:
     QTcpSocket *m_socket;
     Events *m_events;
     QPointer<QWebSocket> m_webSocket;
+    bool m_attached = false;
+    // On the socket's readyRead, before and after QWebSocket's own slot.
+    QMetaObject::Connection m_beforeQt;
+    QMetaObject::Connection m_afterQt;
     int m_headBytes;
     bool m_rejected = false;
     // Absolute offsets in the byte stream after the request head.

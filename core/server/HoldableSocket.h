@@ -1,11 +1,12 @@
 #pragma once
 
+#include "server/FrameGuard.h"
+
 #include <QByteArray>
 #include <QObject>
 
 #include <algorithm>
-
-#include <functional>
+#include <memory>
 #include <utility>
 
 namespace wslab {
@@ -14,21 +15,24 @@ namespace wslab {
 // peer's data is still unread then, the kernel answers with a reset and the peer never reads our Close
 // (it sees 1006). RFC 6455 §7.1.1 wants the server to wait for the peer's Close first. Every server
 // socket is made holdable so the FrameGuard can keep a close Qt asks for until the handshake is done.
+// The socket owns that guard: it goes when the socket does, before the socket's QObject part.
 class CloseHolder
 {
 public:
     virtual ~CloseHolder() = default;
 
-    // Asked on every close(); while it answers true the connection stays open.
-    void setHold(std::function<bool()> hold) { m_hold = std::move(hold); }
+    void adoptGuard(std::unique_ptr<FrameGuard> guard) { m_guard = std::move(guard); }
     // Closes for real (gracefully: what is queued is still sent), past any hold.
     virtual void closeNow() = 0;
 
 protected:
-    bool holds() const { return m_hold && m_hold(); }
+    // Asked on every close(); while the guard answers true the connection stays open.
+    bool holds() const { return !m_released && m_guard && m_guard->holdClose(); }
+    void release() { m_released = true; }
 
 private:
-    std::function<bool()> m_hold;
+    std::unique_ptr<FrameGuard> m_guard;
+    bool m_released = false;
 };
 
 // Keeps the head of the first HTTP answer written on a socket: the 101 QWebSocketServer writes is
@@ -85,7 +89,7 @@ public:
 
     void closeNow() override
     {
-        setHold({});
+        release();
         Socket::close();
     }
 

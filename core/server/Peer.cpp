@@ -66,6 +66,8 @@ Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard
 Peer::~Peer()
 {
     m_socket->disconnect(this);
+    if (m_guard)
+        m_guard->forgetEvents();
 }
 
 void Peer::heartbeatTimedOut()

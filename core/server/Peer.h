@@ -9,7 +9,6 @@
 #include <QDateTime>
 #include <QHostAddress>
 #include <QObject>
-#include <QPointer>
 
 class QWebSocket;
 
@@ -118,7 +117,7 @@ private:
     EventLog *m_log;
     Host *m_host;
     HeartbeatMonitor m_heartbeat;
-    QPointer<FrameGuard> m_guard;
+    FrameGuard *m_guard; // owned by the socket, which outlives this Peer's destructor; nullptr without one
     QHostAddress m_address;
     quint16 m_port = 0;
     QDateTime m_connectedAt;

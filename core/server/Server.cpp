@@ -96,6 +96,9 @@ Server::~Server()
     // loop left to wait for their answers: the sockets are aborted right after (use stop() and wait for
     // peerCount() to reach 0 for a complete handshake, as wslab-cli serve does).
     m_destroying = true; // what the peers report from here on is of no use to anyone
+    // Sockets still upgrading go with the children, after this object has stopped being a Server.
+    for (const Upgrading &upgrading : std::as_const(m_upgrading))
+        upgrading.guard->forgetEvents();
     const QList<Peer *> peers = m_peers.values();
     for (Peer *peer : peers) {
         peer->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
@@ -245,14 +248,19 @@ int Server::connectionsFrom(const QHostAddress &address) const
 void Server::onAdmitted(QTcpSocket *socket, const HttpRequest &request, int headBytes)
 {
     const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
-    auto *guard = new FrameGuard(socket, headBytes, this);
+    FrameGuard *guard = FrameGuard::install(socket, headBytes, this);
+    if (!guard) {
+        // Every socket the Listener makes can hold a close; one that cannot would break RFC 6455 §7.1.1.
+        qWarning("wslab: admitted a socket that cannot hold a close; dropping it");
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
     QByteArray head = request.method + ' ' + request.target + ' ' + request.version + "\r\n";
     for (const auto &[name, value] : request.headers)
         head += name + ": " + value + "\r\n";
     head = redactSecrets(head);
-    // A socket that dies during Qt's part of the handshake must not hold a slot forever.
-    const QMetaObject::Connection socketGone = connect(socket, &QObject::destroyed, this, [this, key] { m_upgrading.remove(key); });
-    m_upgrading.insert(key, {request, socket->peerAddress(), guard, socketGone});
+    m_upgrading.insert(key, {request, socket->peerAddress(), guard});
     LogEvent e = LogEvent::make(EventKind::Handshake, Direction::In, std::move(head));
     e.detail = redactSecrets(socket->peerAddress().toString() % u':' % QString::number(socket->peerPort()) % QStringLiteral(" GET ") %
                              QString::fromUtf8(request.target));
@@ -290,14 +298,23 @@ void Server::guardViolation(FrameGuard *guard, const QString &why)
     logEvent(std::move(e));
 }
 
+void Server::guardGone(FrameGuard *guard)
+{
+    // A socket that dies during Qt's part of the handshake must not hold a slot forever.
+    for (auto it = m_upgrading.begin(); it != m_upgrading.end(); ++it) {
+        if (it->guard == guard) {
+            m_upgrading.erase(it);
+            return;
+        }
+    }
+}
+
 void Server::onNewWebSocket()
 {
     // Drain them all: Qt signals once for a burst of pending connections.
     while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
-        // The entry is gone; the connection watching for it would otherwise live as long as the socket.
-        disconnect(upgrading.socketGone);
         const int id = m_nextPeerId++;
         auto *peer = new Peer(id, socket, upgrading.request.path(), upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
         m_peers.insert(id, peer);

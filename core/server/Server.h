@@ -12,7 +12,6 @@
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
@@ -109,6 +108,7 @@ private:
     void logAnswer(QTcpSocket *socket, const HttpRequest &request, int peerId);
     // A bad frame during the upgrade, before there is a Peer to report it.
     void guardViolation(FrameGuard *guard, const QString &why) override;
+    void guardGone(FrameGuard *guard) override;
     // Every peer's heartbeat, idle and close deadlines, judged on m_clock at each tick of m_sweep.
     void sweep();
     void logEvent(LogEvent event);
@@ -137,8 +137,7 @@ private:
     {
         HttpRequest request; // as the Gate parsed it: the Peer's path, and the 101 is checked against it
         QHostAddress address;
-        QPointer<FrameGuard> guard;
-        QMetaObject::Connection socketGone; // drops this entry if the socket dies during Qt's part
+        FrameGuard *guard = nullptr; // owned by the socket; tells guardGone() if the socket dies during Qt's part
     };
     QHash<QString, Upgrading> m_upgrading;
     int m_nextPeerId = 1;
