@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 
     QJsonArray rows;
     if (!parser.isSet(QStringLiteral("json")))
-        std::printf("%-7s %-8s %12s %10s %12s %12s\n", "size", "path", "round trips/s", "MiB/s", "RTT p50 µs", "RTT p99 µs");
+        std::printf("%-7s %-8s %13s %10s %13s %13s\n", "size", "path", "round trips/s", "MiB/s", "RTT p50 µs", "RTT p99 µs");
     for (int i = 0; i < 4; i += 2) {
         Sample &d = samples[i];
         Sample &r = samples[i + 1];
@@ -212,9 +212,9 @@ int main(int argc, char **argv)
             continue;
         }
         for (Sample *s : {&d, &r})
-            std::printf("%-7s %-8s %12.0f %10.1f %12.1f %12.1f\n", qPrintable(sizeName(s->size)), s->relayed ? "relayed" : "direct",
+            std::printf("%-7s %-8s %13.0f %10.1f %12.1f %12.1f\n", qPrintable(sizeName(s->size)), s->relayed ? "relayed" : "direct",
                         s->roundTripsPerSecond(), s->mibPerSecond(), s->percentileUs(0.5), s->percentileUs(0.99));
-        std::printf("%-7s %-8s %+11.1f%% %+9.1f%% %+11.1f%% %+11.1f%%\n", qPrintable(sizeName(d.size)), "overhead", overhead[0],
+        std::printf("%-7s %-8s %+12.1f%% %+9.1f%% %+11.1f%% %+11.1f%%\n", qPrintable(sizeName(d.size)), "overhead", overhead[0],
                     overhead[0], overhead[1], overhead[2]);
     }
     if (parser.isSet(QStringLiteral("json")))
