@@ -3,6 +3,7 @@
 // would see it. Loopback only; every wait is on a signal or a condition.
 #include "WsLabTest.h"
 #include "inspect/Relay.h"
+#include "inspect/RelayConnection.h"
 #include "log/JsonLines.h"
 #include "protocol/Frame.h"
 
@@ -69,9 +70,10 @@ private:
         return false;
     }
 
-    bool openLab(Lab &lab, const RelayFaults &faults = {}, const HeartbeatPolicy &heartbeat = {0ms, 20000ms})
+    bool openLab(Lab &lab, const RelayFaults &faults = {}, const HeartbeatPolicy &heartbeat = {0ms, 20000ms},
+                 ServerMode mode = ServerMode::Echo)
     {
-        if (!startServer(lab.server) || !startRelay(lab.relay, lab.server.url(), faults))
+        if (!startServer(lab.server, loopbackServerConfig(mode)) || !startRelay(lab.relay, lab.server.url(), faults))
             return false;
         ClientConfig clientConfig = fastClientConfig(lab.relay.url());
         clientConfig.heartbeat = heartbeat;
@@ -441,6 +443,37 @@ private Q_SLOTS:
         QVERIFY(hasInfo(lab.relay.log(), QStringLiteral("paused: holding a text frame from the client (1 frame held)")));
         QVERIFY(hasInfo(lab.relay.log(), QStringLiteral("stepped: forwarded a text frame from the client (2 frames held)")));
         QVERIFY(hasInfo(lab.relay.log(), QStringLiteral("resumed: forwarding 3 frames in the order they came")));
+    }
+
+    void pausedRelayStopsReadingOnceItHoldsTheBound()
+    {
+        Lab lab;
+        QVERIFY(openLab(lab, {}, {0ms, 20000ms}, ServerMode::Silent));
+        QSignalSpy held(&lab.relay, &Relay::heldFramesChanged);
+        QSignalSpy atServer(&lab.server, &Server::binaryReceived);
+        lab.relay.setPaused(true);
+        // 3 MiB in frames of 64 KiB + 14 header bytes: 16 of them are the first to reach the 1 MiB bound.
+        const QByteArray chunk(64 * 1024, 'p');
+        const int messages = 48;
+        const int bound = 16;
+        static_assert(bound * (64 * 1024 + 14) >= RelayConnection::kMaxInFlight);
+        static_assert((bound - 1) * (64 * 1024 + 14) < RelayConnection::kMaxInFlight);
+        for (int i = 0; i < messages; ++i)
+            QVERIFY(lab.client.sendBinary(chunk));
+        QTRY_COMPARE(lab.relay.heldFrameCount(), bound);
+        // Each step makes room for one more frame, and the relay reads exactly that one.
+        for (int i = 1; i <= messages - bound; ++i) {
+            lab.relay.step();
+            QTRY_COMPARE(atServer.size(), i);
+            QTRY_COMPARE(lab.relay.heldFrameCount(), bound);
+        }
+        lab.relay.setPaused(false);
+        QTRY_COMPARE(atServer.size(), messages);
+        int most = 0;
+        for (const QList<QVariant> &count : std::as_const(held))
+            most = std::max(most, count.first().toInt());
+        QCOMPARE(most, bound);
+        QCOMPARE(lab.relay.heldFrameCount(), 0);
     }
 };
 
