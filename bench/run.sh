@@ -9,6 +9,7 @@
 # IDLE_ONLY=1 runs only the idle load (memory per connection), skipping the generator check, the message loads and the GUI;
 # CHAT_LOADS="CLIENTSxRATExSECONDS ..." (default "200x10x10 50x10x10"; QUICK: "20x10x3"; empty skips it) are
 # the chat fan-out runs against serve --mode chat;
+# the relay overhead (bench-relay) runs after the log-memory bench;
 # SERVERS="serve bare-qt ..." picks servers; SERVE_CLI=/path/to/an/older/wslab-cli serves with that
 # build (before/after comparisons; the load client stays this build's); RESULTS (default bench/results/<time>) keeps the raw JSON.
 set -euo pipefail
@@ -219,6 +220,16 @@ if [ -x "$LOG_MEMORY" ] && [ "$IDLE_ONLY" != 1 ]; then
     timeout $((2 * RUN_TIMEOUT)) "$LOG_MEMORY" --messages $((1000 / (SCALE > 1 ? 5 : 1))) --budget-mib 64 --timeout $((2 * RUN_TIMEOUT - 5)) \
         >"$RESULTS/log-memory.txt" 2>>"$RESULTS/errors.log" \
         || echo "(exited with $?)" >>"$RESULTS/log-memory.txt"
+fi
+
+RELAY_BENCH=$BUILD/bench/bench-relay
+if [ -x "$RELAY_BENCH" ] && [ "$IDLE_ONLY" != 1 ]; then
+    # The inspecting relay's overhead: 16 B and 64 KiB round trips, direct and through a Relay, in one process.
+    echo "Relay overhead ($RELAY_BENCH):"
+    timeout "$RUN_TIMEOUT" "$RELAY_BENCH" --round-trips $((5000 / SCALE)) --large-round-trips $((1000 / SCALE)) --timeout $((RUN_TIMEOUT - 5)) \
+        >"$RESULTS/relay.txt" 2>>"$RESULTS/errors.log" \
+        || echo "(exited with $?)" >>"$RESULTS/relay.txt"
+    sed 's/^/  /' "$RESULTS/relay.txt"
 fi
 
 echo "load average at end: $(machine_load); suite took $(($(date +%s) - START)) s" | tee -a "$RESULTS/machine.txt"

@@ -92,6 +92,10 @@ RelayFaults faultsFrom(const CliArgs &args)
         throw UsageError(QStringLiteral("inspect: --close-towards expects client or server, got \"%1\"").arg(towards));
     f.cutAfterMessages = int(args.integer(QStringLiteral("cut-after"), 0, 1, 1000000000));
     f.blackHoleAfter = args.millis(QStringLiteral("blackhole-after"), f.blackHoleAfter, 1);
+    f.bandwidthFromClient = f.bandwidthFromServer = args.integer(QStringLiteral("bandwidth"), 0, 1, 1000000000000);
+    f.sliceBytes = int(args.integer(QStringLiteral("slice"), 0, 1, 1000000000));
+    f.fragmentCount = int(args.integer(QStringLiteral("fragment"), 0, 2, 1000000));
+    f.corruptAfterMessages = int(args.integer(QStringLiteral("corrupt-after"), -1, 0, 1000000000));
     return f;
 }
 
@@ -130,6 +134,17 @@ int runInspect(const QStringList &arguments)
         O(QStringLiteral("blackhole-after"),
           QStringLiteral("This many ms after the upgrade, forward nothing more but keep TCP open: only heartbeats notice."),
           QStringLiteral("MS")),
+        O(QStringLiteral("bandwidth"), QStringLiteral("Pace what is forwarded to at most this many bytes a second, each way (order kept)."),
+          QStringLiteral("BYTES_PER_S")),
+        O(QStringLiteral("slice"),
+          QStringLiteral("Write at most this many bytes at a time, each way, each write on its own (1: byte by byte)."),
+          QStringLiteral("BYTES")),
+        O(QStringLiteral("fragment"),
+          QStringLiteral("Re-send each unfragmented data message as K frames, each way (fewer when it is shorter)."), QStringLiteral("K")),
+        O(QStringLiteral("corrupt-after"),
+          QStringLiteral("After N data messages from the client (0: at once), change one byte of its next one, once: text becomes "
+                         "invalid UTF-8 (the server closes with 1007), binary gets its bits flipped."),
+          QStringLiteral("N")),
         O(QStringLiteral("log"), QStringLiteral("Append every event, one per frame, to this JSON Lines file (docs/log-format.md)."),
           QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Also print each upgrade request and response in full on stderr.")),

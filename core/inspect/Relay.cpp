@@ -54,13 +54,9 @@ bool Relay::start()
     e.endpoint = QStringLiteral("relay");
     e.detail = url().toString() + QStringLiteral(" -> ") + m_config.target.toString();
     m_log.append(std::move(e));
-    if (m_config.insecure) {
-        LogEvent warning = LogEvent::make(EventKind::Info, Direction::Local);
-        warning.endpoint = QStringLiteral("relay");
-        warning.detail = QStringLiteral(
-            "warning: the target's certificate is not verified (insecure); anyone on the path can read and change the traffic");
-        m_log.append(std::move(warning));
-    }
+    if (m_config.insecure)
+        logInfo(QStringLiteral(
+            "warning: the target's certificate is not verified (insecure); anyone on the path can read and change the traffic"));
     return true;
 }
 
@@ -103,6 +99,56 @@ void Relay::cut()
         connection->cut(QStringLiteral("on request"));
 }
 
+void Relay::corruptNextMessage(RelaySide from)
+{
+    if (m_connections.empty())
+        logInfo(QStringLiteral("nothing to corrupt: no connection is open"));
+    for (const auto &[id, connection] : m_connections)
+        connection->corruptNextMessage(from);
+}
+
+void Relay::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (paused) {
+        logInfo(QStringLiteral("paused: every whole frame is held, both ways, until stepped on or resumed"));
+        return;
+    }
+    logInfo(QStringLiteral("resumed: frames are forwarded again, the held ones first"));
+    const auto connections = m_connections;
+    for (const auto &[id, connection] : connections)
+        connection->releaseHeldFrames();
+}
+
+void Relay::step()
+{
+    RelayConnection *oldest = nullptr;
+    for (const auto &[id, connection] : m_connections) {
+        if (connection->heldFrameCount() > 0 && (!oldest || connection->oldestHeldArrival() < oldest->oldestHeldArrival()))
+            oldest = connection;
+    }
+    if (oldest)
+        oldest->stepHeldFrame();
+}
+
+int Relay::heldFrameCount() const
+{
+    int count = 0;
+    for (const auto &[id, connection] : m_connections)
+        count += connection->heldFrameCount();
+    return count;
+}
+
+void Relay::logInfo(const QString &text)
+{
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    e.endpoint = QStringLiteral("relay");
+    e.detail = text;
+    m_log.append(std::move(e));
+}
+
 void Relay::onNewConnections()
 {
     // Drained in a loop: QTcpServer keeps at most maxPendingConnections (30) waiting.
@@ -111,6 +157,7 @@ void Relay::onNewConnections()
         auto *connection = new RelayConnection(id, socket, this);
         m_connections.emplace(id, connection);
         connect(connection, &RelayConnection::opened, this, &Relay::connectionOpened);
+        connect(connection, &RelayConnection::heldFramesChanged, this, [this] { Q_EMIT heldFramesChanged(heldFrameCount()); });
         connect(connection, &RelayConnection::finished, this, [this](int finishedId) {
             const auto it = m_connections.find(finishedId);
             if (it == m_connections.end())

@@ -55,6 +55,19 @@ public:
     // sent it), or a reset of both sides (the peers see 1006).
     void injectClose(RelaySide towards, int code, const QString &reason);
     void cut();
+    // One-shot on every open connection: one payload byte of the next data message from this side is
+    // changed (text: to a byte invalid in UTF-8, so the receiver closes with 1007; binary: bits flipped).
+    void corruptNextMessage(RelaySide from);
+
+    // Paused, every connection holds each whole frame it reads, both directions, and stops reading a
+    // side once RelayConnection::kMaxInFlight bytes from it are held. step() forwards the oldest held
+    // frame (in arrival order across directions and connections); resuming forwards the rest in order.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    void step();
+    int heldFrameCount() const;
+    // Numbers held frames in arrival order, for RelayConnection.
+    quint64 nextArrival() { return ++m_arrivals; }
 
     EventLog *log() { return &m_log; }
     int connectionCount() const { return int(m_connections.size()); }
@@ -62,9 +75,11 @@ public:
 Q_SIGNALS:
     void connectionOpened(int id); // the target answered the upgrade with 101
     void connectionClosed(int id); // both sides are closed
+    void heldFramesChanged(int count); // frames held while paused, over all connections
 
 private:
     void onNewConnections();
+    void logInfo(const QString &text);
 
     RelayConfig m_config;
     RelayFaults m_faults;
@@ -74,6 +89,8 @@ private:
     Listener *m_listener = nullptr;
     std::map<int, RelayConnection *> m_connections;
     int m_nextId = 1;
+    quint64 m_arrivals = 0;
+    bool m_paused = false;
     State m_state = State::Idle;
     QString m_errorString;
 };

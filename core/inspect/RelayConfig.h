@@ -47,10 +47,27 @@ struct RelayFaults
     RelaySide closeTowards = RelaySide::Client;
     int cutAfterMessages = 0; // 0: off; else reset both sides after this many client data messages
 
+    // A slow link: at most this many bytes a second in each direction (0: unlimited), order kept.
+    qint64 bandwidthFromClient = 0;
+    qint64 bandwidthFromServer = 0;
+    // 0: off; else every write carries at most this many bytes, each on a later event-loop turn, both
+    // ways, so the receiver gets every message in pieces (down to one byte at a time).
+    int sliceBytes = 0;
+    // 0 or 1: off; else each unfragmented data message is re-sent as this many frames (fewer when it
+    // has fewer bytes, or when a text message's characters leave fewer places to cut), both ways.
+    int fragmentCount = 0;
+    // -1: off; else the client's data message that follows this many (0: its first one) has one payload
+    // byte corrupted, once per connection: text becomes invalid UTF-8, binary has its bits flipped.
+    int corruptAfterMessages = -1;
+
+    qint64 bandwidth(RelaySide from) const { return from == RelaySide::Client ? bandwidthFromClient : bandwidthFromServer; }
+
     // Whether the relay must see frame boundaries in a direction, rather than pass chunks through.
+    // Bandwidth and slicing act on bytes, so they do not need them.
     bool needsFrames(RelaySide from) const
     {
-        return dropPercent > 0 || (from == RelaySide::Client ? withholdPongsFromClient : withholdPongsFromServer);
+        return dropPercent > 0 || fragmentCount > 1 || (from == RelaySide::Client ? withholdPongsFromClient : withholdPongsFromServer) ||
+               (from == RelaySide::Client && corruptAfterMessages >= 0);
     }
 };
 

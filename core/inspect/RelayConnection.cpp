@@ -18,10 +18,18 @@ namespace wslab {
 namespace {
 
 constexpr qint64 kReadChunk = 64 * 1024;
+// A paced direction writes this often at most: small enough to look like a steady link, large enough
+// that a slow rate does not cost a timer per byte.
+constexpr qint64 kPacedWritesPerSecond = 50;
 
 QString sideName(RelaySide side)
 {
     return side == RelaySide::Client ? QStringLiteral("client") : QStringLiteral("server");
+}
+
+QString heldFramesText(size_t count)
+{
+    return count == 1 ? QStringLiteral("1 frame") : QStringLiteral("%1 frames").arg(count);
 }
 
 bool endsDataMessage(const Frame &frame)
@@ -55,11 +63,17 @@ RelayConnection::RelayConnection(int id, QTcpSocket *client, Relay *relay)
     for (Pipe *pipe : {&m_toServer, &m_toClient}) {
         connect(pipe->source, &QTcpSocket::readyRead, this, [this, pipe] { onSourceReadable(*pipe); });
         connect(pipe->source, &QTcpSocket::disconnected, this, [this, pipe] { onSourceEnded(*pipe); });
-        // Written bytes make room: a pipe paused by backpressure reads on.
-        connect(pipe->sink, &QTcpSocket::bytesWritten, this, [this, pipe] { onSourceReadable(*pipe); });
+        // Written bytes make room: the next slice may go, and a pipe paused by backpressure reads on.
+        connect(pipe->sink, &QTcpSocket::bytesWritten, this, [this, pipe] {
+            writeQueued(*pipe);
+            afterOutput(*pipe);
+        });
         pipe->timer.setSingleShot(true);
         pipe->timer.setTimerType(Qt::PreciseTimer);
-        connect(&pipe->timer, &QTimer::timeout, this, [this, pipe] { writeDue(*pipe); });
+        connect(&pipe->timer, &QTimer::timeout, this, [this, pipe] {
+            writeQueued(*pipe);
+            afterOutput(*pipe);
+        });
     }
     if (m_relay->config().target.scheme() == u"wss")
         connect(server, &QSslSocket::encrypted, this, &RelayConnection::onTargetReady);
@@ -108,7 +122,7 @@ void RelayConnection::onSourceReadable(Pipe &pipe)
 {
     if (m_cut || (pipe.from == RelaySide::Client && !m_targetReady))
         return;
-    while (pipe.source->bytesAvailable() > 0 && pipe.delayedBytes + pipe.sink->bytesToWrite() < kMaxInFlight) {
+    while (pipe.source->bytesAvailable() > 0 && pipe.delayedBytes + pipe.pausedBytes + pipe.sink->bytesToWrite() < kMaxInFlight) {
         process(pipe, pipe.source->read(kReadChunk));
         if (m_cut)
             return;
@@ -123,7 +137,17 @@ void RelayConnection::onSourceEnded(Pipe &pipe)
     while (pipe.source->bytesAvailable() > 0 && !m_cut)
         process(pipe, pipe.source->read(kReadChunk));
     pipe.sourceEnded = true;
-    if (pipe.delayed.empty())
+    afterOutput(pipe);
+}
+
+void RelayConnection::afterOutput(Pipe &pipe)
+{
+    if (!pipe.sourceEnded) {
+        onSourceReadable(pipe);
+        return;
+    }
+    // The source has closed: its end goes on once everything it sent has been written.
+    if (pipe.delayed.empty() && pipe.pausedBytes == 0)
         closeSink(pipe);
     finishIfDone();
 }
@@ -131,8 +155,10 @@ void RelayConnection::onSourceEnded(Pipe &pipe)
 void RelayConnection::closeSink(Pipe &pipe)
 {
     // A black hole keeps TCP open: the peer must find out by itself, as behind a dead NAT.
-    if (blackHoled())
+    if (blackHoled() || pipe.sinkClosed)
         return;
+    // Once only: a second call on a closing socket would abort it and lose what it still has to write.
+    pipe.sinkClosed = true;
     if (pipe.sink->state() == QAbstractSocket::ConnectedState)
         pipe.sink->disconnectFromHost();
     else
@@ -251,6 +277,8 @@ bool RelayConnection::wantsFrames(const Pipe &pipe) const
     const RelayFaults &faults = m_relay->faults();
     if (faults.needsFrames(pipe.from) || pipe.closedByInjection || !pipe.pendingInjection.isEmpty())
         return true;
+    if (m_relay->isPaused() || !m_paused.empty() || pipe.corruptNext || pipe.corruptingMessage)
+        return true;
     // A counted fault acts right after its message, before anything that follows it is forwarded.
     return pipe.from == RelaySide::Client && (faults.closeAfterMessages > 0 || faults.cutAfterMessages > 0);
 }
@@ -287,8 +315,12 @@ void RelayConnection::processFrames(Pipe &pipe, const QByteArray &chunk)
             if (end > pipe.forwardedUpTo) {
                 // A frame begun before frames were judged is finished as it started.
                 const bool whole = frame.streamOffset >= pipe.forwardedUpTo;
-                if (!whole || !swallows(pipe, frame))
-                    send(pipe, pipe.held.mid(pipe.forwardedUpTo - pipe.heldStart, end - pipe.forwardedUpTo));
+                QByteArray bytes = pipe.held.mid(pipe.forwardedUpTo - pipe.heldStart, end - pipe.forwardedUpTo);
+                if (!whole)
+                    send(pipe, std::move(bytes));
+                else if (!swallows(pipe, frame))
+                    holdOrSend(pipe, rewrite(pipe, frame, std::move(bytes)),
+                               QStringLiteral("a %1 frame from the %2").arg(Opcode::name(frame.opcode).toLower(), sideName(pipe.from)));
                 pipe.forwardedUpTo = end;
             }
             pipe.forwardedEndsFrame = true;
@@ -361,10 +393,8 @@ void RelayConnection::injectClose(RelaySide towards, int code, const QString &re
     }
     // A Close towards the server is a client's frame, so it must be masked (RFC 6455 §5.1).
     std::optional<MaskKey> mask;
-    if (towards == RelaySide::Server) {
-        const quint32 key = m_relay->random().generate();
-        mask = MaskKey{quint8(key >> 24), quint8(key >> 16), quint8(key >> 8), quint8(key)};
-    }
+    if (towards == RelaySide::Server)
+        mask = freshMask();
     pipe.pendingInjection = FrameEncoder::frame(Opcode::Close, FrameEncoder::closePayload(code, reason), mask);
     logInfo(QStringLiteral("injecting close %1 %2 towards the %3").arg(code).arg(reason, sideName(towards)));
     injectIfAtBoundary(pipe);
@@ -374,8 +404,140 @@ void RelayConnection::injectIfAtBoundary(Pipe &pipe)
 {
     if (pipe.pendingInjection.isEmpty() || !pipe.forwardedEndsFrame)
         return;
-    send(pipe, std::exchange(pipe.pendingInjection, {}));
+    holdOrSend(pipe, std::exchange(pipe.pendingInjection, {}), QStringLiteral("an injected close"));
     pipe.closedByInjection = true;
+}
+
+MaskKey RelayConnection::freshMask()
+{
+    const quint32 key = m_relay->random().generate();
+    return MaskKey{quint8(key >> 24), quint8(key >> 16), quint8(key >> 8), quint8(key)};
+}
+
+QByteArray RelayConnection::rewrite(Pipe &pipe, const Frame &frame, QByteArray bytes)
+{
+    // A frame that broke a rule goes on as it came: rewriting it would hide what the inspector shows.
+    if (frame.isControl() || Opcode::isReserved(frame.opcode) || frame.violation.isViolation())
+        return bytes;
+    if (frame.opcode != Opcode::Continuation) {
+        pipe.messageOpcode = frame.opcode;
+        pipe.messageOffset = 0;
+        const RelayFaults &faults = m_relay->faults();
+        const bool corruptAfterDue = pipe.from == RelaySide::Client && faults.corruptAfterMessages >= 0 &&
+                                     pipe.dataMessages >= faults.corruptAfterMessages && !m_corruptAfterDone;
+        if (pipe.corruptNext || corruptAfterDue) {
+            pipe.corruptNext = false;
+            pipe.corruptingMessage = true;
+            m_corruptAfterDone = m_corruptAfterDone || corruptAfterDue;
+        }
+    }
+    QByteArray payload = frame.payload;
+    if (pipe.corruptingMessage && !payload.isEmpty())
+        corrupt(pipe, frame, &bytes, &payload);
+    pipe.messageOffset += payload.size();
+    if (frame.fin && pipe.corruptingMessage) {
+        // An empty message has no byte to change: the next one gets it.
+        pipe.corruptingMessage = false;
+        pipe.corruptNext = true;
+    }
+    // A message that came fragmented passes as it came: it already shows fragmentation, and cutting
+    // each of its frames again would only multiply frames the sender chose.
+    if (frame.opcode != Opcode::Continuation && frame.fin && m_relay->faults().fragmentCount > 1) {
+        // Compressed text is cut anywhere: the receiver checks UTF-8 only after inflating the whole message.
+        const bool wholeCharacters = frame.opcode == Opcode::Text && !frame.rsv1;
+        const QList<qsizetype> sizes = FrameEncoder::evenSizes(payload, m_relay->faults().fragmentCount, wholeCharacters);
+        if (sizes.size() > 1)
+            return refragment(pipe, frame, payload, sizes);
+    }
+    return bytes;
+}
+
+void RelayConnection::corrupt(Pipe &pipe, const Frame &frame, QByteArray *bytes, QByteArray *payload)
+{
+    const qsizetype index = qsizetype(m_relay->random().bounded(quint32(payload->size())));
+    const quint8 old = quint8(payload->at(index));
+    // 0xFF never occurs in UTF-8, so a text message is refused (1007) wherever the byte sits; binary
+    // has no rule to break, so its bits flip and only the receiver's own checks can notice.
+    const bool text = pipe.messageOpcode == Opcode::Text && !frame.rsv1;
+    const quint8 changed = text ? (old == 0xFF ? 0xFE : 0xFF) : quint8(~old);
+    (*payload)[index] = char(changed);
+    // The wire carries the byte masked with the frame's key (RFC 6455 §5.3).
+    const quint8 key = frame.masked ? frame.maskKey[size_t(index % 4)] : 0;
+    (*bytes)[frame.headerSize + index] = char(changed ^ key);
+    pipe.corruptingMessage = false;
+    logInfo(QStringLiteral("corrupted byte %1 of a %2 message from the %3 (0x%4 -> 0x%5)%6")
+                .arg(pipe.messageOffset + index)
+                .arg(Opcode::name(pipe.messageOpcode).toLower(), sideName(pipe.from))
+                .arg(old, 2, 16, QChar(u'0'))
+                .arg(changed, 2, 16, QChar(u'0'))
+                .arg(frame.rsv1 ? QStringLiteral(", in its compressed bytes") : QString()));
+}
+
+QByteArray RelayConnection::refragment(Pipe &pipe, const Frame &frame, const QByteArray &payload, const QList<qsizetype> &sizes)
+{
+    // Each client frame gets a key of its own, as a client would choose it (RFC 6455 §5.3).
+    const bool masked = pipe.from == RelaySide::Client;
+    QByteArray out = FrameEncoder::fragment(
+        frame.opcode, payload, sizes, [this, masked] { return masked ? std::optional<MaskKey>(freshMask()) : std::nullopt; }, frame.rsv1);
+    logInfo(QStringLiteral("re-fragmented a %1 message of %2 bytes from the %3 into %4 frames")
+                .arg(Opcode::name(frame.opcode).toLower())
+                .arg(payload.size())
+                .arg(sideName(pipe.from))
+                .arg(sizes.size()));
+    return out;
+}
+
+void RelayConnection::holdOrSend(Pipe &pipe, QByteArray bytes, const QString &what)
+{
+    if (!m_relay->isPaused() && m_paused.empty()) {
+        send(pipe, std::move(bytes));
+        return;
+    }
+    pipe.pausedBytes += bytes.size();
+    m_paused.push_back({m_relay->nextArrival(), &pipe, std::move(bytes), what});
+    logInfo(QStringLiteral("paused: holding %1 (%2 held)").arg(what, heldFramesText(m_paused.size())));
+    Q_EMIT heldFramesChanged();
+}
+
+void RelayConnection::stepHeldFrame()
+{
+    if (m_paused.empty())
+        return;
+    PausedFrame frame = std::move(m_paused.front());
+    m_paused.pop_front();
+    Pipe &pipe = *frame.pipe;
+    pipe.pausedBytes -= frame.bytes.size();
+    logInfo(QStringLiteral("stepped: forwarded %1 (%2 held)").arg(frame.what, heldFramesText(m_paused.size())));
+    send(pipe, std::move(frame.bytes));
+    Q_EMIT heldFramesChanged();
+    afterOutput(pipe);
+}
+
+void RelayConnection::releaseHeldFrames()
+{
+    if (m_paused.empty())
+        return;
+    logInfo(QStringLiteral("resumed: forwarding %1 in the order they came").arg(heldFramesText(m_paused.size())));
+    // Taken first: a frame read while these are sent must not pass them.
+    std::deque<PausedFrame> frames = std::exchange(m_paused, {});
+    for (PausedFrame &frame : frames) {
+        frame.pipe->pausedBytes -= frame.bytes.size();
+        send(*frame.pipe, std::move(frame.bytes));
+    }
+    Q_EMIT heldFramesChanged();
+    afterOutput(m_toServer);
+    afterOutput(m_toClient);
+}
+
+void RelayConnection::corruptNextMessage(RelaySide from)
+{
+    Pipe &pipe = pipeFrom(from);
+    if (!pipe.decoder || m_cut) {
+        logInfo(QStringLiteral("nothing to corrupt on connection %1: it is not an open WebSocket").arg(m_id));
+        return;
+    }
+    pipe.corruptNext = true;
+    logInfo(QStringLiteral("will corrupt one byte of the next data message from the %1").arg(sideName(from)));
 }
 
 void RelayConnection::cut(const QString &why)
@@ -412,7 +574,8 @@ void RelayConnection::send(Pipe &pipe, QByteArray bytes)
     qint64 delay = faults.latency.count();
     if (faults.jitter.count() > 0)
         delay += qint64(m_relay->random().bounded(quint32(faults.jitter.count()) + 1));
-    if (delay <= 0 && pipe.delayed.empty()) {
+    const bool paced = faults.bandwidth(pipe.from) > 0 || faults.sliceBytes > 0;
+    if (delay <= 0 && pipe.delayed.empty() && !paced) {
         if (pipe.sink->isWritable())
             pipe.sink->write(bytes);
         return;
@@ -427,29 +590,72 @@ void RelayConnection::send(Pipe &pipe, QByteArray bytes)
     pipe.lastDueMs = due;
     pipe.delayedBytes += bytes.size();
     pipe.delayed.push_back({due, std::move(bytes)});
-    if (!pipe.timer.isActive())
-        pipe.timer.start(std::chrono::milliseconds(due - now));
+    writeQueued(pipe);
 }
 
-void RelayConnection::writeDue(Pipe &pipe)
+void RelayConnection::writeQueued(Pipe &pipe)
 {
-    const qint64 now = m_clock.elapsed();
-    while (!pipe.delayed.empty() && pipe.delayed.front().dueMs <= now) {
-        if (pipe.sink->isWritable() && !m_cut)
-            pipe.sink->write(pipe.delayed.front().bytes);
-        pipe.delayedBytes -= pipe.delayed.front().bytes.size();
-        pipe.delayed.pop_front();
+    const RelayFaults &faults = m_relay->faults();
+    const qint64 rate = faults.bandwidth(pipe.from);
+    const qint64 slice = faults.sliceBytes;
+    if (pipe.lowDelay != (slice > 0)) {
+        // Without it, Nagle's algorithm would gather the slices into one segment again.
+        pipe.sink->setSocketOption(QAbstractSocket::LowDelayOption, slice > 0 ? 1 : 0);
+        pipe.lowDelay = slice > 0;
     }
-    if (!pipe.delayed.empty()) {
-        pipe.timer.start(std::chrono::milliseconds(pipe.delayed.front().dueMs - now));
-        return;
+    auto waitNs = [&pipe](qint64 ns) {
+        // Rounded up: a timer that fires early would only find nothing to do yet.
+        pipe.timer.start(std::chrono::milliseconds((ns + 999999) / 1000000));
+    };
+    while (!pipe.delayed.empty()) {
+        const qint64 nowNs = m_clock.nsecsElapsed();
+        Delayed &next = pipe.delayed.front();
+        if (next.dueMs * 1000000 > nowNs) {
+            waitNs(next.dueMs * 1000000 - nowNs);
+            return;
+        }
+        const qint64 left = next.bytes.size() - next.written;
+        if (!pipe.sink->isWritable() || m_cut) {
+            pipe.delayedBytes -= left;
+            pipe.delayed.pop_front();
+            continue;
+        }
+        // A slice waits until the one before it has left the socket (bytesWritten calls again), so
+        // each one is a write of its own on a later turn of the event loop.
+        if (slice > 0 && pipe.sink->bytesToWrite() > 0)
+            return;
+        if (rate > 0 && pipe.nextPacedWriteNs > nowNs) {
+            waitNs(pipe.nextPacedWriteNs - nowNs);
+            return;
+        }
+        announceByteFaults(pipe);
+        qint64 size = left;
+        if (slice > 0)
+            size = std::min(size, slice);
+        if (rate > 0) {
+            size = std::min(size, std::max<qint64>(1, rate / kPacedWritesPerSecond));
+            // Paced from the later of now and the last write's end: an idle link saves up no burst.
+            pipe.nextPacedWriteNs = std::max(nowNs, pipe.nextPacedWriteNs) + size * 1000000000 / rate;
+        }
+        pipe.sink->write(next.bytes.constData() + next.written, size);
+        next.written += size;
+        pipe.delayedBytes -= size;
+        if (next.written == next.bytes.size())
+            pipe.delayed.pop_front();
     }
-    if (pipe.sourceEnded) {
-        closeSink(pipe);
-        finishIfDone();
-        return;
-    }
-    onSourceReadable(pipe);
+}
+
+void RelayConnection::announceByteFaults(Pipe &pipe)
+{
+    // Once per setting, when it first shapes a write: a log line per slice would drown the frames.
+    const RelayFaults &faults = m_relay->faults();
+    if (faults.sliceBytes > 0 && pipe.announcedSlice != faults.sliceBytes)
+        logInfo(QStringLiteral("slicing: writing what the %1 sends %2 bytes at a time").arg(sideName(pipe.from)).arg(faults.sliceBytes));
+    pipe.announcedSlice = faults.sliceBytes;
+    const qint64 rate = faults.bandwidth(pipe.from);
+    if (rate > 0 && pipe.announcedBandwidth != rate)
+        logInfo(QStringLiteral("bandwidth: pacing what the %1 sends at %2 bytes/s").arg(sideName(pipe.from)).arg(rate));
+    pipe.announcedBandwidth = rate;
 }
 
 void RelayConnection::finishIfDone()
@@ -459,6 +665,11 @@ void RelayConnection::finishIfDone()
         return;
     m_finished = true;
     logInfo(QStringLiteral("connection %1 closed").arg(m_id));
+    if (!m_paused.empty()) {
+        logInfo(QStringLiteral("dropped %1 held while paused: both sides are gone").arg(heldFramesText(m_paused.size())));
+        m_paused.clear();
+        Q_EMIT heldFramesChanged();
+    }
     Q_EMIT finished(m_id);
 }
 

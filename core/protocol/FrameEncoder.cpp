@@ -78,21 +78,50 @@ QByteArray FrameEncoder::closePayload(int code, QStringView reason)
 QByteArray FrameEncoder::fragment(quint8 opcode, QByteArrayView payload, int count, const std::optional<MaskKey> &mask, bool compressed)
 {
     count = std::max(count, 1);
+    QList<qsizetype> sizes;
+    sizes.reserve(count);
+    // Spread the remainder over the first frames so sizes differ by at most one byte.
+    for (int i = 0; i < count; ++i)
+        sizes << payload.size() / count + (i < payload.size() % count ? 1 : 0);
+    return fragment(
+        opcode, payload, sizes, [&mask] { return mask; }, compressed);
+}
+
+QByteArray FrameEncoder::fragment(quint8 opcode, QByteArrayView payload, const QList<qsizetype> &sizes,
+                                  const std::function<std::optional<MaskKey>()> &maskFor, bool compressed)
+{
     QByteArray out;
-    out.reserve(payload.size() + count * 14);
+    out.reserve(payload.size() + sizes.size() * 14);
     qsizetype offset = 0;
-    for (int i = 0; i < count; ++i) {
-        // Spread the remainder over the first frames so sizes differ by at most one byte.
-        const qsizetype size = payload.size() / count + (i < payload.size() % count ? 1 : 0);
+    for (qsizetype i = 0; i < sizes.size(); ++i) {
         Fields fields;
-        fields.fin = i == count - 1;
+        fields.fin = i == sizes.size() - 1;
         fields.rsv1 = compressed && i == 0;
         fields.opcode = i == 0 ? opcode : quint8(Opcode::Continuation);
-        fields.mask = mask;
-        append(&out, fields, payload.sliced(offset, size));
-        offset += size;
+        fields.mask = maskFor();
+        append(&out, fields, payload.sliced(offset, sizes.at(i)));
+        offset += sizes.at(i);
     }
     return out;
+}
+
+QList<qsizetype> FrameEncoder::evenSizes(QByteArrayView payload, int count, bool wholeCharacters)
+{
+    const qsizetype total = payload.size();
+    QList<qsizetype> sizes;
+    qsizetype previousCut = 0;
+    for (int i = 1; i < count; ++i) {
+        qsizetype cut = total * i / count;
+        // A UTF-8 continuation byte (10xxxxxx) is never the first byte of a character.
+        while (wholeCharacters && cut > previousCut && (quint8(payload[cut]) & 0xC0) == 0x80)
+            --cut;
+        if (cut <= previousCut)
+            continue;
+        sizes << cut - previousCut;
+        previousCut = cut;
+    }
+    sizes << total - previousCut;
+    return sizes;
 }
 
 } // namespace wslab

@@ -3,7 +3,9 @@
 #include "protocol/Frame.h"
 
 #include <QByteArray>
+#include <QList>
 
+#include <functional>
 #include <optional>
 
 namespace wslab {
@@ -43,6 +45,16 @@ struct FrameEncoder
     // when set (every frame with the same key).
     static QByteArray fragment(quint8 opcode, QByteArrayView payload, int count, const std::optional<MaskKey> &mask = {},
                                bool compressed = false);
+    // The same with chosen frame sizes (they add up to the payload's size), each frame masked with a
+    // key of its own when `maskFor` gives one.
+    static QByteArray fragment(quint8 opcode, QByteArrayView payload, const QList<qsizetype> &sizes,
+                               const std::function<std::optional<MaskKey>()> &maskFor, bool compressed = false);
+
+    // Frame sizes that cut a payload into at most `count` non-empty frames as evenly as it goes (one
+    // empty frame for an empty payload). With `wholeCharacters` no cut falls inside a UTF-8 character,
+    // because Qt 6.4 checks UTF-8 frame by frame and refuses a character split between two frames; a
+    // payload with few characters then gets fewer frames.
+    static QList<qsizetype> evenSizes(QByteArrayView payload, int count, bool wholeCharacters);
 };
 
 } // namespace wslab

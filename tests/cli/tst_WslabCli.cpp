@@ -1,5 +1,5 @@
-// wslab-cli as a user runs it, as a separate process: bench fails on a wrong echo, and serve and
-// connect work on IPv6 loopback.
+// wslab-cli as a user runs it, as a separate process: bench fails on a wrong echo, serve and
+// connect work on IPv6 loopback, and bad flags are usage errors.
 #include "ChildProcess.h"
 #include "TamperingEcho.h"
 
@@ -139,6 +139,34 @@ private Q_SLOTS:
 
         serve.process().terminate();
         QVERIFY(serve.finish());
+    }
+
+    void inspectFaultFlagsRefuseBadValues_data()
+    {
+        QTest::addColumn<QString>("flag");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("bandwidth 0") << QStringLiteral("--bandwidth") << QStringLiteral("0");
+        QTest::newRow("bandwidth words") << QStringLiteral("--bandwidth") << QStringLiteral("fast");
+        QTest::newRow("slice 0") << QStringLiteral("--slice") << QStringLiteral("0");
+        QTest::newRow("slice negative") << QStringLiteral("--slice") << QStringLiteral("-4");
+        QTest::newRow("fragment 1") << QStringLiteral("--fragment") << QStringLiteral("1");
+        QTest::newRow("fragment 2.5") << QStringLiteral("--fragment") << QStringLiteral("2.5");
+        QTest::newRow("corrupt-after negative") << QStringLiteral("--corrupt-after") << QStringLiteral("-1");
+        QTest::newRow("corrupt-after empty") << QStringLiteral("--corrupt-after") << QString();
+    }
+    void inspectFaultFlagsRefuseBadValues()
+    {
+        QFETCH(QString, flag);
+        QFETCH(QString, value);
+        Child inspect({QStringLiteral("inspect"), QStringLiteral("--listen"), QStringLiteral("0"), QStringLiteral("--target"),
+                       QStringLiteral("ws://127.0.0.1:1"), flag, value});
+        QVERIFY(inspect.finish());
+        QCOMPARE(inspect.process().exitCode(), 2);
+        const QStringList err = inspect.stderrText().split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(err.size(), 1);
+        QVERIFY2(err.first().startsWith(QStringLiteral("wslab-cli: inspect: ") + flag + QStringLiteral(" expects")),
+                 qPrintable(err.first()));
+        QVERIFY(inspect.stdoutText().isEmpty());
     }
 
     void chatWithoutNickIsAUsageError()

@@ -806,6 +806,26 @@ void tst_FrameDecoder::encoderRefragments()
     QCOMPARE(decoder.feed(FrameEncoder::fragment(Opcode::Binary, "ab", 5), &out), 5);
     QCOMPARE(out.back().message->payload, QByteArray("ab"));
     QVERIFY(!decoder.hasStopped());
+
+    // The relay's cuts: never an empty frame, never inside a UTF-8 character.
+    QCOMPARE(FrameEncoder::evenSizes("abcdefghij", 3, false), (QList<qsizetype>{3, 3, 4}));
+    QCOMPARE(FrameEncoder::evenSizes("ab", 5, false), (QList<qsizetype>{1, 1}));
+    QCOMPARE(FrameEncoder::evenSizes("", 3, false), QList<qsizetype>{0});
+    QCOMPARE(FrameEncoder::evenSizes("\xe2\x82\xac", 3, true), QList<qsizetype>{3}); // one character: one frame
+    const QByteArray euros = QStringLiteral("a€b€c€").toUtf8(); // 12 bytes
+    const QList<qsizetype> sizes = FrameEncoder::evenSizes(euros, 3, true);
+    QCOMPARE(sizes, (QList<qsizetype>{4, 4, 4}));
+    int masks = 0;
+    const QByteArray wire = FrameEncoder::fragment(Opcode::Text, euros, sizes, [&masks] {
+        ++masks;
+        return std::optional<MaskKey>(MaskKey{quint8(masks), 2, 3, 4});
+    });
+    FrameDecoder utf8(Sender::Client);
+    out.clear();
+    QCOMPARE(utf8.feed(wire, &out), 3);
+    QCOMPARE(out.at(0).maskKey[0], 1);
+    QCOMPARE(out.at(2).maskKey[0], 3); // a fresh key per frame
+    QCOMPARE(out.back().message->payload, euros);
 }
 
 void tst_FrameDecoder::encoderWritesWhatItIsTold()

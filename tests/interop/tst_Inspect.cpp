@@ -161,6 +161,29 @@ private Q_SLOTS:
         QCOMPARE(lab.inspect->process().exitCode(), 0);
     }
 
+    void refragmentedAndSlicedMessagesArriveTheSame_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("logged");
+        QTest::newRow("fragment 3") << QStringList{QStringLiteral("--fragment"), QStringLiteral("3")}
+                                    << QStringLiteral("re-fragmented a text message of 4096 bytes from the client into 3 frames");
+        QTest::newRow("slice 1") << QStringList{QStringLiteral("--slice"), QStringLiteral("1")}
+                                 << QStringLiteral("slicing: writing what the server sends 1 bytes at a time");
+    }
+    void refragmentedAndSlicedMessagesArriveTheSame()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, logged);
+        RelayedEcho lab;
+        QVERIFY(lab.start(flags));
+        // Checked at the python end: text, UTF-8, 4 KiB, binary and a message python sent fragmented.
+        Child client(kPython, {peer(QStringLiteral("py_inspect_client.py")), QStringLiteral("echo"), lab.url});
+        QCOMPARE(client.waitLine(QStringLiteral("echo "), 60000), QStringLiteral("echo ok"));
+        QCOMPARE(client.waitLine(QStringLiteral("closed")), QStringLiteral("closed 1000"));
+        QCOMPARE(lab.server->waitLine(QStringLiteral("closed")), QStringLiteral("closed 1000"));
+        QVERIFY2(lab.inspect->stderrText().contains(logged), qPrintable(lab.inspect->stderrText().right(2000)));
+    }
+
     void withheldPongsMakeTheKeepaliveFail()
     {
         RelayedEcho lab;

@@ -7,6 +7,9 @@ Prints one line per finding; the test compares them.
   send URL       print "open", send one text message, read until the connection ends, print
                  "closed CODE" with the code received (1006 when the link dropped)
   rtt URL        print "rtt MS": the round trip of one ping, in milliseconds, then close 1000
+  echo URL       send text, UTF-8 text, 4 KiB of text, binary and a fragmented message to an echo
+                 server, print "echo ok" when each comes back the same (else "echo differs: ..."),
+                 then close 1000 and print "closed CODE"
 """
 import asyncio
 import sys
@@ -51,8 +54,25 @@ async def rtt(url):
         await ws.close(1000)
 
 
+async def echo(url):
+    messages = ["hello", "grüße, 世界 🙂", "x" * 4096, bytes([0, 1, 254, 255])]
+    async with websockets.connect(url, ping_interval=None, close_timeout=5) as ws:
+        for message in messages:
+            await ws.send(message)
+        await ws.send(["frag", "mented ", "grüße"])
+        messages.append("fragmented grüße")
+        for message in messages:
+            got = await ws.recv()
+            if got != message:
+                print(f"echo differs: sent {message[:40]!r}, got {got[:40]!r}", flush=True)
+                return
+        print("echo ok", flush=True)
+        await ws.close(1000)
+        print(f"closed {ws.close_code}", flush=True)
+
+
 mode, url = sys.argv[1], sys.argv[2]
-modes = {"keepalive": keepalive, "send": send, "rtt": rtt}
+modes = {"keepalive": keepalive, "send": send, "rtt": rtt, "echo": echo}
 if mode not in modes:
     sys.exit(f"unknown mode {mode}")
 asyncio.run(asyncio.wait_for(modes[mode](url), 30))
