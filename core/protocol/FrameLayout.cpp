@@ -15,30 +15,6 @@ QString hexBytes(const QByteArray &bytes)
     return QString::fromLatin1(bytes.toHex(' '));
 }
 
-QString payloadValue(const LogEvent::FrameHeader &header, const QByteArray &payload, qint64 length)
-{
-    constexpr int kPreview = 200;
-    QString text;
-    if (payload.isEmpty()) {
-        text = QStringLiteral("(empty)");
-    } else if (header.opcode == Opcode::Close && payload.size() >= 2) {
-        const int code = qFromBigEndian<quint16>(payload.constData());
-        text = CloseCode::describe(code);
-        if (payload.size() > 2)
-            text += QStringLiteral(" — ") + EventFormat::textPreview(payload.mid(2), kPreview);
-    } else if (header.rsv & 4) {
-        // Compressed (permessage-deflate): the bytes are not the text yet.
-        text = EventFormat::hexPreview(payload, kPreview / 3);
-    } else if (header.opcode == Opcode::Binary || (QString::fromUtf8(payload).contains(QChar::ReplacementCharacter))) {
-        text = EventFormat::hexPreview(payload, kPreview / 3);
-    } else {
-        text = EventFormat::textPreview(payload, kPreview);
-    }
-    if (payload.size() < length)
-        text += QStringLiteral(" (the log kept %1 of %2 bytes)").arg(payload.size()).arg(length);
-    return text;
-}
-
 // What a byte at `index` of an unmasked payload reads as, for a person following the unmasking.
 QString characterAt(const QByteArray &payload, qsizetype index)
 {
@@ -65,6 +41,23 @@ QString characterAt(const QByteArray &payload, qsizetype index)
 }
 
 } // namespace
+
+QString framePayloadPreview(const LogEvent::FrameHeader &header, const QByteArray &payload, int previewChars)
+{
+    if (payload.isEmpty())
+        return QStringLiteral("(empty)");
+    if (header.opcode == Opcode::Close && payload.size() >= 2) {
+        const int code = qFromBigEndian<quint16>(payload.constData());
+        return payload.size() > 2
+                   ? CloseCode::describe(code) + QStringLiteral(" — ") + EventFormat::textPreview(payload.mid(2), previewChars)
+                   : CloseCode::describe(code);
+    }
+    // Compressed (RSV1, permessage-deflate) bytes are not the text yet; binary, or text that is not
+    // UTF-8, reads better as hex.
+    if ((header.rsv & 4) || header.opcode == Opcode::Binary || QString::fromUtf8(payload).contains(QChar::ReplacementCharacter))
+        return EventFormat::hexPreview(payload, previewChars / 3);
+    return EventFormat::textPreview(payload, previewChars);
+}
 
 FrameLayout::FrameLayout(const LogEvent::FrameHeader &header, qint64 payloadLength, const QByteArray &unmaskedPayload)
     : m_header(header)
@@ -131,8 +124,10 @@ FrameLayout::FrameLayout(const LogEvent::FrameHeader &header, qint64 payloadLeng
         add(FrameField::Id::MaskingKey, QStringLiteral("Masking key"), hexBytes(m_wire.mid(2 + extendedBytes, 4)), (2 + extendedBytes) * 8,
             32, header.maskKey);
     }
-    add(FrameField::Id::Payload, QStringLiteral("Payload"), payloadValue(header, m_payload, payloadLength), qint64(m_headerSize) * 8,
-        payloadLength * 8, 0);
+    QString payloadText = framePayloadPreview(header, m_payload, 200);
+    if (isPayloadCut())
+        payloadText += QStringLiteral(" (the log kept %1 of %2 bytes)").arg(m_payload.size()).arg(payloadLength);
+    add(FrameField::Id::Payload, QStringLiteral("Payload"), payloadText, qint64(m_headerSize) * 8, payloadLength * 8, 0);
 }
 
 FrameLayout FrameLayout::fromEvent(const LogEvent &event)

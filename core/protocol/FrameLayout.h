@@ -38,6 +38,10 @@ struct UnmaskStep
     QString character;
 };
 
+// A frame's payload on one line, as its opcode says to read it: a close's code and reason, binary or
+// compressed bytes in hex, text as text; at most previewChars characters.
+QString framePayloadPreview(const LogEvent::FrameHeader &header, const QByteArray &payload, int previewChars);
+
 // A frame rebuilt from what the relay logged of it (header fields, payload size and the unmasked
 // payload): its bytes exactly as they travelled and every field named with where it sits. The length
 // encoding is the one the sender chose, deduced from the header size, even when not minimal.
