@@ -241,6 +241,27 @@ void tst_InspectorPanel::aClientRoutedThroughTheInspectorShowsItsFrames()
     QTRY_VERIFY(frameRow(inspector->model(), true, Opcode::Text, "through the inspector") >= 0);
     QTRY_VERIFY(frameRow(inspector->model(), false, Opcode::Text, "through the inspector") >= 0);
 
+    // A second client of the same server shares the running relay.
+    ClientPanel *second = window.addClient();
+    second->setUrl(withPath(server.url()).toString());
+    second->setRoutedThroughInspector(true);
+    QVERIFY(second->connectToServer());
+    QTRY_COMPARE(second->client()->state(), Client::State::Open);
+    QCOMPARE(second->connectedUrl().port(), inspector->relay()->url().port());
+    QTRY_COMPARE(inspector->relay()->connectionCount(), 2);
+
+    // A client of another server is refused while the relay carries connections a restart would cut.
+    Server other;
+    QVERIFY(startServer(other));
+    ClientPanel *third = window.addClient();
+    third->setUrl(withPath(other.url()).toString());
+    third->setRoutedThroughInspector(true);
+    QVERIFY(!third->connectToServer());
+    QVERIFY2(third->stateText().contains(QStringLiteral("relays 2 connection")), qPrintable(third->stateText()));
+    QCOMPARE(inspector->relay()->config().target.port(), server.url().port());
+    second->disconnectFromServer();
+    QTRY_COMPARE(second->client()->state(), Client::State::Idle);
+
     // Unticked: straight to the server again; the inspector sees no more.
     panel->setRoutedThroughInspector(false);
     QTRY_VERIFY(panel->client()->state() == Client::State::Open && panel->connectedUrl().port() == server.url().port());
