@@ -15,12 +15,15 @@
 #include "style/TextScale.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace wslab;
@@ -57,6 +60,7 @@ private Q_SLOTS:
     void explainDrawsTheRealBits();
     void aClientRoutedThroughTheInspectorShowsItsFrames();
     void aRouteThatCannotStartSaysWhyAndDoesNotConnect();
+    void theInspectorComesBackWithItsTarget();
 };
 
 void tst_InspectorPanel::framesBothWaysAppearAndDecode()
@@ -288,6 +292,28 @@ void tst_InspectorPanel::aRouteThatCannotStartSaysWhyAndDoesNotConnect()
     QVERIFY(!notes.isEmpty());
     QVERIFY2(notes.last().detail.contains(QStringLiteral("cannot listen")), qPrintable(notes.last().detail));
     QCOMPARE(server.peerCount(), 0);
+}
+
+void tst_InspectorPanel::theInspectorComesBackWithItsTarget()
+{
+    QTemporaryDir dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("WsLabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("wslab-inspector-test"));
+    {
+        MainWindow window({true, false});
+        window.findChild<QAction *>(QStringLiteral("showInspector"))->trigger();
+        window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9009/watched"));
+        window.inspectorPanel()->setPort(9010);
+        window.inspectorPanel()->faultBar()->findChild<QCheckBox *>(QStringLiteral("faultBlackHole"))->setChecked(true);
+        window.close();
+    }
+    MainWindow again({true, false});
+    QVERIFY(!again.inspectorDock()->isHidden());
+    QCOMPARE(again.inspectorPanel()->target(), QStringLiteral("ws://127.0.0.1:9009/watched"));
+    QCOMPARE(again.inspectorPanel()->findChild<QSpinBox *>(QStringLiteral("inspectorPort"))->value(), 9010);
+    QVERIFY(!again.inspectorPanel()->relay()->faults().blackHole); // faults start clear
+    QVERIFY(!again.inspectorPanel()->isRunning()); // and nothing listens until asked
 }
 
 QTEST_MAIN(tst_InspectorPanel)

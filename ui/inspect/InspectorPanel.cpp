@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -345,6 +346,18 @@ void InspectorPanel::onCurrentRowChanged()
     m_hex->setFrame(layout);
     m_tree->setEvent(event, layout);
     m_explain->setEnabled(layout.isValid());
+}
+
+void InspectorPanel::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("port"), m_port->value());
+    settings.setValue(QStringLiteral("target"), target());
+}
+
+void InspectorPanel::restoreSettings(const QSettings &settings)
+{
+    m_port->setValue(settings.value(QStringLiteral("port"), 0).toInt());
+    setTarget(settings.value(QStringLiteral("target")).toString());
 }
 
 ExplainFrameDialog *InspectorPanel::explainSelected()

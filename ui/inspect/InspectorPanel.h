@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSettings;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -54,6 +55,11 @@ public:
     // error) when it cannot start, or when it relays elsewhere with connections open, which a restart
     // would cut.
     QUrl routeTo(const QUrl &target, QString *error);
+
+    // The port and target are remembered between runs; the faults are not, so a window never starts
+    // with a black hole nobody remembers setting.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
 
     // Opens "Explain this frame" for the selected row; nullptr when the selection is not a frame.
     ExplainFrameDialog *explainSelected();

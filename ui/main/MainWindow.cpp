@@ -129,6 +129,10 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         settings.beginGroup(QStringLiteral("server"));
         m_server->restoreSettings(settings);
         settings.endGroup();
+        m_inspectorDock->setVisible(settings.value(QStringLiteral("window/inspector"), false).toBool());
+        settings.beginGroup(QStringLiteral("inspector"));
+        m_inspector->restoreSettings(settings);
+        settings.endGroup();
         restoreClients(settings);
     } else {
         resize(1500, 900);
@@ -397,6 +401,10 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
+    settings.endGroup();
+    settings.setValue(QStringLiteral("window/inspector"), !m_inspectorDock->isHidden());
+    settings.beginGroup(QStringLiteral("inspector"));
+    m_inspector->saveSettings(settings);
     settings.endGroup();
     // Every open client comes back, in its order; the old single "client" group is still read.
     settings.remove(QStringLiteral("clients"));
