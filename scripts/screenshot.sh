@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Takes docs/screenshots/lab.png and lab-dark.png (the real lab window under Xvfb, on first start: a
 # fresh settings folder, its echo server, a connected client and their first messages) and
-# lab-presentation.png (View → Presentation mode), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it).
+# lab-presentation.png (View → Presentation mode), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it),
+# inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
+# explain-frame.png (that frame's "Explain this frame").
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #
 # The window listens for LAN beacons and a server on 0.0.0.0 announces itself, so everything runs in the
@@ -21,11 +23,11 @@ fi
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 mkdir -p docs/screenshots
-shoot() { # out, then the window's extra options
+shoot() { # out, then the window's extra options; SCREEN=WxH for a larger virtual screen
     local out=$1
     shift
     rm -rf "${home:?}"/*
-    HOME="$home" XDG_CONFIG_HOME="$home" QT_STYLE_OVERRIDE=Fusion xvfb-run -a -s "-screen 0 1600x1000x24" \
+    HOME="$home" XDG_CONFIG_HOME="$home" QT_STYLE_OVERRIDE=Fusion xvfb-run -a -s "-screen 0 ${SCREEN:-1600x1000}x24" \
         "$build/app/wslab/wslab" --screenshot "$out" --screenshot-delay 3000 "$@"
     echo "wrote $out"
 }
@@ -34,3 +36,5 @@ shoot docs/screenshots/lab.png
 shoot docs/screenshots/lab-dark.png --dark
 shoot docs/screenshots/lab-presentation.png --presentation
 shoot docs/screenshots/share-qr.png --screenshot-share-qr
+SCREEN=1600x1200 shoot docs/screenshots/inspector.png --screenshot-inspector
+SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector --screenshot-explain

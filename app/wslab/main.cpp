@@ -1,4 +1,10 @@
+#include "client/Client.h"
 #include "client/ClientPanel.h"
+#include "inspect/ExplainFrameDialog.h"
+#include "inspect/FrameTableModel.h"
+#include "inspect/FrameTree.h"
+#include "inspect/InspectorPanel.h"
+#include "inspect/Relay.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
 #include "main/MainWindow.h"
@@ -7,6 +13,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QIcon>
 #include <QTableView>
 #include <QTimer>
@@ -25,6 +32,22 @@ void lastTextRow(wslab::LogView *view)
             return;
         }
     }
+}
+
+// Selects the client's first masked text frame in the inspector and its masking key in the tree, so
+// the picture shows a header field lit up in the bytes; false when there is none yet.
+bool selectMaskedText(wslab::InspectorPanel *inspector)
+{
+    inspector->model()->flush();
+    for (int row = 0; row < inspector->model()->rowCount(); ++row) {
+        const wslab::LogEvent *event = inspector->model()->eventAt(row);
+        if (event && event->kind == wslab::EventKind::Frame && event->frame.fromClient && event->frame.opcode == 0x1) {
+            inspector->table()->selectRow(row);
+            inspector->tree()->setCurrentItem(inspector->tree()->itemFor(wslab::FrameField::Id::MaskingKey));
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace
@@ -55,7 +78,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption shareQr(
         QStringLiteral("screenshot-share-qr"),
         QStringLiteral("With --screenshot: serve chat on 0.0.0.0, press QR beside Share, and picture that dialog."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr});
+    const QCommandLineOption inspectorShot(
+        QStringLiteral("screenshot-inspector"),
+        QStringLiteral("With --screenshot: route the first client through View → Inspector, send a few messages, and picture the "
+                       "window with the client's text frame selected."));
+    const QCommandLineOption explainShot(QStringLiteral("screenshot-explain"),
+                                         QStringLiteral("With --screenshot-inspector: picture \"Explain this frame\" for that frame."));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -80,6 +109,40 @@ int main(int argc, char *argv[])
         QTimer::singleShot(parser.value(delay).toInt(), &window, [server, path] {
             auto *dialog = server->findChild<wslab::QrDialog *>();
             QApplication::exit(dialog && dialog->grab().save(path) ? 0 : 1);
+        });
+    } else if (parser.isSet(screenshot) && parser.isSet(inspectorShot)) {
+        wslab::ClientPanel *panel = window.clientPanels().value(0);
+        if (!panel)
+            return 1;
+        wslab::InspectorPanel *inspector = window.inspectorPanel();
+        // The panels above keep their least height; a taller window gives the inspector its room.
+        window.resize(1560, 1160);
+        window.inspectorDock()->show();
+        window.resizeDocks({window.inspectorDock()}, {560}, Qt::Vertical);
+        panel->setRoutedThroughInspector(true);
+        // Once open through the inspector (not the demo's direct first connection), real traffic.
+        wslab::Client *client = panel->client();
+        QObject::connect(client, &wslab::Client::opened, client, [client, inspector] {
+            if (client->config().url.port() != inspector->relay()->url().port())
+                return;
+            client->sendText(QStringLiteral("Hello"));
+            client->sendText(QStringLiteral("{\"type\":\"greeting\",\"lang\":[\"en\",\"français\"]}"));
+            client->ping(QByteArrayLiteral("are you there?"));
+        });
+        const QString path = parser.value(screenshot);
+        const bool explain = parser.isSet(explainShot);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, inspector, path, explain] {
+            if (!selectMaskedText(inspector)) {
+                QApplication::exit(1);
+                return;
+            }
+            if (!explain) {
+                QApplication::exit(window.grab().save(path) ? 0 : 1);
+                return;
+            }
+            wslab::ExplainFrameDialog *dialog = inspector->explainSelected();
+            // Laid out and painted once before the picture.
+            QTimer::singleShot(500, dialog, [dialog, path] { QApplication::exit(dialog->grab().save(path) ? 0 : 1); });
         });
     } else if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);

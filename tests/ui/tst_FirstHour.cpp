@@ -455,7 +455,7 @@ private Q_SLOTS:
         const QPalette dark = darkPalette();
         QVERIFY(!isDarkPalette(light));
         QVERIFY(isDarkPalette(dark));
-        for (Tone tone : {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral}) {
+        for (Tone tone : allTones()) {
             for (const QPalette &palette : {light, dark}) {
                 for (QPalette::ColorRole background : {QPalette::Base, QPalette::Window, QPalette::AlternateBase}) {
                     const double ratio = contrast(toneColor(tone, palette), palette.color(background));
@@ -561,10 +561,10 @@ private Q_SLOTS:
             order << (QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString());
         }
         const QStringList expected{
-            QStringLiteral("clientSettingsToggle"), QStringLiteral("clientConnect"),  QStringLiteral("clientCloseWithCode"),
-            QStringLiteral("clientChatToggle"),     QStringLiteral("composerEditor"), QStringLiteral("composerMode"),
-            QStringLiteral("composerFile"),         QStringLiteral("composerPing"),   QStringLiteral("composerSend"),
-            QStringLiteral("logFilterText"),        QStringLiteral("logKindFilter"),  QStringLiteral("logPause")};
+            QStringLiteral("clientSettingsToggle"), QStringLiteral("clientConnect"),    QStringLiteral("clientCloseWithCode"),
+            QStringLiteral("clientViaInspector"),   QStringLiteral("clientChatToggle"), QStringLiteral("composerEditor"),
+            QStringLiteral("composerMode"),         QStringLiteral("composerFile"),     QStringLiteral("composerPing"),
+            QStringLiteral("composerSend"),         QStringLiteral("logFilterText"),    QStringLiteral("logKindFilter")};
         QVERIFY2(order.mid(0, expected.size()) == expected, qPrintable(order.join(QStringLiteral(" → "))));
     }
 

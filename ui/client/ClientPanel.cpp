@@ -9,6 +9,7 @@
 #include "composer/Composer.h"
 #include "discovery/Discovery.h"
 #include "keyboard/FocusChain.h"
+#include "log/EventLog.h"
 #include "log/LogView.h"
 
 #include <QCheckBox>
@@ -64,6 +65,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     , m_chatToggle(new QToolButton(this))
     , m_chatView(new ChatView(m_client, this))
     , m_coalesce(new QTimer(this))
+    , m_viaInspector(new QToolButton(this))
 {
     setObjectName(QStringLiteral("clientPanel"));
     m_url->setObjectName(QStringLiteral("clientUrl"));
@@ -99,6 +101,19 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
             connectToServer();
     });
     connect(m_client, &Client::stateChanged, this, &ClientPanel::updateState);
+    m_viaInspector->setObjectName(QStringLiteral("clientViaInspector"));
+    m_viaInspector->setText(tr("Via inspector"));
+    m_viaInspector->setCheckable(true);
+    m_viaInspector->setToolTip(tr("Route this client through the inspector (View → Inspector) to see every frame it sends and "
+                                  "receives; the inspector starts relaying to this client's server if it is not already"));
+    m_viaInspector->hide();
+    connect(m_viaInspector, &QToolButton::toggled, this, [this] { reconnectForRoute(); });
+    connect(m_client, &Client::stateChanged, this, [this] {
+        if (m_reconnectWhenIdle && m_client->state() == Client::State::Idle) {
+            m_reconnectWhenIdle = false;
+            connectToServer();
+        }
+    });
     // Counters change with every message: a flood must not redraw the panel 20,000 times a second.
     m_coalesce->setSingleShot(true);
     m_coalesce->setInterval(100);
@@ -141,6 +156,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     top->addWidget(settingsToggle);
     top->addWidget(m_connect);
     top->addWidget(closeWith);
+    top->addWidget(m_viaInspector);
     top->addWidget(m_chatToggle);
 
     auto *upper = new QWidget(this);
@@ -171,7 +187,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     layout->addWidget(m_views, 1);
 
     // Tab reads the panel as a person does: where to connect, its settings, what to send, the log.
-    const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith, m_chatToggle};
+    const QList<QWidget *> where{m_url, settingsToggle, m_connect, closeWith, m_viaInspector, m_chatToggle};
     chainFocus(where + tabStopsIn(settings->widget()) + tabStopsIn(m_indicator) + m_composer->focusOrder() + m_log->focusOrder() +
                tabStopsIn(m_chatView));
     updateState();
@@ -379,13 +395,24 @@ bool ClientPanel::connectToServer()
         m_indicator->showProblem(tr("Cannot connect: %1").arg(error));
         return false;
     }
-    m_client->setConfig(config);
+    // "localhost:8080" becomes ws://localhost:8080: the box shows what was really used.
+    const QString used = config.url.toString();
+    ClientConfig sent = config;
+    if (isRoutedThroughInspector()) {
+        QString why;
+        sent.url = m_route(config.url, &why);
+        if (sent.url.isEmpty()) {
+            m_indicator->showProblem(tr("Not connected: the inspector cannot relay to %1: %2").arg(used, why));
+            note(tr("not connected: the inspector cannot relay to %1: %2").arg(used, why));
+            return false;
+        }
+        note(tr("connecting to %1 through the inspector at %2").arg(used, sent.url.toString()));
+    }
+    m_client->setConfig(sent);
     if (!m_client->open()) {
         m_indicator->showProblem(tr("Cannot connect: %1").arg(m_client->errorString()));
         return false;
     }
-    // "localhost:8080" becomes ws://localhost:8080: the box shows what was really used.
-    const QString used = config.url.toString();
     setUrl(used);
     if (m_url->findText(used) < 0)
         m_url->insertItem(0, used);
@@ -400,6 +427,48 @@ bool ClientPanel::disconnectFromServer(int code, const QString &reason)
         return false;
     }
     return true;
+}
+
+void ClientPanel::setInspectorRoute(InspectorRoute route)
+{
+    m_route = std::move(route);
+    m_viaInspector->setVisible(bool(m_route));
+}
+
+void ClientPanel::setRoutedThroughInspector(bool on)
+{
+    m_viaInspector->setChecked(on);
+}
+
+bool ClientPanel::isRoutedThroughInspector() const
+{
+    return m_route && m_viaInspector->isChecked();
+}
+
+QUrl ClientPanel::connectedUrl() const
+{
+    return m_client->config().url;
+}
+
+void ClientPanel::reconnectForRoute()
+{
+    // Idle: the next Connect takes the new way. Otherwise close and connect again the new way, once
+    // the close handshake is over.
+    if (m_client->state() == Client::State::Idle)
+        return;
+    m_reconnectWhenIdle = true;
+    if (!m_client->close(1000, isRoutedThroughInspector() ? QStringLiteral("rerouting through the inspector")
+                                                          : QStringLiteral("connecting directly again")))
+        m_reconnectWhenIdle = false;
+}
+
+void ClientPanel::note(const QString &text)
+{
+    // The client's log is where its person looks for what happened to it, so the routing goes there too.
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    e.endpoint = name();
+    e.detail = text;
+    m_client->log()->append(std::move(e));
 }
 
 void ClientPanel::askClose()

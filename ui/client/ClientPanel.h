@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
@@ -59,6 +61,17 @@ public:
     QString stateText() const;
     StateIndicator *stateIndicator() const { return m_indicator; }
 
+    // How this client goes through the window's inspector: given the server's URL, the address to
+    // connect to instead, or an empty URL and the reason. Until one is set, "Via inspector" is hidden.
+    using InspectorRoute = std::function<QUrl(const QUrl &target, QString *error)>;
+    void setInspectorRoute(InspectorRoute route);
+    // "Via inspector": connect through the inspector's relay (at once when connected, reconnecting),
+    // or directly again when unticked.
+    void setRoutedThroughInspector(bool on);
+    bool isRoutedThroughInspector() const;
+    // Where the client connects: the inspector's address while routed, else the URL box's.
+    QUrl connectedUrl() const;
+
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
 
@@ -71,6 +84,8 @@ private:
     void askClose();
     QWidget *buildSettings();
     void updateLanServers();
+    void reconnectForRoute();
+    void note(const QString &text);
 
     Client *m_client;
     QComboBox *m_url;
@@ -94,6 +109,9 @@ private:
     ChatView *m_chatView;
     QTimer *m_coalesce;
     Discovery *m_lan = nullptr;
+    QToolButton *m_viaInspector;
+    InspectorRoute m_route;
+    bool m_reconnectWhenIdle = false; // rerouting: connect again once the old connection has closed
 };
 
 } // namespace wslab

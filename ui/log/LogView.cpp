@@ -5,6 +5,7 @@
 #include "keyboard/FocusChain.h"
 
 #include "EventDetailView.h"
+#include "EventTable.h"
 #include "LogFilterProxy.h"
 #include "LogModel.h"
 #include "log/EventLog.h"
@@ -21,7 +22,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
-#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -69,6 +69,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
     , m_pause(new QToolButton(this))
     , m_status(new QLabel(this))
     , m_filterDebounce(new QTimer(this))
+    , m_follower(new RowFollower(m_table, m_model))
 {
     setObjectName(QStringLiteral("logView"));
     m_proxy->setSourceModel(m_model);
@@ -132,19 +133,8 @@ LogView::LogView(EventLog *log, QWidget *parent)
     m_table->setObjectName(QStringLiteral("logTable"));
     m_table->setAccessibleName(tr("Event log"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    // Uniform row heights: the view never measures 200,000 rows.
+    setUpEventTable(m_table);
     QHeaderView *rows = m_table->verticalHeader();
-    rows->setSectionResizeMode(QHeaderView::Fixed);
-    rows->hide();
-    QHeaderView *columns = m_table->horizontalHeader();
-    columns->setStretchLastSection(true);
-    columns->setSectionResizeMode(QHeaderView::Interactive);
     // Sized from the font, and again whenever the text size changes (presentation mode): taller rows
     // (the padding grows with the text), and fixed columns as narrow as their usual content, so a log
     // in a narrow column still shows the message.
@@ -158,14 +148,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
         m_table->setColumnWidth(LogModel::SizeColumn, metrics.horizontalAdvance(QStringLiteral("888,888")) + padding);
     });
 
-    // Follow new rows only while the user is at the bottom; moving away stops it, coming back resumes.
-    QScrollBar *scroll = m_table->verticalScrollBar();
-    connect(scroll, &QScrollBar::valueChanged, this, [this, scroll](int value) { m_follow = value >= scroll->maximum() - 1; });
-    connect(m_model, &LogModel::flushed, this, [this] {
-        if (m_follow)
-            m_table->scrollToBottom();
-        updateStatus();
-    });
+    connect(m_model, &LogModel::flushed, this, &LogView::updateStatus);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogView::onSelectionChanged);
 
     m_splitter->setObjectName(QStringLiteral("logSplitter"));
@@ -192,6 +175,11 @@ QList<QWidget *> LogView::focusOrder() const
                                findChild<QWidget *>(QStringLiteral("logExport")),
                                m_table};
     return bar + tabStopsIn(m_detail);
+}
+
+bool LogView::isFollowing() const
+{
+    return m_follower->isFollowing();
 }
 
 int LogView::visibleRowCount() const
@@ -226,8 +214,7 @@ void LogView::applyFilter()
         connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogView::onSelectionChanged);
         m_detail->setEvent(nullptr);
     }
-    if (m_follow)
-        m_table->scrollToBottom();
+    m_follower->catchUp();
     updateStatus();
 }
 

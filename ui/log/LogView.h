@@ -15,6 +15,7 @@ class EventDetailView;
 class EventLog;
 class LogFilterProxy;
 class LogModel;
+class RowFollower;
 
 // One endpoint's live log: a filter bar (kinds, debounced text), pause, clear, export to JSON Lines,
 // the table, and the selected event in full below it. Autoscroll follows new rows only while the
@@ -35,7 +36,7 @@ public:
     QList<QWidget *> focusOrder() const;
     // Rows the table shows now (after filtering).
     int visibleRowCount() const;
-    bool isFollowing() const { return m_follow; }
+    bool isFollowing() const;
 
     // Writes the whole log to a JSON Lines file; false with a message in error.
     bool exportTo(const QString &path, QString *error) const;
@@ -57,7 +58,7 @@ private:
     QToolButton *m_pause;
     QLabel *m_status;
     QTimer *m_filterDebounce;
-    bool m_follow = true;
+    RowFollower *m_follower;
 };
 
 } // namespace wslab

@@ -5,6 +5,8 @@
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
 #include "discovery/Discovery.h"
+#include "inspect/InspectorPanel.h"
+#include "inspect/Relay.h"
 #include "log/LogBudget.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
@@ -17,6 +19,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -65,6 +68,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_statusLabel(new QLabel(this))
     , m_lanDiscovery(new Discovery(this))
+    , m_inspector(new InspectorPanel(this))
+    , m_inspectorDock(new QDockWidget(tr("Inspector"), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("WsLab — a WebSocket lab"));
@@ -99,6 +104,11 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     setCentralWidget(m_splitter);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    m_inspectorDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea);
+    addDockWidget(Qt::BottomDockWidgetArea, m_inspectorDock);
+    m_inspectorDock->hide();
     m_statusLabel->setObjectName(QStringLiteral("statusSummary"));
     statusBar()->addPermanentWidget(m_statusLabel, 1);
     connect(m_server, &ServerPanel::summaryChanged, this, &MainWindow::updateStatusBar);
@@ -118,6 +128,10 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         m_scaleBeforePresentation = settings.value(QStringLiteral("window/scaleBeforePresentation"), TextScale::kNormal).toInt();
         settings.beginGroup(QStringLiteral("server"));
         m_server->restoreSettings(settings);
+        settings.endGroup();
+        m_inspectorDock->setVisible(settings.value(QStringLiteral("window/inspector"), false).toBool());
+        settings.beginGroup(QStringLiteral("inspector"));
+        m_inspector->restoreSettings(settings);
         settings.endGroup();
         restoreClients(settings);
     } else {
@@ -161,6 +175,11 @@ ClientPanel *MainWindow::addClient()
     });
     connect(panel, &ClientPanel::summaryChanged, this, &MainWindow::updateStatusBar);
     m_logBudget->add(panel->client()->log());
+    // "Via inspector" shows the inspector and asks it for the way; the inspector decides about its relay.
+    panel->setInspectorRoute([this](const QUrl &target, QString *error) {
+        m_inspectorDock->show();
+        return m_inspector->routeTo(target, error);
+    });
     m_clients->addPanel(panel, name);
     updateStatusBar();
     return panel;
@@ -232,6 +251,13 @@ void MainWindow::buildMenus()
     showClients->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(showClients, &QAction::toggled, m_clients, &QWidget::setVisible);
     view->addAction(m_sideBySide);
+    QAction *showInspector = m_inspectorDock->toggleViewAction();
+    showInspector->setText(tr("&Inspector"));
+    showInspector->setObjectName(QStringLiteral("showInspector"));
+    showInspector->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    showInspector->setToolTip(tr("A relay between a client and its server that shows every frame, bit by bit, and can break the link "
+                                 "on purpose (Ctrl+4)"));
+    view->addAction(showInspector);
     QAction *stacked = view->addAction(tr("Server &above clients"));
     stacked->setCheckable(true);
     stacked->setToolTip(tr("Stack the server and the clients vertically, for a narrow screen or a projector"));
@@ -316,6 +342,7 @@ void MainWindow::setUpLogMemory()
         mib = QSettings().value(QStringLiteral("log/budgetMiB"), kDefaultLogBudgetMiB).toInt();
     m_logBudget->setMaxBytes(qint64(std::max(mib, kMinLogBudgetMiB)) * 1024 * 1024);
     m_logBudget->add(m_server->server()->log());
+    m_logBudget->add(m_inspector->relay()->log());
 
     m_logMemoryLabel = new QLabel(this);
     m_logMemoryLabel->setObjectName(QStringLiteral("logMemory"));
@@ -374,6 +401,10 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
+    settings.endGroup();
+    settings.setValue(QStringLiteral("window/inspector"), !m_inspectorDock->isHidden());
+    settings.beginGroup(QStringLiteral("inspector"));
+    m_inspector->saveSettings(settings);
     settings.endGroup();
     // Every open client comes back, in its order; the old single "client" group is still read.
     settings.remove(QStringLiteral("clients"));

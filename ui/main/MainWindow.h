@@ -4,6 +4,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QSettings;
 class QSplitter;
@@ -13,6 +14,7 @@ namespace wslab {
 class ClientArea;
 class ClientPanel;
 class Discovery;
+class InspectorPanel;
 class LogBudget;
 class ServerPanel;
 
@@ -57,6 +59,9 @@ public:
     // Every key the window answers to, as Help → Keyboard shortcuts lists them.
     QList<QPair<QString, QKeySequence>> shortcuts() const;
     ClientArea *clientArea() const { return m_clients; }
+    // View → Inspector: the relay that shows every frame, in a dock below the panels.
+    InspectorPanel *inspectorPanel() const { return m_inspector; }
+    QDockWidget *inspectorDock() const { return m_inspectorDock; }
     // Writes every endpoint's log into dir as <endpoint>.jsonl; false with error at the first failure.
     bool exportLogsTo(const QString &dir, QStringList *written, QString *error) const;
     // True when there was no saved state and the demo ran.
@@ -105,6 +110,8 @@ private:
     LogBudget *m_logBudget = nullptr;
     QLabel *m_logMemoryLabel = nullptr;
     Discovery *m_lanDiscovery;
+    InspectorPanel *m_inspector;
+    QDockWidget *m_inspectorDock;
 };
 
 } // namespace wslab

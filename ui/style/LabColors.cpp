@@ -37,6 +37,16 @@ Pair pairFor(Tone tone)
         return {0x6a3d9a, 0xd2a8ff};
     case Tone::Neutral:
         return {0x444444, 0xd0d7de};
+    case Tone::FrameFlags:
+        return {0x006a6a, 0x4fd1c5};
+    case Tone::FrameLength:
+        return {0x9b1c6c, 0xff85c0};
+    case Tone::FrameExtendedLength:
+        return {0x3b3fb6, 0x9ea4ff};
+    case Tone::FrameMaskKey:
+        return {0xa13800, 0xff9e64};
+    case Tone::FramePayload:
+        return {0x2f6b1f, 0x8fd16a};
     }
     return {0x000000, 0xffffff};
 }
@@ -61,11 +71,38 @@ Pair highContrastPairFor(Tone tone)
         return {0x45266a, 0xe2c5ff};
     case Tone::Neutral:
         return {0x1f1f1f, 0xf0f6fc};
+    case Tone::FrameFlags:
+        return {0x004a4a, 0x81e6d9};
+    case Tone::FrameLength:
+        return {0x6d0f4a, 0xffb3d9};
+    case Tone::FrameExtendedLength:
+        return {0x272a8a, 0xc4c7ff};
+    case Tone::FrameMaskKey:
+        return {0x7a2a00, 0xffc49c};
+    case Tone::FramePayload:
+        return {0x1f4d14, 0xb5e59a};
     }
     return {0x000000, 0xffffff};
 }
 
 } // namespace
+
+QList<Tone> allTones()
+{
+    return {Tone::Error,
+            Tone::Success,
+            Tone::Muted,
+            Tone::Waiting,
+            Tone::Closing,
+            Tone::Text,
+            Tone::Binary,
+            Tone::Neutral,
+            Tone::FrameFlags,
+            Tone::FrameLength,
+            Tone::FrameExtendedLength,
+            Tone::FrameMaskKey,
+            Tone::FramePayload};
+}
 
 void setHighContrastTones(bool on)
 {

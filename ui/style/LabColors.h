@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QList>
 #include <QPalette>
 #include <QString>
 
@@ -19,7 +20,15 @@ enum class Tone {
     Text, // text messages
     Binary, // binary messages
     Neutral, // handshakes, state changes, anything else
+    // The fields of a frame's header in the inspector's hex view, its legend and the bit diagram.
+    FrameFlags, // byte 0: FIN, RSV1-3, opcode
+    FrameLength, // byte 1: MASK and the 7-bit payload length
+    FrameExtendedLength, // the 16- or 64-bit extended length
+    FrameMaskKey, // the 4-byte masking key
+    FramePayload, // the payload
 };
+// Every tone, for the checks that each one is readable.
+QList<Tone> allTones();
 
 bool isDarkPalette(const QPalette &palette);
 // Presentation mode: every tone from a third set that holds at least 7:1 (WCAG AAA) against the

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QWidget>
+
+class QGridLayout;
+
+namespace wslab {
+
+class Relay;
+struct RelayFaults;
+
+// Live switches for the relay's faults. Every change goes to Relay::setFaults at once, and the relay
+// reads its faults on every forward, so the connections already open feel it straight away. Each fault
+// is one row of the table in FaultBar.cpp (what it is called, its range, how it reads and writes
+// RelayFaults): a new fault is one more row. Below them the one-shot actions: a Close towards one
+// side (code and reason from the CloseDialog), or a cut of both.
+class FaultBar : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FaultBar)
+public:
+    explicit FaultBar(Relay *relay, QWidget *parent = nullptr);
+
+    // Sets the switches from the relay's faults (after someone else changed them).
+    void refresh();
+    // The switches, in the order Tab visits them.
+    QList<QWidget *> focusOrder() const;
+
+Q_SIGNALS:
+    void faultsChanged();
+
+private:
+    void apply(int switchIndex, int value);
+    void askClose(int towards);
+
+    Relay *m_relay;
+    QList<QWidget *> m_switches; // one per row of the table, a QCheckBox or a QSpinBox
+    QList<QWidget *> m_actions;
+};
+
+} // namespace wslab

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QUrl>
+#include <QWidget>
+
+class QLabel;
+class QSettings;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QSplitter;
+class QTableView;
+class QToolButton;
+
+namespace wslab {
+
+class ExplainFrameDialog;
+class FaultBar;
+class FrameTableModel;
+class FrameTree;
+class HexView;
+class Relay;
+
+// The inspector in the window (issue 10): where the relay listens and what it relays to, Start/Stop,
+// the address to give clients (with Copy), the fault switches, and every frame the relay saw: a table
+// like Wireshark's packet list, the selected frame decoded field by field beside its bytes in
+// colour. "Explain this frame" draws it as RFC 6455 §5.2 does (issue 11). The panel owns its Relay;
+// the relay does the protocol.
+class InspectorPanel : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(InspectorPanel)
+public:
+    explicit InspectorPanel(QWidget *parent = nullptr);
+    ~InspectorPanel() override;
+
+    Relay *relay() const { return m_relay; }
+    FrameTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    FrameTree *tree() const { return m_tree; }
+    HexView *hexView() const { return m_hex; }
+    FaultBar *faultBar() const { return m_faults; }
+
+    void setTarget(const QString &url);
+    QString target() const;
+    void setPort(quint16 port);
+    // Starts relaying with the form's settings; false with the reason shown when it cannot.
+    bool start();
+    void stop();
+    bool isRunning() const;
+    QString statusText() const;
+
+    // For a client routed through the inspector: the address it should connect to instead of `target`.
+    // Starts the relay towards `target` unless it already relays there; refuses (empty URL, reason in
+    // error) when it cannot start, or when it relays elsewhere with connections open, which a restart
+    // would cut.
+    QUrl routeTo(const QUrl &target, QString *error);
+
+    // The port and target are remembered between runs; the faults are not, so a window never starts
+    // with a black hole nobody remembers setting.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+
+    // Opens "Explain this frame" for the selected row; nullptr when the selection is not a frame.
+    ExplainFrameDialog *explainSelected();
+    QList<QWidget *> focusOrder() const;
+
+Q_SIGNALS:
+    void runningChanged(bool running);
+
+private:
+    void onCurrentRowChanged();
+    void updateState(const QString &problem = {});
+
+    Relay *m_relay;
+    FrameTableModel *m_model;
+    QSpinBox *m_port;
+    QLineEdit *m_target;
+    QPushButton *m_start;
+    QLineEdit *m_url;
+    QToolButton *m_copy;
+    QLabel *m_status;
+    FaultBar *m_faults;
+    QTableView *m_table;
+    FrameTree *m_tree;
+    HexView *m_hex;
+    QPushButton *m_explain;
+    QSplitter *m_splitter;
+};
+
+} // namespace wslab
