@@ -455,7 +455,8 @@ private Q_SLOTS:
         const QPalette dark = darkPalette();
         QVERIFY(!isDarkPalette(light));
         QVERIFY(isDarkPalette(dark));
-        for (Tone tone : {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral}) {
+        for (Tone tone : {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral,
+                          Tone::Ping, Tone::Pong}) {
             for (const QPalette &palette : {light, dark}) {
                 for (QPalette::ColorRole background : {QPalette::Base, QPalette::Window, QPalette::AlternateBase}) {
                     const double ratio = contrast(toneColor(tone, palette), palette.color(background));

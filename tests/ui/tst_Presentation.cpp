@@ -119,8 +119,8 @@ private Q_SLOTS:
         for (bool dark : {false, true}) {
             const QPalette palette = highContrastPalette(dark);
             QCOMPARE(isDarkPalette(palette), dark);
-            for (Tone tone :
-                 {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary, Tone::Neutral}) {
+            for (Tone tone : {Tone::Error, Tone::Success, Tone::Muted, Tone::Waiting, Tone::Closing, Tone::Text, Tone::Binary,
+                              Tone::Neutral, Tone::Ping, Tone::Pong}) {
                 for (QPalette::ColorRole background : {QPalette::Base, QPalette::Window, QPalette::AlternateBase}) {
                     const double ratio = contrast(toneColor(tone, palette), palette.color(background));
                     QVERIFY2(ratio >= 7.0, qPrintable(QStringLiteral("tone %1 on %2: %3:1")

@@ -4,7 +4,9 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QSettings;
 class QSplitter;
 
@@ -14,6 +16,7 @@ class ClientArea;
 class ClientPanel;
 class Discovery;
 class LogBudget;
+class SequenceDiagramPanel;
 class ServerPanel;
 
 // The lab window: the server panel on the left, client panels as tabs or columns on the right. It assembles
@@ -67,6 +70,9 @@ public:
     // Options::discoverLan; tests may hand it beacons directly).
     Discovery *lanDiscovery() const { return m_lanDiscovery; }
     void setLogBudgetMiB(int mib);
+    // View → Sequence diagram: a dock, hidden until asked for; its lanes are the server and every client.
+    QDockWidget *sequenceDock() const { return m_sequenceDock; }
+    SequenceDiagramPanel *sequenceDiagram() const { return m_sequence; }
 
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
@@ -89,6 +95,8 @@ private:
     void setUpLogMemory();
     void updateLogMemory();
     void chooseLogBudget();
+    void setUpSequenceDiagram(QMenu *view);
+    void updateSequenceLanes();
 
     Options m_options;
     ServerPanel *m_server;
@@ -105,6 +113,8 @@ private:
     LogBudget *m_logBudget = nullptr;
     QLabel *m_logMemoryLabel = nullptr;
     Discovery *m_lanDiscovery;
+    QDockWidget *m_sequenceDock = nullptr;
+    SequenceDiagramPanel *m_sequence = nullptr;
 };
 
 } // namespace wslab

@@ -37,6 +37,10 @@ Pair pairFor(Tone tone)
         return {0x6a3d9a, 0xd2a8ff};
     case Tone::Neutral:
         return {0x444444, 0xd0d7de};
+    case Tone::Ping:
+        return {0x00696b, 0x39c5cf};
+    case Tone::Pong:
+        return {0xa4135e, 0xff7eb6};
     }
     return {0x000000, 0xffffff};
 }
@@ -61,6 +65,10 @@ Pair highContrastPairFor(Tone tone)
         return {0x45266a, 0xe2c5ff};
     case Tone::Neutral:
         return {0x1f1f1f, 0xf0f6fc};
+    case Tone::Ping:
+        return {0x004c4e, 0x7ee0e6};
+    case Tone::Pong:
+        return {0x7a0c45, 0xffb3d6};
     }
     return {0x000000, 0xffffff};
 }

@@ -13,12 +13,14 @@ namespace wslab {
 enum class Tone {
     Error, // refusals, failures, heartbeat timeouts
     Success, // listening, open
-    Muted, // stopped, not connected, pings and pongs
+    Muted, // stopped, not connected, pings and pongs in the log
     Waiting, // connecting, backoff, the outbox
     Closing, // close frames, closing, stopping
     Text, // text messages
     Binary, // binary messages
     Neutral, // handshakes, state changes, anything else
+    Ping, // ping arrows in the sequence diagram, where they must stand apart from pongs
+    Pong, // pong arrows in the sequence diagram
 };
 
 bool isDarkPalette(const QPalette &palette);
