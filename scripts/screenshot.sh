@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes docs/screenshots/lab.png and lab-dark.png (the real lab window under Xvfb, on first start: a
 # fresh settings folder, its echo server, a connected client and their first messages) and
-# lab-presentation.png (View → Presentation mode), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it).
+# lab-presentation.png (View → Presentation mode), sequence.png (View → Sequence diagram over a scripted
+# exchange), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #
 # The window listens for LAN beacons and a server on 0.0.0.0 announces itself, so everything runs in the
@@ -34,3 +35,4 @@ shoot docs/screenshots/lab.png
 shoot docs/screenshots/lab-dark.png --dark
 shoot docs/screenshots/lab-presentation.png --presentation
 shoot docs/screenshots/share-qr.png --screenshot-share-qr
+shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000

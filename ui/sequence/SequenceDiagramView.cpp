@@ -247,7 +247,7 @@ void SequenceDiagramView::paintDiagram(QPainter &p, const QSize &size, const Geo
         const qsizetype lanes = m_model->lanes().size();
         auto keyOf = [lanes](const Arrow &a) { return ((a.fromLane + 2) * (lanes + 2) + (a.toLane + 2)) * 8 + int(a.kind); };
         std::vector<int> lastRowOf(size_t((lanes + 2) * (lanes + 2) * 8), INT_MIN);
-        double lastLabelY = -1e9;
+        std::vector<double> labelBottoms(size_t(2 * lanes + 4), -1e9);
         for (qsizetype i = first; i < last; ++i) {
             const Arrow &a = m_model->arrow(i);
             if (a.endUs() < topUs || a.startUs() > bottomUs)
@@ -257,10 +257,7 @@ void SequenceDiagramView::paintDiagram(QPainter &p, const QSize &size, const Geo
             if (row == lastRow && i != selected)
                 continue;
             lastRow = row;
-            const bool withLabel = row - lastLabelY >= style.metrics.height();
-            if (withLabel)
-                lastLabelY = row;
-            paintArrow(p, g, style, a, i == selected, withLabel);
+            paintArrow(p, g, style, a, i == selected, labelBottoms);
         }
         p.setRenderHint(QPainter::Antialiasing, true);
     }
@@ -290,8 +287,29 @@ void SequenceDiagramView::paintRuler(QPainter &p, const QSize &size, const Geome
     }
 }
 
+void SequenceDiagramView::paintLabel(QPainter &p, const Geometry &g, const Style &style, const QRectF &box, Qt::Alignment align,
+                                     const QString &text, std::vector<double> &labelBottoms) const
+{
+    if (text.isEmpty() || box.width() < style.metrics.averageCharWidth() * 3)
+        return;
+    // The half-lane columns the box covers: a label is drawn only where none drawn above reaches down to it.
+    auto columnAt = [&](double x) {
+        const int column = int(std::floor((x + g.leftPx - g.rulerWidth) / (g.laneWidth / 2))) + 1;
+        return size_t(std::clamp<int>(column, 0, int(labelBottoms.size()) - 1));
+    };
+    const size_t first = columnAt(box.left());
+    const size_t last = columnAt(box.right());
+    for (size_t c = first; c <= last; ++c) {
+        if (box.top() < labelBottoms[c])
+            return;
+    }
+    for (size_t c = first; c <= last; ++c)
+        labelBottoms[c] = box.bottom();
+    p.drawText(box, align, style.metrics.elidedText(text, Qt::ElideRight, box.width()));
+}
+
 void SequenceDiagramView::paintArrow(QPainter &p, const Geometry &g, const Style &style, const Arrow &a, bool selected,
-                                     bool withLabel) const
+                                     std::vector<double> &labelBottoms) const
 {
     const QFontMetricsF &fm = style.metrics;
     const QColor &colour = style.colours[size_t(a.kind)];
@@ -316,10 +334,9 @@ void SequenceDiagramView::paintArrow(QPainter &p, const Geometry &g, const Style
             p.drawEllipse(line.from, r, r);
         }
         p.setBrush(Qt::NoBrush);
-        if (withLabel) {
-            const QRectF box(line.from.x() + r + 4, line.from.y() - fm.height() / 2.0, g.laneWidth / 2 - r - 8, fm.height());
-            p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(a.label, Qt::ElideRight, box.width()));
-        }
+        const double width = std::min(fm.horizontalAdvance(a.label) + 2, g.laneWidth * 0.9 - r - 8);
+        const QRectF box(line.from.x() + r + 4, line.from.y() - fm.height() / 2.0, width, fm.height());
+        paintLabel(p, g, style, box, Qt::AlignLeft | Qt::AlignVCenter, a.label, labelBottoms);
         return;
     }
     const bool half = a.fromLane < 0 || a.toLane < 0;
@@ -337,14 +354,17 @@ void SequenceDiagramView::paintArrow(QPainter &p, const Geometry &g, const Style
         p.drawPolygon(QPolygonF({line.to, line.to - u * head + n * head * 0.45, line.to - u * head - n * head * 0.45}));
         p.setBrush(Qt::NoBrush);
     }
-    if (withLabel && len > fm.height()) {
-        const double left = std::min(line.from.x(), line.to.x()) + 6;
-        const double right = std::max(line.from.x(), line.to.x()) - 6;
-        const double y = std::min(line.from.y(), line.to.y());
-        p.setPen(colour);
-        const QRectF box(left, y - fm.height() - 1, right - left, fm.height());
-        p.drawText(box, Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(a.label, Qt::ElideRight, box.width()));
-    }
+    // Over the first gap the arrow crosses from its sender, so it never sits on a lane it passes by.
+    double labelEnd = line.to.x();
+    if (a.fromLane >= 0 && a.toLane >= 0 && std::abs(a.toLane - a.fromLane) > 1)
+        labelEnd = laneX(g, a.fromLane + (a.toLane > a.fromLane ? 1 : -1));
+    const double left = std::min(line.from.x(), labelEnd) + 6;
+    const double right = std::max(line.from.x(), labelEnd) - 6;
+    const double y =
+        std::min(line.from.y(), line.from.y() + (line.to.y() - line.from.y()) * (labelEnd - line.from.x()) / (line.to.x() - line.from.x()));
+    p.setPen(colour);
+    paintLabel(p, g, style, QRectF(left, y - fm.height() - 1, right - left, fm.height()), Qt::AlignHCenter | Qt::AlignBottom, a.label,
+               labelBottoms);
 }
 
 void SequenceDiagramView::paintHeader(QPainter &p, const QSize &size, const Geometry &g) const
@@ -511,8 +531,9 @@ void SequenceDiagramView::updateScrollBars()
         verticalScrollBar()->setRange(0, 0);
     } else {
         const QFontMetrics fm(font());
-        const double first = double(m_model->firstUs() - m_originUs) / m_usPerPixel;
-        const double last = double(m_model->lastUs() - m_originUs) / m_usPerPixel + fm.height() * 2; // room for a label below
+        // Room above the first arrow for its label, and below the last.
+        const double first = double(m_model->firstUs() - m_originUs) / m_usPerPixel - fm.height() * 2;
+        const double last = double(m_model->lastUs() - m_originUs) / m_usPerPixel + fm.height() * 2;
         const int minimum = int(std::min(first, 1.0e9));
         verticalScrollBar()->setRange(minimum, std::max(minimum, int(std::min(last, 1.0e9)) - visible));
     }

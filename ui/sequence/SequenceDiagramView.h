@@ -7,6 +7,7 @@
 #include <QImage>
 
 #include <array>
+#include <vector>
 
 namespace wslab {
 
@@ -97,7 +98,12 @@ private:
     Line lineOf(const Geometry &g, const Arrow &arrow) const;
     void paintDiagram(QPainter &p, const QSize &size, const Geometry &g) const;
     void paintRuler(QPainter &p, const QSize &size, const Geometry &g) const;
-    void paintArrow(QPainter &p, const Geometry &g, const Style &style, const Arrow &arrow, bool selected, bool withLabel) const;
+    // labelBottoms: per half-lane column, the bottom of the last label drawn there; a label that would
+    // overlap it is left out.
+    void paintArrow(QPainter &p, const Geometry &g, const Style &style, const Arrow &arrow, bool selected,
+                    std::vector<double> &labelBottoms) const;
+    void paintLabel(QPainter &p, const Geometry &g, const Style &style, const QRectF &box, Qt::Alignment align, const QString &text,
+                    std::vector<double> &labelBottoms) const;
     void paintHeader(QPainter &p, const QSize &size, const Geometry &g) const;
     QString toolTipFor(const Arrow &arrow) const;
     QString laneName(int lane) const;
