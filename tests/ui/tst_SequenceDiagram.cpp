@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void pauseWaitsAndResumeCatchesUp();
     void exportWritesPng();
     void windowSelectsTheRowInTheRightLog();
+    void theDockIsRememberedWithTheWindow();
 
 private:
     std::unique_ptr<Server> m_server;
@@ -225,6 +227,28 @@ void tst_SequenceDiagram::windowSelectsTheRowInTheRightLog()
     show->trigger();
     QTRY_VERIFY(!window.sequenceDock()->isVisible());
     QCOMPARE(model->lanes().size(), 0); // out of sight it reads nothing
+}
+
+void tst_SequenceDiagram::theDockIsRememberedWithTheWindow()
+{
+    m_panel.reset();
+    QTemporaryDir dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("WsLabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("wslab-sequence-test"));
+    {
+        MainWindow window({/*persist*/ true, /*firstStartDemo*/ false});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.findChild<QAction *>(QStringLiteral("showSequenceDiagram"))->trigger();
+        QTRY_VERIFY(window.sequenceDock()->isVisible());
+        window.close();
+    }
+    MainWindow again({/*persist*/ true, /*firstStartDemo*/ false});
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QTRY_VERIFY(again.sequenceDock()->isVisible());
+    QCOMPARE(again.sequenceDiagram()->model()->lanes().size(), 2);
 }
 
 QTEST_MAIN(tst_SequenceDiagram)
