@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes docs/screenshots/lab.png and lab-dark.png (the real lab window under Xvfb, on first start: a
 # fresh settings folder, its echo server, a connected client and their first messages) and
-# lab-presentation.png (View → Presentation mode), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it),
+# lab-presentation.png (View → Presentation mode), sequence.png (View → Sequence diagram over a scripted
+# exchange), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it),
 # inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
 # explain-frame.png (that frame's "Explain this frame").
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
@@ -38,3 +39,4 @@ shoot docs/screenshots/lab-presentation.png --presentation
 shoot docs/screenshots/share-qr.png --screenshot-share-qr
 SCREEN=1600x1200 shoot docs/screenshots/inspector.png --screenshot-inspector
 SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector --screenshot-explain
+shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000

@@ -8,6 +8,9 @@
 #include "log/LogModel.h"
 #include "log/LogView.h"
 #include "main/MainWindow.h"
+#include "sequence/SequenceDiagramPanel.h"
+#include "sequence/SequenceDiagramView.h"
+#include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "share/QrDialog.h"
 
@@ -17,6 +20,9 @@
 #include <QIcon>
 #include <QTableView>
 #include <QTimer>
+
+#include <functional>
+#include <utility>
 
 namespace {
 
@@ -48,6 +54,35 @@ bool selectMaskedText(wslab::InspectorPanel *inspector)
         }
     }
     return false;
+}
+
+// For the sequence diagram's picture: a second client, then one thing happening every few hundred
+// milliseconds (binary, text, pings, a kick the first client retries after, a close with 4001), so the
+// arrows stand apart at the diagram's zoom.
+void stageSequenceScene(wslab::MainWindow &window)
+{
+    // Beside the panels, where the whole exchange fits in the window's height (below them, the panels'
+    // least height leaves the diagram a strip).
+    window.addDockWidget(Qt::RightDockWidgetArea, window.sequenceDock());
+    window.sequenceDock()->show();
+    QTimer::singleShot(100, &window,
+                       [&window] { window.resizeDocks({window.sequenceDock()}, {window.width() * 45 / 100}, Qt::Horizontal); });
+    window.sequenceDiagram()->view()->setUsPerPixel(5000);
+    wslab::Server *server = window.serverPanel()->server();
+    wslab::ClientPanel *second = window.addClient();
+    second->setUrl(server->url().toString() + u'/');
+    wslab::Client *first = window.clientPanels().first()->client();
+    wslab::Client *other = second->client();
+    const QList<std::pair<int, std::function<void()>>> steps{
+        {300, [second] { second->connectToServer(); }},
+        {650, [other] { other->sendBinary(QByteArray::fromHex("cafe0042")); }},
+        {1000, [first] { first->sendText(QStringLiteral("What does close code 4001 mean?")); }},
+        {1350, [server] { server->ping(2, QByteArrayLiteral("are you there?")); }},
+        {1700, [server] { server->kick(1, 1001, QStringLiteral("restarting")); }},
+        {2500, [other] { other->close(4001, QStringLiteral("lesson over")); }},
+    };
+    for (const auto &[at, step] : steps)
+        QTimer::singleShot(at, &window, step);
 }
 
 } // namespace
@@ -84,7 +119,11 @@ int main(int argc, char *argv[])
                        "window with the client's text frame selected."));
     const QCommandLineOption explainShot(QStringLiteral("screenshot-explain"),
                                          QStringLiteral("With --screenshot-inspector: picture \"Explain this frame\" for that frame."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot});
+
+    const QCommandLineOption sequence(
+        QStringLiteral("screenshot-sequence"),
+        QStringLiteral("With --screenshot: a second client and a scripted exchange in the sequence diagram."));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -145,6 +184,8 @@ int main(int argc, char *argv[])
             QTimer::singleShot(500, dialog, [dialog, path] { QApplication::exit(dialog->grab().save(path) ? 0 : 1); });
         });
     } else if (parser.isSet(screenshot)) {
+        if (parser.isSet(sequence))
+            stageSequenceScene(window);
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.

@@ -171,7 +171,14 @@ void Client::onConnected()
     m_everOpened = true;
     m_errorString.clear();
     LogEvent e = LogEvent::make(EventKind::Open, Direction::Local);
-    e.detail = subprotocol().isEmpty() ? QString() : QStringLiteral("subprotocol ") + subprotocol();
+    e.detail = subprotocol().isEmpty() ? QString() : QString(QStringLiteral("subprotocol ") + subprotocol() + u' ');
+    // Both ends of the TCP connection, so a reader of several logs (the sequence diagram) can tell which
+    // server peer this is: the server's Open says its peer is "from" the same address and port.
+    e.detail += QStringLiteral("from %1:%2 to %3:%4")
+                    .arg(m_socket->localAddress().toString())
+                    .arg(m_socket->localPort())
+                    .arg(m_socket->peerAddress().toString())
+                    .arg(m_socket->peerPort());
     logEvent(std::move(e));
     if (m_config.url.scheme() == u"wss") {
         LogEvent tls = LogEvent::make(EventKind::Info, Direction::Local);

@@ -30,6 +30,8 @@ public:
     // nullptr when the row's event has been evicted since the last flush.
     const LogEvent *eventAt(int row) const;
     EventLog *log() const { return m_log; }
+    // The row showing the event with this seq, -1 when it is not shown (evicted, or not flushed yet).
+    int rowOfSeq(quint64 seq) const { return seq >= m_firstSeq && seq < m_endSeq ? int(seq - m_firstSeq) : -1; }
 
     // While paused, new events wait in the EventLog and appear on resume; evictions still apply.
     void setPaused(bool paused);

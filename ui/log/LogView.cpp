@@ -218,6 +218,23 @@ void LogView::applyFilter()
     updateStatus();
 }
 
+bool LogView::selectSeq(quint64 seq)
+{
+    if (!m_model->isPaused())
+        m_model->flush(); // the event may have come since the last tick
+    const int row = m_model->rowOfSeq(seq);
+    if (row < 0)
+        return false;
+    QModelIndex index = m_model->index(row, LogModel::SummaryColumn);
+    if (m_table->model() == m_proxy)
+        index = m_proxy->mapFromSource(index);
+    if (!index.isValid())
+        return false;
+    m_table->setCurrentIndex(index);
+    m_table->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    return true;
+}
+
 void LogView::onSelectionChanged()
 {
     QModelIndex index = m_table->currentIndex();

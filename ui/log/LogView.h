@@ -38,6 +38,10 @@ public:
     int visibleRowCount() const;
     bool isFollowing() const;
 
+    // Selects the event with this seq and scrolls to it (as a click on its row would); false when the
+    // log no longer holds it or the filter hides it.
+    bool selectSeq(quint64 seq);
+
     // Writes the whole log to a JSON Lines file; false with a message in error.
     bool exportTo(const QString &path, QString *error) const;
 

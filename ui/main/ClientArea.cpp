@@ -91,6 +91,7 @@ void ClientArea::addPanel(ClientPanel *panel, const QString &title)
     else
         m_tabs->addTab(panel, title);
     setCurrentPanel(panel);
+    Q_EMIT panelsChanged();
 }
 
 void ClientArea::closePanel(ClientPanel *panel)
@@ -107,6 +108,7 @@ void ClientArea::closePanel(ClientPanel *panel)
         m_tabs->removeTab(m_tabs->indexOf(panel));
         panel->deleteLater();
     }
+    Q_EMIT panelsChanged();
 }
 
 QList<ClientPanel *> ClientArea::panels() const

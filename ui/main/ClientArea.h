@@ -43,6 +43,8 @@ public:
 
 Q_SIGNALS:
     void closeRequested(wslab::ClientPanel *panel);
+    // A panel was added or taken out (emitted before a closed panel is deleted).
+    void panelsChanged();
 
 private:
     QWidget *makeColumn(ClientPanel *panel);

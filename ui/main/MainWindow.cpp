@@ -10,6 +10,7 @@
 #include "log/LogBudget.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
+#include "sequence/SequenceDiagramPanel.h"
 #include "server/Server.h"
 #include "server/ServerPanel.h"
 #include "style/LabColors.h"
@@ -119,6 +120,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     const bool hasState = m_options.persist && settings.contains(QStringLiteral("window/geometry"));
     if (hasState) {
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
         m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
         m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
         m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
@@ -146,7 +148,11 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     updateStatusBar();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Hiding the window on its way out must not ask the panels, going too, for lanes.
+    disconnect(m_sequenceDock, nullptr, this, nullptr);
+}
 
 QList<ClientPanel *> MainWindow::clientPanels() const
 {
@@ -278,6 +284,7 @@ void MainWindow::buildMenus()
     QAction *logMemory = view->addAction(tr("&Log memory…"), this, &MainWindow::chooseLogBudget);
     logMemory->setObjectName(QStringLiteral("logMemoryAction"));
     logMemory->setToolTip(tr("How much memory the logs of every endpoint may hold together"));
+    setUpSequenceDiagram(view);
 
     view->addSeparator();
     m_darkColours = view->addAction(tr("&Dark colours"));
@@ -356,6 +363,49 @@ void MainWindow::setUpLogMemory()
     tick->start();
 }
 
+void MainWindow::setUpSequenceDiagram(QMenu *view)
+{
+    m_sequence = new SequenceDiagramPanel(this);
+    m_sequenceDock = new QDockWidget(tr("Sequence diagram"), this);
+    m_sequenceDock->setObjectName(QStringLiteral("sequenceDock")); // saveState knows docks by name
+    m_sequenceDock->setWidget(m_sequence);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sequenceDock);
+    m_sequenceDock->hide();
+    QAction *show = m_sequenceDock->toggleViewAction();
+    show->setObjectName(QStringLiteral("showSequenceDiagram"));
+    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    show->setToolTip(tr("Both ends of the wire at once: one lane per endpoint, one arrow per message (Ctrl+5)"));
+    view->addAction(show);
+    // Out of sight it reads no logs at all; in sight its lanes follow the clients as they come and go.
+    connect(m_sequenceDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateSequenceLanes);
+    connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateSequenceLanes);
+    connect(m_sequence, &SequenceDiagramPanel::eventSelected, this, [this](int lane, quint64 seq) {
+        const EventLog *log = m_sequence->model()->lanes().value(lane).log;
+        if (log == m_server->server()->log()) {
+            m_server->logView()->selectSeq(seq);
+            return;
+        }
+        for (ClientPanel *panel : clientPanels()) {
+            if (panel->client()->log() == log) {
+                m_clients->setCurrentPanel(panel);
+                panel->logView()->selectSeq(seq);
+            }
+        }
+    });
+}
+
+void MainWindow::updateSequenceLanes()
+{
+    QList<SequenceLane> lanes;
+    if (m_sequenceDock->isVisible()) {
+        lanes.append({tr("server"), m_server->server()->log()});
+        for (ClientPanel *panel : clientPanels())
+            lanes.append({panel->name(), panel->client()->log()});
+    }
+    if (lanes != m_sequence->model()->lanes())
+        m_sequence->setLanes(lanes);
+}
+
 void MainWindow::updateLogMemory()
 {
     const QLocale locale;
@@ -392,6 +442,7 @@ void MainWindow::saveState() const
         return;
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/docks"), QMainWindow::saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
     settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());

@@ -6,6 +6,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QSettings;
 class QSplitter;
 
@@ -16,6 +17,7 @@ class ClientPanel;
 class Discovery;
 class InspectorPanel;
 class LogBudget;
+class SequenceDiagramPanel;
 class ServerPanel;
 
 // The lab window: the server panel on the left, client panels as tabs or columns on the right. It assembles
@@ -72,6 +74,9 @@ public:
     // Options::discoverLan; tests may hand it beacons directly).
     Discovery *lanDiscovery() const { return m_lanDiscovery; }
     void setLogBudgetMiB(int mib);
+    // View → Sequence diagram: a dock, hidden until asked for; its lanes are the server and every client.
+    QDockWidget *sequenceDock() const { return m_sequenceDock; }
+    SequenceDiagramPanel *sequenceDiagram() const { return m_sequence; }
 
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
@@ -94,6 +99,8 @@ private:
     void setUpLogMemory();
     void updateLogMemory();
     void chooseLogBudget();
+    void setUpSequenceDiagram(QMenu *view);
+    void updateSequenceLanes();
 
     Options m_options;
     ServerPanel *m_server;
@@ -112,6 +119,8 @@ private:
     Discovery *m_lanDiscovery;
     InspectorPanel *m_inspector;
     QDockWidget *m_inspectorDock;
+    QDockWidget *m_sequenceDock = nullptr;
+    SequenceDiagramPanel *m_sequence = nullptr;
 };
 
 } // namespace wslab

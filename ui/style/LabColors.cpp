@@ -47,6 +47,10 @@ Pair pairFor(Tone tone)
         return {0xa13800, 0xff9e64};
     case Tone::FramePayload:
         return {0x2f6b1f, 0x8fd16a};
+    case Tone::Ping:
+        return {0x00696b, 0x39c5cf};
+    case Tone::Pong:
+        return {0xa4135e, 0xff7eb6};
     }
     return {0x000000, 0xffffff};
 }
@@ -81,6 +85,10 @@ Pair highContrastPairFor(Tone tone)
         return {0x7a2a00, 0xffc49c};
     case Tone::FramePayload:
         return {0x1f4d14, 0xb5e59a};
+    case Tone::Ping:
+        return {0x004c4e, 0x7ee0e6};
+    case Tone::Pong:
+        return {0x7a0c45, 0xffb3d6};
     }
     return {0x000000, 0xffffff};
 }
@@ -97,6 +105,8 @@ QList<Tone> allTones()
             Tone::Text,
             Tone::Binary,
             Tone::Neutral,
+            Tone::Ping,
+            Tone::Pong,
             Tone::FrameFlags,
             Tone::FrameLength,
             Tone::FrameExtendedLength,

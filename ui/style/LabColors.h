@@ -14,7 +14,7 @@ namespace wslab {
 enum class Tone {
     Error, // refusals, failures, heartbeat timeouts
     Success, // listening, open
-    Muted, // stopped, not connected, pings and pongs
+    Muted, // stopped, not connected, pings and pongs in the log
     Waiting, // connecting, backoff, the outbox
     Closing, // close frames, closing, stopping
     Text, // text messages
@@ -26,6 +26,8 @@ enum class Tone {
     FrameExtendedLength, // the 16- or 64-bit extended length
     FrameMaskKey, // the 4-byte masking key
     FramePayload, // the payload
+    Ping, // ping arrows in the sequence diagram, where they must stand apart from pongs
+    Pong, // pong arrows in the sequence diagram
 };
 // Every tone, for the checks that each one is readable.
 QList<Tone> allTones();
