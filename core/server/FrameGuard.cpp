@@ -177,14 +177,29 @@ void FrameGuard::beforeQt()
     // frames one read brings. The peeked bytes are reused and grown by doubling, so a read costs at
     // most twice the bytes up to its last header, and a lone header only its own bytes.
     QByteArray peeked;
+    QByteArray resumed; // a header Qt has begun to read: its start as peeked before, then what is in the buffer
     while (m_nextFrame + 2 <= m_arrived) {
         const qint64 offset = m_nextFrame - m_consumed;
-        const qint64 needed = std::min(offset + kLongestHeader, available);
-        if (peeked.size() < needed)
-            peeked = m_socket->peek(std::min(available, std::max(needed, 2 * qint64(peeked.size()))));
-        if (peeked.size() < offset + 2)
-            return; // the socket gave fewer bytes than it said it holds; judge on the next read
-        const QByteArrayView bytes = QByteArrayView(peeked).sliced(offset, std::min<qint64>(needed, peeked.size()) - offset);
+        QByteArrayView bytes;
+        if (offset < 0) {
+            // Qt reads a header in parts as they arrive (the first two bytes, then the extended length,
+            // then the mask), so with a header that comes in pieces it may already have read the start of
+            // the one we wait for. That start was peeked on an earlier read and kept in m_partialHeader.
+            const qint64 alreadyRead = -offset;
+            if (m_partialHeader.size() < alreadyRead)
+                return; // not seen before Qt read it; cannot happen, since this runs before Qt on each read
+            resumed = m_partialHeader.left(alreadyRead) + m_socket->peek(std::min<qint64>(available, kLongestHeader - alreadyRead));
+            bytes = resumed;
+        } else {
+            const qint64 needed = std::min(offset + kLongestHeader, available);
+            if (peeked.size() < needed)
+                peeked = m_socket->peek(std::min(available, std::max(needed, 2 * qint64(peeked.size()))));
+            if (peeked.size() < offset + 2)
+                return; // the socket gave fewer bytes than it said it holds; judge on the next read
+            bytes = QByteArrayView(peeked).sliced(offset, std::min<qint64>(needed, peeked.size()) - offset);
+        }
+        if (bytes.size() < 2)
+            return;
         const auto b1 = quint8(bytes.at(1));
         const quint8 shortLength = b1 & 0x7f;
         const int lengthBytes = shortLength == 126 ? 2 : (shortLength == 127 ? 8 : 0);
