@@ -79,14 +79,10 @@ RelayConnection::RelayConnection(int id, QTcpSocket *client, Relay *relay)
         connect(server, &QSslSocket::encrypted, this, &RelayConnection::onTargetReady);
     else
         connect(server, &QTcpSocket::connected, this, &RelayConnection::onTargetReady);
-    connect(server, &QAbstractSocket::errorOccurred, this, [this, server](QAbstractSocket::SocketError error) {
+    connect(server, &QAbstractSocket::errorOccurred, this, [this] {
         if (m_targetReady || m_cut)
             return;
-        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-        e.socketError = int(error);
-        e.detail = QStringLiteral("cannot reach %1: %2").arg(m_relay->config().target.toString(), server->errorString());
-        logEvent(std::move(e));
-        clientSocket()->disconnectFromHost();
+        answerBadGateway();
         finishIfDone();
     });
     m_blackHoleTimer.setSingleShot(true);
@@ -133,6 +129,14 @@ void RelayConnection::onSourceEnded(Pipe &pipe)
 {
     if (pipe.sourceEnded || m_cut)
         return;
+    if (pipe.from == RelaySide::Server && !m_targetReady) {
+        // The target went away before it was usable (a TLS handshake it failed closes the socket, and
+        // that may be heard before the error itself).
+        pipe.sourceEnded = true;
+        answerBadGateway();
+        finishIfDone();
+        return;
+    }
     // What the peer sent before it closed still goes through, backpressure or not.
     while (pipe.source->bytesAvailable() > 0 && !m_cut)
         process(pipe, pipe.source->read(kReadChunk));
@@ -656,6 +660,24 @@ void RelayConnection::announceByteFaults(Pipe &pipe)
     if (rate > 0 && pipe.announcedBandwidth != rate)
         logInfo(QStringLiteral("bandwidth: pacing what the %1 sends at %2 bytes/s").arg(sideName(pipe.from)).arg(rate));
     pipe.announcedBandwidth = rate;
+}
+
+void RelayConnection::answerBadGateway()
+{
+    if (m_answeredBadGateway)
+        return;
+    m_answeredBadGateway = true;
+    QTcpSocket *server = serverSocket();
+    LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+    e.socketError = int(server->error());
+    e.detail = QStringLiteral("cannot reach %1: %2").arg(m_relay->config().target.toString(), server->errorString());
+    // Nothing has gone either way yet, and the client waits for its upgrade's answer: a gateway that
+    // cannot reach the server says so in HTTP (RFC 9110 §15.6.3), where the client shows the status.
+    const QByteArray body = e.detail.toUtf8() + '\n';
+    clientSocket()->write("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    logEvent(std::move(e));
+    clientSocket()->disconnectFromHost();
 }
 
 void RelayConnection::finishIfDone()

@@ -139,6 +139,8 @@ private:
     void announceByteFaults(Pipe &pipe);
     void afterOutput(Pipe &pipe);
     void closeSink(Pipe &pipe);
+    // The target could not be reached or trusted: the client hears 502 with the reason, once.
+    void answerBadGateway();
     void finishIfDone();
     bool blackHoled() const;
 
@@ -163,6 +165,7 @@ private:
     bool m_corruptAfterDone = false;
     std::deque<PausedFrame> m_paused;
     bool m_finished = false;
+    bool m_answeredBadGateway = false;
 };
 
 } // namespace wslab
