@@ -6,6 +6,7 @@
 # inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
 # explain-frame.png (that frame's "Explain this frame").
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
+#   ONLY=NAME scripts/screenshot.sh       retakes only the pictures whose file name contains NAME
 #
 # The window listens for LAN beacons and a server on 0.0.0.0 announces itself, so everything runs in the
 # private network namespace the LAN tests use (tests/lan/netns.sh: `unshare -rn`, no root needed; only lo
@@ -27,6 +28,8 @@ mkdir -p docs/screenshots
 shoot() { # out, then the window's extra options; SCREEN=WxH for a larger virtual screen
     local out=$1
     shift
+    # ONLY=sequence retakes just the pictures whose name contains that word.
+    case "$out" in *"${ONLY:-}"*) ;; *) return 0 ;; esac
     rm -rf "${home:?}"/*
     HOME="$home" XDG_CONFIG_HOME="$home" QT_STYLE_OVERRIDE=Fusion xvfb-run -a -s "-screen 0 ${SCREEN:-1600x1000}x24" \
         "$build/app/wslab/wslab" --screenshot "$out" --screenshot-delay 3000 "$@"
@@ -39,4 +42,4 @@ shoot docs/screenshots/lab-presentation.png --presentation
 shoot docs/screenshots/share-qr.png --screenshot-share-qr
 SCREEN=1600x1200 shoot docs/screenshots/inspector.png --screenshot-inspector
 SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector --screenshot-explain
-shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000
+SCREEN=1920x1080 shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000

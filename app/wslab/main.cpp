@@ -63,10 +63,11 @@ void stageSequenceScene(wslab::MainWindow &window)
 {
     // Beside the panels, where the whole exchange fits in the window's height (below them, the panels'
     // least height leaves the diagram a strip).
+    window.resize(1900, 1040); // wide enough for three lanes beside the panels' least width
     window.addDockWidget(Qt::RightDockWidgetArea, window.sequenceDock());
     window.sequenceDock()->show();
-    QTimer::singleShot(100, &window,
-                       [&window] { window.resizeDocks({window.sequenceDock()}, {window.width() * 45 / 100}, Qt::Horizontal); });
+    QTimer::singleShot(1000, &window,
+                       [&window] { window.resizeDocks({window.sequenceDock()}, {window.width() * 40 / 100}, Qt::Horizontal); });
     window.sequenceDiagram()->view()->setUsPerPixel(5000);
     wslab::Server *server = window.serverPanel()->server();
     wslab::ClientPanel *second = window.addClient();
