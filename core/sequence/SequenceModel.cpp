@@ -61,6 +61,8 @@ QString labelFor(ArrowKind kind, const LogEvent &e)
         if (e.kind == EventKind::HeartbeatTimeout)
             return QStringLiteral("heartbeat timeout");
         return EventFormat::textPreview(e.detail.toUtf8(), kLabelChars);
+    case ArrowKind::Continuation:
+        return QStringLiteral("continuation");
     }
     return {};
 }
@@ -273,7 +275,12 @@ void SequenceModel::take(int lane, const LogEvent &e)
 {
     switch (e.kind) {
     case EventKind::Open:
-        onOpen(lane, e);
+        // The relay names itself as the endpoint; its Open is its own relayed connection's, which has
+        // no other end among the lanes: a mark on its lane.
+        if (e.endpoint == QLatin1String("relay"))
+            addMark(lane, ArrowKind::Open, e, EventFormat::textPreview(e.detail.toUtf8(), kLabelChars));
+        else
+            onOpen(lane, e);
         return;
     case EventKind::Text:
     case EventKind::Binary:
@@ -296,6 +303,9 @@ void SequenceModel::take(int lane, const LogEvent &e)
             side->closed = true;
         return;
     }
+    case EventKind::Frame:
+        addFrameMark(lane, e);
+        return;
     case EventKind::RetryScheduled:
         addMark(lane, ArrowKind::Retry, e, labelFor(ArrowKind::Retry, e));
         return;
@@ -305,7 +315,7 @@ void SequenceModel::take(int lane, const LogEvent &e)
         addMark(lane, ArrowKind::Error, e, labelFor(ArrowKind::Error, e));
         return;
     default:
-        return; // states, handshakes, the outbox, frames: the log tells them; the diagram shows the exchange
+        return; // states, handshakes, the outbox: the log tells them; the diagram shows the exchange
     }
 }
 
@@ -439,6 +449,60 @@ void SequenceModel::addMark(int lane, ArrowKind kind, const LogEvent &e, QString
     a.closeCode = e.closeCode;
     a.label = std::move(label);
     a.sent = {lane, e.seq};
+    append(std::move(a));
+}
+
+void SequenceModel::addFrameMark(int lane, const LogEvent &e)
+{
+    // RFC 6455 §5.2's opcodes; a reserved one is a broken frame, drawn as an error.
+    ArrowKind kind = ArrowKind::Error;
+    switch (e.frame.opcode) {
+    case 0x0:
+        kind = ArrowKind::Continuation;
+        break;
+    case 0x1:
+        kind = ArrowKind::Text;
+        break;
+    case 0x2:
+        kind = ArrowKind::Binary;
+        break;
+    case 0x8:
+        kind = ArrowKind::Close;
+        break;
+    case 0x9:
+        kind = ArrowKind::Ping;
+        break;
+    case 0xA:
+        kind = ArrowKind::Pong;
+        break;
+    default:
+        break;
+    }
+    // A Close frame's code is its payload's first two bytes; the relay's event keeps the payload as sent.
+    int closeCode = 0;
+    if (kind == ArrowKind::Close && e.payload.size() >= 2)
+        closeCode = (quint8(e.payload.at(0)) << 8) | quint8(e.payload.at(1));
+    QString label;
+    if (kind == ArrowKind::Error)
+        label = QStringLiteral("opcode 0x%1").arg(e.frame.opcode, 0, 16);
+    else if (kind == ArrowKind::Close)
+        label = closeCode ? QString(QString::number(closeCode) + u' ' + EventFormat::textPreview(e.payload.mid(2), kLabelChars))
+                          : QStringLiteral("close");
+    else
+        label = labelFor(kind, e);
+    if (!e.frame.fin)
+        label += QStringLiteral(" …");
+    Arrow a;
+    a.kind = kind;
+    a.fromLane = lane;
+    a.toLane = Arrow::kLocal;
+    a.t = a.sentUs = e.monoUs;
+    a.size = e.size;
+    a.closeCode = closeCode;
+    a.label = std::move(label);
+    a.sent = {lane, e.seq};
+    a.heading = e.frame.fromClient ? Arrow::Heading::TowardsServer : Arrow::Heading::TowardsClient;
+    a.fin = e.frame.fin;
     append(std::move(a));
 }
 

@@ -25,8 +25,9 @@ struct SequenceLane
     bool operator==(const SequenceLane &) const = default;
 };
 
-// What an arrow shows, and the colour it is drawn in.
-enum class ArrowKind : quint8 { Text, Binary, Ping, Pong, Close, Open, Retry, Error };
+// What an arrow shows, and the colour it is drawn in. Continuation is only ever an inspector's frame:
+// the endpoints log whole messages.
+enum class ArrowKind : quint8 { Text, Binary, Ping, Pong, Close, Open, Retry, Error, Continuation };
 
 // An event in one lane's log: what a click on an arrow selects.
 struct EventRef
@@ -38,11 +39,13 @@ struct EventRef
 };
 
 // One message, control frame or open between two lanes, or a mark on one lane (a retry scheduled, an
-// error, a close without a close frame).
+// error, a close without a close frame, a frame an inspecting relay passed on, with its heading).
 struct Arrow
 {
     static constexpr int kLocal = -1; // toLane of a mark on one lane
     static constexpr int kOutside = -2; // an end beyond the window: a server or client it has no lane for, or lost
+    // The way a relay's frame went; the other marks have none.
+    enum class Heading : quint8 { None, TowardsServer, TowardsClient };
 
     ArrowKind kind = ArrowKind::Text;
     int fromLane = kOutside;
@@ -55,6 +58,8 @@ struct Arrow
     QString label; // a short preview, "4001 bye", "retry #3 in 1.2 s"
     EventRef sent; // the sender's event (a mark's only event)
     EventRef received; // the receiver's event
+    Heading heading = Heading::None;
+    bool fin = true; // a frame mark: the last frame of its message
 
     bool isMark() const { return toLane == kLocal; }
     // Both ends come from logged events.
@@ -73,6 +78,10 @@ struct Arrow
 // n-th text the other end received (same for binary, ping, pong, close); a size (or close code) that
 // disagrees makes both half-arrows instead. An end with no lane, or whose event was evicted, leaves a
 // half-arrow from or to Arrow::kOutside.
+//
+// A relay's log (the inspector's lane) holds frames, not messages: each is a mark on its lane with the
+// way it went and its opcode's kind. They are not matched to the endpoints' messages: a relayed
+// connection's two halves have their own addresses, and the relay logs neither.
 //
 // Memory stays bounded: arrows whose events were evicted from every log that held them are dropped, the
 // list is capped at the lanes' log capacity, and sends the other end never logs (Qt answers pings
@@ -135,6 +144,7 @@ private:
     void onOpen(int lane, const LogEvent &event);
     void onEnd(Side *side, int lane, ArrowKind kind, const LogEvent &event, bool sending);
     void addMark(int lane, ArrowKind kind, const LogEvent &event, QString label);
+    void addFrameMark(int lane, const LogEvent &event);
     void link(Side *client, Side *server);
     Side *sideOf(int lane, const LogEvent &event);
     Arrow *waitingFront(std::deque<qint64> &queue);

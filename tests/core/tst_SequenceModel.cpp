@@ -1,4 +1,5 @@
 #include "WsLabTest.h"
+#include "inspect/Relay.h"
 #include "sequence/SequenceModel.h"
 
 #include <QElapsedTimer>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void serverWithoutALaneGetsHalfArrows();
     void disagreeingSizesAreNotMatched();
     void manyEventsStayBounded();
+    void theInspectorLaneShowsEachFrameAndItsWay();
 };
 
 void tst_SequenceModel::oneArrowPerMessageAcrossTheLogs()
@@ -257,6 +259,61 @@ void tst_SequenceModel::manyEventsStayBounded()
     model.setLanes(model.lanes());
     QVERIFY(model.arrowCount() <= model.maxArrows());
     QVERIFY(model.arrowCount() > 0);
+}
+
+void tst_SequenceModel::theInspectorLaneShowsEachFrameAndItsWay()
+{
+    wslab::Server server;
+    QVERIFY(startServer(server));
+    wslab::Relay relay;
+    wslab::RelayConfig relayConfig;
+    relayConfig.target = server.url();
+    relay.setConfig(relayConfig);
+    QVERIFY2(relay.start(), qPrintable(relay.errorString()));
+    wslab::Client client(QStringLiteral("client 1"));
+    wslab::ClientConfig clientConfig = fastClientConfig(relay.url());
+    clientConfig.reconnect.enabled = false;
+    QVERIFY(openClient(client, clientConfig));
+
+    // Lanes as the window orders them: the server, the inspector, then the clients.
+    wslab::SequenceModel model;
+    model.setLanes(
+        {{QStringLiteral("server"), server.log()}, {QStringLiteral("inspector"), relay.log()}, {QStringLiteral("client 1"), client.log()}});
+    QVERIFY(client.sendText(QStringLiteral("hello")));
+    QTRY_COMPARE(countOfKind(client.log(), EventKind::Text), 2); // sent and echoed
+    model.refresh();
+
+    QList<Arrow> frames;
+    for (const Arrow &a : arrowsOfKind(model, ArrowKind::Text)) {
+        if (a.fromLane == 1)
+            frames.append(a);
+    }
+    QCOMPARE(frames.size(), 2);
+    const Arrow &sent = frames.at(0);
+    QVERIFY(sent.isMark());
+    QCOMPARE(sent.heading, Arrow::Heading::TowardsServer);
+    QCOMPARE(sent.size, 5);
+    QCOMPARE(sent.label, QStringLiteral("hello"));
+    QVERIFY(sent.fin);
+    QCOMPARE(sent.sent.lane, 1);
+    QVERIFY(relay.log()->bySeq(sent.sent.seq));
+    QCOMPARE(relay.log()->bySeq(sent.sent.seq)->kind, EventKind::Frame);
+    const Arrow &echo = frames.at(1);
+    QVERIFY(echo.isMark());
+    QCOMPARE(echo.heading, Arrow::Heading::TowardsClient);
+    QCOMPARE(echo.label, QStringLiteral("hello"));
+    QVERIFY(sent.t <= echo.t);
+
+    // The relay's own connection opening is a mark on its lane too, not half of a connection.
+    bool relayOpen = false;
+    for (const Arrow &a : arrowsOfKind(model, ArrowKind::Open))
+        relayOpen = relayOpen || (a.fromLane == 1 && a.isMark());
+    QVERIFY(relayOpen);
+    // Frames are not matched to the endpoints' messages (see SequenceModel): those stay half-arrows.
+    for (const Arrow &a : arrowsOfKind(model, ArrowKind::Text)) {
+        if (a.fromLane != 1)
+            QVERIFY(!a.isMatched());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SequenceModel)

@@ -18,8 +18,12 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QGridLayout>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
@@ -49,6 +53,19 @@ QUrl withPath(QUrl url)
     return url;
 }
 
+// An echo server, the panel relaying to it, and a client open through the panel's relay.
+bool openThroughPanel(Server &server, InspectorPanel &panel, Client &client)
+{
+    if (!startServer(server))
+        return false;
+    panel.setTarget(withPath(server.url()).toString());
+    if (!panel.start()) {
+        qWarning("the inspector did not start: %s", qPrintable(panel.statusText()));
+        return false;
+    }
+    return openClient(client, fastClientConfig(withPath(panel.relay()->url())));
+}
+
 } // namespace
 
 class tst_InspectorPanel : public QObject
@@ -57,6 +74,8 @@ class tst_InspectorPanel : public QObject
 private Q_SLOTS:
     void framesBothWaysAppearAndDecode();
     void faultSwitchesChangeTheRelayAtOnce();
+    void pauseHoldsAndStepDelivers();
+    void corruptNextFromTheClientIsRefusedWith1007();
     void explainDrawsTheRealBits();
     void aClientRoutedThroughTheInspectorShowsItsFrames();
     void aRouteThatCannotStartSaysWhyAndDoesNotConnect();
@@ -147,6 +166,44 @@ void tst_InspectorPanel::faultSwitchesChangeTheRelayAtOnce()
     QCOMPARE(panel.relay()->faults().latency, std::chrono::milliseconds(40));
     QCOMPARE(panel.relay()->faults().jitter, std::chrono::milliseconds(10));
     QCOMPARE(panel.relay()->faults().dropPercent, 25);
+
+    // A slow link, each way on its own; 0 reads "unlimited".
+    auto *fromClient = faults->findChild<QSpinBox *>(QStringLiteral("faultBandwidthFromClient"));
+    QCOMPARE(fromClient->text(), QStringLiteral("unlimited"));
+    fromClient->setValue(2000);
+    QCOMPARE(panel.relay()->faults().bandwidthFromClient, 2000);
+    QCOMPARE(panel.relay()->faults().bandwidthFromServer, 0);
+    faults->findChild<QSpinBox *>(QStringLiteral("faultBandwidthFromServer"))->setValue(300);
+    QCOMPARE(panel.relay()->faults().bandwidthFromServer, 300);
+    QCOMPARE(panel.relay()->faults().bandwidthFromClient, 2000);
+    auto *slice = faults->findChild<QSpinBox *>(QStringLiteral("faultSlice"));
+    QCOMPARE(slice->text(), QStringLiteral("off"));
+    slice->setValue(1);
+    QCOMPARE(panel.relay()->faults().sliceBytes, 1);
+    // Fragmenting starts at two frames: the one value below that is "off", written as 0.
+    auto *fragment = faults->findChild<QSpinBox *>(QStringLiteral("faultFragment"));
+    QCOMPARE(fragment->text(), QStringLiteral("off"));
+    fragment->setValue(3);
+    QCOMPARE(panel.relay()->faults().fragmentCount, 3);
+    fragment->setValue(0); // below its minimum: clamped to "off"
+    QCOMPARE(fragment->text(), QStringLiteral("off"));
+    QCOMPARE(panel.relay()->faults().fragmentCount, 0);
+
+    // Pause is a switch of the relay's, not of RelayFaults.
+    auto *pause = faults->findChild<QPushButton *>(QStringLiteral("faultPause"));
+    pause->setChecked(true);
+    QVERIFY(panel.relay()->isPaused());
+    QVERIFY(!faults->findChild<QPushButton *>(QStringLiteral("faultStep"))->isEnabled()); // nothing held yet
+    pause->setChecked(false);
+    QVERIFY(!panel.relay()->isPaused());
+
+    // Every switch and button is a Tab stop, in the order the bar reads.
+    const QList<QWidget *> order = faults->focusOrder();
+    QCOMPARE(order.first(), faults->findChild<QWidget *>(QStringLiteral("faultLatency")));
+    QVERIFY(order.indexOf(fragment) < order.indexOf(faults->findChild<QWidget *>(QStringLiteral("faultCut"))));
+    QVERIFY(order.indexOf(faults->findChild<QWidget *>(QStringLiteral("faultCorruptNextFromServer"))) < order.indexOf(pause));
+    QCOMPARE(order.last(), faults->findChild<QWidget *>(QStringLiteral("faultStep")));
+
     faults->findChild<QCheckBox *>(QStringLiteral("faultWithholdPongsFromClient"))->setChecked(false);
     QVERIFY(!panel.relay()->faults().withholdPongsFromClient);
     QVERIFY(panel.relay()->faults().withholdPongsFromServer); // the others stay as they were
@@ -158,6 +215,75 @@ void tst_InspectorPanel::faultSwitchesChangeTheRelayAtOnce()
     faults->refresh();
     QCOMPARE(faults->findChild<QSpinBox *>(QStringLiteral("faultLatency"))->value(), 7);
     QVERIFY(!faults->findChild<QCheckBox *>(QStringLiteral("faultBlackHole"))->isChecked());
+    QCOMPARE(faults->findChild<QSpinBox *>(QStringLiteral("faultBandwidthFromClient"))->value(), 0);
+    QCOMPARE(faults->findChild<QSpinBox *>(QStringLiteral("faultSlice"))->value(), 0);
+    QCOMPARE(fragment->text(), QStringLiteral("off"));
+
+    // On a projector the bar takes more lines rather than more width: three switches a line, not six.
+    auto *grid = qobject_cast<QGridLayout *>(faults->layout()->itemAt(0)->layout());
+    QVERIFY(grid);
+    const auto columnOf = [grid](QWidget *cell) {
+        int row = 0, column = 0, rows = 0, columns = 0;
+        grid->getItemPosition(grid->indexOf(cell), &row, &column, &rows, &columns);
+        return column;
+    };
+    QWidget *fragmentCell = fragment->parentWidget();
+    QCOMPARE(columnOf(fragmentCell), 3); // the tenth switch
+    TextScale::apply(TextScale::kPresentation);
+    QTRY_COMPARE(columnOf(fragmentCell), 0);
+    TextScale::apply(TextScale::kNormal);
+    QTRY_COMPARE(columnOf(fragmentCell), 3);
+}
+
+void tst_InspectorPanel::pauseHoldsAndStepDelivers()
+{
+    Server server;
+    InspectorPanel panel;
+    Client client(QStringLiteral("client"));
+    QVERIFY(openThroughPanel(server, panel, client));
+
+    FaultBar *faults = panel.faultBar();
+    auto *held = faults->findChild<QLabel *>(QStringLiteral("faultHeld"));
+    auto *step = faults->findChild<QPushButton *>(QStringLiteral("faultStep"));
+    QCOMPARE(held->text(), QStringLiteral("0 frames held"));
+    QVERIFY(!step->isEnabled());
+
+    QSignalSpy heldChanged(panel.relay(), &Relay::heldFramesChanged);
+    faults->findChild<QPushButton *>(QStringLiteral("faultPause"))->setChecked(true);
+    QVERIFY(client.sendText(QStringLiteral("held back")));
+    QVERIFY(heldChanged.wait(5000));
+    QCOMPARE(held->text(), QStringLiteral("1 frame held"));
+    QVERIFY(step->isEnabled());
+    QCOMPARE(countOfKind(server.log(), EventKind::Text), 0);
+
+    // Step sends the message on; its echo is held in turn, on its way back.
+    step->click();
+    QTRY_COMPARE(countOfKind(server.log(), EventKind::Text), 2); // received, and the echo sent
+    QCOMPARE(eventsOfKind(server.log(), EventKind::Text).first().payload, QByteArray("held back"));
+    QTRY_COMPARE(held->text(), QStringLiteral("1 frame held"));
+    QCOMPARE(countOfKind(client.log(), EventKind::Text), 1); // only its own send
+
+    faults->findChild<QPushButton *>(QStringLiteral("faultPause"))->setChecked(false);
+    QTRY_COMPARE(countOfKind(client.log(), EventKind::Text), 2);
+    QCOMPARE(held->text(), QStringLiteral("0 frames held"));
+    QVERIFY(!step->isEnabled());
+}
+
+void tst_InspectorPanel::corruptNextFromTheClientIsRefusedWith1007()
+{
+    Server server;
+    InspectorPanel panel;
+    Client client(QStringLiteral("client"));
+    QVERIFY(openThroughPanel(server, panel, client));
+
+    panel.faultBar()->findChild<QPushButton *>(QStringLiteral("faultCorruptNextFromClient"))->click();
+    QSignalSpy closed(&client, &Client::closed);
+    QVERIFY(client.sendText(QStringLiteral("fine until the relay")));
+    QVERIFY(closed.wait(5000));
+    QCOMPARE(closed.first().at(0).toInt(), 1007);
+    QTRY_VERIFY(!eventsOfKind(server.log(), EventKind::Close).isEmpty());
+    QCOMPARE(eventsOfKind(server.log(), EventKind::Close).last().closeCode, 1007);
+    QCOMPARE(countOfKind(server.log(), EventKind::Text), 0);
 }
 
 void tst_InspectorPanel::explainDrawsTheRealBits()

@@ -2,6 +2,9 @@
 // pause, export, and the lab window selecting the clicked event's row in the right log.
 #include "WsLabTest.h"
 #include "client/ClientPanel.h"
+#include "inspect/FrameTableModel.h"
+#include "inspect/InspectorPanel.h"
+#include "inspect/Relay.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
 #include "main/MainWindow.h"
@@ -61,6 +64,7 @@ private Q_SLOTS:
     void exportWritesPng();
     void windowSelectsTheRowInTheRightLog();
     void theDockIsRememberedWithTheWindow();
+    void theInspectorIsALaneWhileItRelays();
 
 private:
     std::unique_ptr<Server> m_server;
@@ -249,6 +253,54 @@ void tst_SequenceDiagram::theDockIsRememberedWithTheWindow()
     QVERIFY(QTest::qWaitForWindowExposed(&again));
     QTRY_VERIFY(again.sequenceDock()->isVisible());
     QCOMPARE(again.sequenceDiagram()->model()->lanes().size(), 2);
+}
+
+void tst_SequenceDiagram::theInspectorIsALaneWhileItRelays()
+{
+    m_panel.reset();
+    Server server;
+    QVERIFY(startServer(server));
+    MainWindow window({/*persist*/ false, /*firstStartDemo*/ false, /*firstStartPort*/ 0});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QAction *>(QStringLiteral("showSequenceDiagram"))->trigger();
+    QTRY_VERIFY(window.sequenceDock()->isVisible());
+    SequenceModel *model = window.sequenceDiagram()->model();
+    QCOMPARE(model->lanes().size(), 2); // the server and the first client
+
+    ClientPanel *client = window.clientPanels().at(0);
+    QUrl url = server.url();
+    url.setPath(QStringLiteral("/"));
+    client->setUrl(url.toString());
+    client->setRoutedThroughInspector(true);
+    QVERIFY(client->connectToServer());
+    QTRY_COMPARE(client->client()->state(), Client::State::Open);
+    // Between the server and the clients, where it sits on the wire.
+    QCOMPARE(model->lanes().size(), 3);
+    QCOMPARE(model->lanes().at(1).log, window.inspectorPanel()->relay()->log());
+
+    QVERIFY(client->client()->sendText(QStringLiteral("via the lane")));
+    qsizetype towardsServer = -1;
+    QTRY_VERIFY([&] {
+        model->refresh();
+        for (qsizetype i = 0; i < model->arrowCount(); ++i) {
+            if (model->arrow(i).fromLane == 1 && model->arrow(i).heading == Arrow::Heading::TowardsServer &&
+                model->arrow(i).kind == ArrowKind::Text)
+                towardsServer = i;
+        }
+        return towardsServer >= 0;
+    }());
+    // A click on it selects the frame in the inspector's table.
+    const Arrow frame = model->arrow(towardsServer);
+    Q_EMIT window.sequenceDiagram()->view()->eventSelected(frame.sent.lane, frame.sent.seq);
+    QCOMPARE(window.inspectorPanel()->table()->currentIndex().row(), window.inspectorPanel()->model()->rowOfSeq(frame.sent.seq));
+    QVERIFY(window.inspectorPanel()->model()->rowOfSeq(frame.sent.seq) >= 0);
+
+    // Once it stops relaying, the lane goes.
+    client->disconnectFromServer();
+    QTRY_COMPARE(client->client()->state(), Client::State::Idle);
+    window.inspectorPanel()->stop();
+    QTRY_COMPARE(model->lanes().size(), 2);
 }
 
 QTEST_MAIN(tst_SequenceDiagram)

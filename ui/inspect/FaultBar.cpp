@@ -2,6 +2,7 @@
 
 #include "close/CloseDialog.h"
 #include "inspect/Relay.h"
+#include "style/TextScale.h"
 
 #include <QCheckBox>
 #include <QGridLayout>
@@ -12,13 +13,16 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace wslab {
 
 namespace {
 
 using std::chrono::milliseconds;
 
-// One switchable fault. maximum 0 makes a check box (on = 1); otherwise a spin box from 0 to maximum.
+// One switchable fault. maximum 0 makes a check box (on = 1); otherwise a spin box from minimum to
+// maximum, whose minimum reads as offText when there is one (the value that switches the fault off).
 struct FaultSwitch
 {
     const char *objectName;
@@ -28,7 +32,17 @@ struct FaultSwitch
     const char *suffix;
     int (*read)(const RelayFaults &);
     void (*write)(RelayFaults &, int);
+    int minimum = 0;
+    int step = 0; // 0: 50 for large ranges, else 5
+    const char *offText = nullptr;
 };
+
+// A pace a person can watch a message crawl at, up to one fast enough not to matter on loopback.
+constexpr int kMaxBandwidth = 100'000'000;
+// Past a frame's worth of bytes slicing changes nothing a receiver could notice.
+constexpr int kMaxSlice = 65536;
+// Enough fragments to make the point; more only floods the frame table.
+constexpr int kMaxFragments = 100;
 
 // The faults RelayFaults has, as the window offers them. QT_TRANSLATE_NOOP keeps the texts translatable.
 const FaultSwitch kSwitches[] = {
@@ -52,9 +66,48 @@ const FaultSwitch kSwitches[] = {
     {"faultBlackHole", QT_TRANSLATE_NOOP("wslab::FaultBar", "Black hole"),
      QT_TRANSLATE_NOOP("wslab::FaultBar", "Forward nothing at all and keep both TCP connections open: a peer that died without a word"), 0,
      "", [](const RelayFaults &f) { return int(f.blackHole); }, [](RelayFaults &f, int v) { f.blackHole = v != 0; }},
+    {"faultBandwidthFromClient", QT_TRANSLATE_NOOP("wslab::FaultBar", "Bandwidth from the client"),
+     QT_TRANSLATE_NOOP("wslab::FaultBar", "A slow link: at most this many bytes a second from the client to the server, in order"),
+     kMaxBandwidth, " B/s", [](const RelayFaults &f) { return int(std::min<qint64>(f.bandwidthFromClient, kMaxBandwidth)); },
+     [](RelayFaults &f, int v) { f.bandwidthFromClient = v; }, 0, 100, QT_TRANSLATE_NOOP("wslab::FaultBar", "unlimited")},
+    {"faultBandwidthFromServer", QT_TRANSLATE_NOOP("wslab::FaultBar", "Bandwidth from the server"),
+     QT_TRANSLATE_NOOP("wslab::FaultBar", "A slow link: at most this many bytes a second from the server to the client, in order"),
+     kMaxBandwidth, " B/s", [](const RelayFaults &f) { return int(std::min<qint64>(f.bandwidthFromServer, kMaxBandwidth)); },
+     [](RelayFaults &f, int v) { f.bandwidthFromServer = v; }, 0, 100, QT_TRANSLATE_NOOP("wslab::FaultBar", "unlimited")},
+    {"faultSlice", QT_TRANSLATE_NOOP("wslab::FaultBar", "Slice writes"),
+     QT_TRANSLATE_NOOP("wslab::FaultBar",
+                       "Every write carries at most this many bytes, each on a later turn, both ways: receivers get messages in pieces"),
+     kMaxSlice, " B", [](const RelayFaults &f) { return f.sliceBytes; }, [](RelayFaults &f, int v) { f.sliceBytes = v; }, 0, 1,
+     QT_TRANSLATE_NOOP("wslab::FaultBar", "off")},
+    // 0 and 1 both mean off; the box starts at 1 so there is one "off", and writes it as 0.
+    {"faultFragment", QT_TRANSLATE_NOOP("wslab::FaultBar", "Fragment into"),
+     QT_TRANSLATE_NOOP("wslab::FaultBar",
+                       "Each unfragmented data message is re-sent as this many frames (fewer when it is shorter), both ways"),
+     kMaxFragments, " frames", [](const RelayFaults &f) { return std::max(1, f.fragmentCount); },
+     [](RelayFaults &f, int v) { f.fragmentCount = v < 2 ? 0 : v; }, 1, 1, QT_TRANSLATE_NOOP("wslab::FaultBar", "off")},
 };
 
+// Fewer a line when the text is large, so the bar stays inside the dock on a projector.
+int perRow(int normal)
+{
+    return TextScale::percent() >= TextScale::kPresentation ? (normal + 1) / 2 : normal;
+}
+
+// Lays `widgets` out in `grid`, `columns` a line, the room left over at the right.
+void place(QGridLayout *grid, const QList<QWidget *> &widgets, int columns)
+{
+    for (QWidget *w : widgets)
+        grid->removeWidget(w);
+    for (int i = 0; i < widgets.size(); ++i)
+        grid->addWidget(widgets.at(i), i / columns, i % columns);
+    // Setting a column's stretch adds the column, so the bound is taken first.
+    const int count = std::max(grid->columnCount(), columns + 1);
+    for (int c = 0; c < count; ++c)
+        grid->setColumnStretch(c, c == columns ? 1 : 0);
+}
+
 constexpr int kSwitchesPerRow = 6;
+constexpr int kActionsPerRow = 5;
 
 } // namespace
 
@@ -63,8 +116,7 @@ FaultBar::FaultBar(Relay *relay, QWidget *parent)
     , m_relay(relay)
 {
     setObjectName(QStringLiteral("inspectorFaults"));
-    auto *grid = new QGridLayout;
-    grid->setContentsMargins(0, 0, 0, 0);
+    QList<QWidget *> cells;
     for (int i = 0; i < int(std::size(kSwitches)); ++i) {
         const FaultSwitch &s = kSwitches[i];
         QWidget *cell = nullptr;
@@ -75,9 +127,11 @@ FaultBar::FaultBar(Relay *relay, QWidget *parent)
             cell = box;
         } else {
             auto *spin = new QSpinBox(this);
-            spin->setRange(0, s.maximum);
+            spin->setRange(s.minimum, s.maximum);
             spin->setSuffix(QString::fromLatin1(s.suffix));
-            spin->setSingleStep(s.maximum > 1000 ? 50 : 5);
+            spin->setSingleStep(s.step > 0 ? s.step : s.maximum > 1000 ? 50 : 5);
+            if (s.offText)
+                spin->setSpecialValueText(tr(s.offText));
             spin->setAccessibleName(tr(s.label));
             connect(spin, &QSpinBox::valueChanged, this, [this, i](int value) { apply(i, value); });
             m_switches << spin;
@@ -92,9 +146,8 @@ FaultBar::FaultBar(Relay *relay, QWidget *parent)
         m_switches.last()->setObjectName(QString::fromLatin1(s.objectName));
         cell->setToolTip(tr(s.toolTip));
         m_switches.last()->setToolTip(tr(s.toolTip));
-        grid->addWidget(cell, i / kSwitchesPerRow, i % kSwitchesPerRow);
+        cells << cell;
     }
-    grid->setColumnStretch(kSwitchesPerRow, 1); // the switches keep their size; the room is left over
 
     auto *closeClient = new QPushButton(tr("Close towards client…"), this);
     closeClient->setObjectName(QStringLiteral("faultCloseTowardsClient"));
@@ -108,17 +161,52 @@ FaultBar::FaultBar(Relay *relay, QWidget *parent)
     cut->setObjectName(QStringLiteral("faultCut"));
     cut->setToolTip(tr("Reset both sides of every connection at once: no Close frame, the peers see 1006"));
     connect(cut, &QPushButton::clicked, m_relay, &Relay::cut);
-    m_actions = {closeClient, closeServer, cut};
-    auto *actions = new QHBoxLayout;
-    actions->setContentsMargins(0, 0, 0, 0);
-    for (QWidget *w : std::as_const(m_actions))
-        actions->addWidget(w);
-    actions->addStretch(1);
+    auto *corruptClient = new QPushButton(tr("Corrupt next from client"), this);
+    corruptClient->setObjectName(QStringLiteral("faultCorruptNextFromClient"));
+    corruptClient->setToolTip(tr("Once, on every open connection: one payload byte of the client's next data message is changed "
+                                 "(text becomes invalid UTF-8, so the server closes with 1007)"));
+    connect(corruptClient, &QPushButton::clicked, this, [this] { m_relay->corruptNextMessage(RelaySide::Client); });
+    auto *corruptServer = new QPushButton(tr("Corrupt next from server"), this);
+    corruptServer->setObjectName(QStringLiteral("faultCorruptNextFromServer"));
+    corruptServer->setToolTip(tr("Once, on every open connection: one payload byte of the server's next data message is changed "
+                                 "(text becomes invalid UTF-8, so the client closes with 1007)"));
+    connect(corruptServer, &QPushButton::clicked, this, [this] { m_relay->corruptNextMessage(RelaySide::Server); });
+    m_actions = {closeClient, closeServer, cut, corruptClient, corruptServer};
 
+    m_pause = new QPushButton(tr("Pause"), this);
+    m_pause->setObjectName(QStringLiteral("faultPause"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Hold every whole frame, both ways, until you step through them or resume"));
+    connect(m_pause, &QPushButton::toggled, m_relay, &Relay::setPaused);
+    m_step = new QPushButton(tr("Step"), this);
+    m_step->setObjectName(QStringLiteral("faultStep"));
+    m_step->setToolTip(tr("Forward the oldest held frame, whichever way it goes"));
+    connect(m_step, &QPushButton::clicked, m_relay, &Relay::step);
+    m_held = new QLabel(this);
+    m_held->setObjectName(QStringLiteral("faultHeld"));
+    connect(m_relay, &Relay::heldFramesChanged, this, &FaultBar::showHeld);
+    // A connection that ends while frames are held takes them with it without a heldFramesChanged.
+    connect(m_relay, &Relay::connectionClosed, this, [this] { showHeld(m_relay->heldFrameCount()); });
+    auto *pauseRow = new QHBoxLayout;
+    pauseRow->setContentsMargins(0, 0, 0, 0);
+    pauseRow->addWidget(m_pause);
+    pauseRow->addWidget(m_step);
+    pauseRow->addWidget(m_held);
+    pauseRow->addStretch(1);
+
+    auto *grid = new QGridLayout;
+    grid->setContentsMargins(0, 0, 0, 0);
+    auto *actions = new QGridLayout;
+    actions->setContentsMargins(0, 0, 0, 0);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(grid);
     layout->addLayout(actions);
+    layout->addLayout(pauseRow);
+    TextScale::follow(this, [this, grid, actions, cells] {
+        place(grid, cells, perRow(kSwitchesPerRow));
+        place(actions, m_actions, perRow(kActionsPerRow));
+    });
     refresh();
 }
 
@@ -141,11 +229,20 @@ void FaultBar::refresh()
         else if (auto *spin = qobject_cast<QSpinBox *>(m_switches.at(i)))
             spin->setValue(value);
     }
+    const QSignalBlocker quiet(m_pause);
+    m_pause->setChecked(m_relay->isPaused());
+    showHeld(m_relay->heldFrameCount());
+}
+
+void FaultBar::showHeld(int count)
+{
+    m_held->setText(count == 1 ? tr("1 frame held") : tr("%1 frames held").arg(count));
+    m_step->setEnabled(count > 0);
 }
 
 QList<QWidget *> FaultBar::focusOrder() const
 {
-    return m_switches + m_actions;
+    return m_switches + m_actions + QList<QWidget *>{m_pause, m_step};
 }
 
 void FaultBar::askClose(int towards)

@@ -2,7 +2,8 @@
 
 #include <QWidget>
 
-class QGridLayout;
+class QLabel;
+class QPushButton;
 
 namespace wslab {
 
@@ -13,7 +14,8 @@ struct RelayFaults;
 // reads its faults on every forward, so the connections already open feel it straight away. Each fault
 // is one row of the table in FaultBar.cpp (what it is called, its range, how it reads and writes
 // RelayFaults): a new fault is one more row. Below them the one-shot actions: a Close towards one
-// side (code and reason from the CloseDialog), or a cut of both.
+// side (code and reason from the CloseDialog), a cut of both, a corrupted next message from one side;
+// then Pause, Step and how many frames the relay holds.
 class FaultBar : public QWidget
 {
     Q_OBJECT
@@ -32,10 +34,14 @@ Q_SIGNALS:
 private:
     void apply(int switchIndex, int value);
     void askClose(int towards);
+    void showHeld(int count);
 
     Relay *m_relay;
     QList<QWidget *> m_switches; // one per row of the table, a QCheckBox or a QSpinBox
     QList<QWidget *> m_actions;
+    QPushButton *m_pause;
+    QPushButton *m_step;
+    QLabel *m_held;
 };
 
 } // namespace wslab

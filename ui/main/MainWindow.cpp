@@ -5,6 +5,7 @@
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
 #include "discovery/Discovery.h"
+#include "inspect/FrameTableModel.h"
 #include "inspect/InspectorPanel.h"
 #include "inspect/Relay.h"
 #include "log/LogBudget.h"
@@ -32,6 +33,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTextBrowser>
@@ -379,10 +381,19 @@ void MainWindow::setUpSequenceDiagram(QMenu *view)
     // Out of sight it reads no logs at all; in sight its lanes follow the clients as they come and go.
     connect(m_sequenceDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateSequenceLanes);
+    connect(m_inspector, &InspectorPanel::runningChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_sequence, &SequenceDiagramPanel::eventSelected, this, [this](int lane, quint64 seq) {
         const EventLog *log = m_sequence->model()->lanes().value(lane).log;
         if (log == m_server->server()->log()) {
             m_server->logView()->selectSeq(seq);
+            return;
+        }
+        if (log == m_inspector->relay()->log()) {
+            m_inspectorDock->show();
+            m_inspector->model()->flush();
+            const int row = m_inspector->model()->rowOfSeq(seq);
+            if (row >= 0)
+                m_inspector->table()->selectRow(row);
             return;
         }
         for (ClientPanel *panel : clientPanels()) {
@@ -399,6 +410,10 @@ void MainWindow::updateSequenceLanes()
     QList<SequenceLane> lanes;
     if (m_sequenceDock->isVisible()) {
         lanes.append({tr("server"), m_server->server()->log()});
+        // Between the server and the clients, where the relay sits on the wire; only while it relays,
+        // so a diagram without it keeps its lanes where they were.
+        if (m_inspector->isRunning())
+            lanes.append({tr("inspector"), m_inspector->relay()->log()});
         for (ClientPanel *panel : clientPanels())
             lanes.append({panel->name(), panel->client()->log()});
     }

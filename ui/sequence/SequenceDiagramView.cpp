@@ -40,6 +40,8 @@ Tone toneOf(ArrowKind kind)
         return Tone::Waiting;
     case ArrowKind::Error:
         return Tone::Error;
+    case ArrowKind::Continuation:
+        return Tone::Neutral;
     }
     return Tone::Neutral;
 }
@@ -63,6 +65,8 @@ QString kindText(ArrowKind kind)
         return SequenceDiagramView::tr("retry scheduled");
     case ArrowKind::Error:
         return SequenceDiagramView::tr("error");
+    case ArrowKind::Continuation:
+        return SequenceDiagramView::tr("continuation");
     }
     return {};
 }
@@ -200,7 +204,12 @@ SequenceDiagramView::Line SequenceDiagramView::lineOf(const Geometry &g, const A
     const qint64 receivedUs = arrow.receivedUs >= 0 ? arrow.receivedUs : arrow.sentUs;
     if (arrow.isMark()) {
         const QPointF at(laneX(g, arrow.fromLane), yOf(g, arrow.t));
-        return {at, at};
+        if (arrow.heading == Arrow::Heading::None)
+            return {at, at};
+        // A relay's frame: a short arrow the way it went. The server's lane is the first, so towards the
+        // server is to the left and towards the clients to the right.
+        const double reach = g.laneWidth * 0.3;
+        return {at, at + QPointF(arrow.heading == Arrow::Heading::TowardsServer ? -reach : reach, 0)};
     }
     // An end outside the window lies beside the known lane, on the outer side of the diagram.
     const qsizetype lanes = m_model->lanes().size();
@@ -320,6 +329,23 @@ void SequenceDiagramView::paintArrow(QPainter &p, const Geometry &g, const Style
         glow.setAlpha(70);
         p.setPen(QPen(glow, width * 3.0, Qt::SolidLine, Qt::RoundCap));
         p.drawLine(line.from, line.to);
+    }
+    if (a.isMark() && a.heading != Arrow::Heading::None) {
+        // A frame's line is solid when it ends its message, dashed when more of it follows.
+        p.setPen(QPen(colour, width, a.fin ? Qt::SolidLine : Qt::DashLine, Qt::FlatCap));
+        p.drawLine(line.from, line.to);
+        const double head = fm.height() / 2.2;
+        const double way = line.to.x() < line.from.x() ? -1.0 : 1.0;
+        p.setPen(Qt::NoPen);
+        p.setBrush(colour);
+        p.drawPolygon(QPolygonF({line.to, line.to + QPointF(-way * head, head * 0.45), line.to + QPointF(-way * head, -head * 0.45)}));
+        p.setBrush(Qt::NoBrush);
+        // The label goes on the side the arrow does not take.
+        const double labelWidth = std::min(fm.horizontalAdvance(a.label) + 2, g.laneWidth * 0.6);
+        const QRectF box(way < 0 ? line.from.x() + 4 : line.from.x() - 4 - labelWidth, line.from.y() - fm.height() / 2.0, labelWidth,
+                         fm.height());
+        paintLabel(p, g, style, box, (way < 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, a.label, labelBottoms);
+        return;
     }
     if (a.isMark()) {
         const double r = fm.height() / 3.5;
@@ -446,10 +472,17 @@ QString SequenceDiagramView::toolTipFor(const Arrow &a) const
         return QStringLiteral("+") + QLocale::c().toString(double(us - origin) / 1e6, 'f', 6) + QStringLiteral(" s");
     };
     QString text = QStringLiteral("<b>") + kindText(a.kind).toHtmlEscaped() + QStringLiteral("</b>");
-    if (a.kind == ArrowKind::Text || a.kind == ArrowKind::Binary || a.kind == ArrowKind::Ping || a.kind == ArrowKind::Pong)
+    if (a.kind == ArrowKind::Text || a.kind == ArrowKind::Binary || a.kind == ArrowKind::Ping || a.kind == ArrowKind::Pong ||
+        a.kind == ArrowKind::Continuation)
         text += tr(" · %n byte(s)", nullptr, int(std::min<qint64>(a.size, INT_MAX)));
     text += QStringLiteral("<br>");
-    if (a.isMark())
+    if (a.heading != Arrow::Heading::None)
+        text += QString(laneName(a.fromLane) + QStringLiteral(": ") +
+                        (a.heading == Arrow::Heading::TowardsServer ? tr("a frame from the client") : tr("a frame from the server")) +
+                        (a.fin ? QString() : tr(", more of its message follows")))
+                    .toHtmlEscaped() +
+                QStringLiteral(" at ") + at(a.t);
+    else if (a.isMark())
         text += laneName(a.fromLane).toHtmlEscaped() + QStringLiteral(" at ") + at(a.t);
     else
         text += QString(laneName(a.fromLane) + QStringLiteral(" → ") + laneName(a.toLane)).toHtmlEscaped();

@@ -86,7 +86,7 @@ private:
     struct Style
     {
         QFontMetricsF metrics;
-        std::array<QColor, 8> colours; // by ArrowKind
+        std::array<QColor, 9> colours; // by ArrowKind
         double penWidth = 1.5;
         bool dense = false; // more arrows than rows: no antialiasing, no heads, the picture is a density anyway
     };
