@@ -13,6 +13,7 @@
 #include "main/MainWindow.h"
 #include "protocol/FrameLayout.h"
 #include "style/TextScale.h"
+#include "tls/LabCertificate.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -28,6 +29,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace wslab;
@@ -80,6 +82,7 @@ private Q_SLOTS:
     void aClientRoutedThroughTheInspectorShowsItsFrames();
     void aRouteThatCannotStartSaysWhyAndDoesNotConnect();
     void theInspectorComesBackWithItsTarget();
+    void wssOnBothSidesFromTheWindow();
 };
 
 void tst_InspectorPanel::framesBothWaysAppearAndDecode()
@@ -431,6 +434,8 @@ void tst_InspectorPanel::theInspectorComesBackWithItsTarget()
         window.findChild<QAction *>(QStringLiteral("showInspector"))->trigger();
         window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9009/watched"));
         window.inspectorPanel()->setPort(9010);
+        window.inspectorPanel()->setTls(
+            {QStringLiteral("/lab/cert.pem"), QStringLiteral("/lab/key.pem"), QStringLiteral("/lab/ca.pem"), false});
         window.inspectorPanel()->faultBar()->findChild<QCheckBox *>(QStringLiteral("faultBlackHole"))->setChecked(true);
         window.close();
     }
@@ -438,8 +443,43 @@ void tst_InspectorPanel::theInspectorComesBackWithItsTarget()
     QVERIFY(!again.inspectorDock()->isHidden());
     QCOMPARE(again.inspectorPanel()->target(), QStringLiteral("ws://127.0.0.1:9009/watched"));
     QCOMPARE(again.inspectorPanel()->findChild<QSpinBox *>(QStringLiteral("inspectorPort"))->value(), 9010);
+    const InspectorTls remembered{QStringLiteral("/lab/cert.pem"), QStringLiteral("/lab/key.pem"), QStringLiteral("/lab/ca.pem"), false};
+    QCOMPARE(again.inspectorPanel()->tls(), remembered);
     QVERIFY(!again.inspectorPanel()->relay()->faults().blackHole); // faults start clear
     QVERIFY(!again.inspectorPanel()->isRunning()); // and nothing listens until asked
+}
+
+void tst_InspectorPanel::wssOnBothSidesFromTheWindow()
+{
+    // A wss:// server with a lab certificate; the inspector serves wss:// with the same certificate and
+    // trusts the target through the lab CA, as TLS… sets it.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    LabCertificate cert;
+    QString error;
+    QVERIFY2(LabCertificate::generate({QStringLiteral("127.0.0.1")}, std::chrono::hours(24), &cert, &error), qPrintable(error));
+    QVERIFY2(cert.writeTo(dir.path(), &error), qPrintable(error));
+    ServerConfig serverConfig = loopbackServerConfig();
+    serverConfig.tlsCertFile = dir.filePath(QStringLiteral("cert.pem"));
+    serverConfig.tlsKeyFile = dir.filePath(QStringLiteral("key.pem"));
+    Server server;
+    QVERIFY(startServer(server, serverConfig));
+
+    InspectorPanel panel;
+    panel.setTarget(withPath(server.url()).toString());
+    panel.setTls({serverConfig.tlsCertFile, serverConfig.tlsKeyFile, dir.filePath(QStringLiteral("ca.pem")), false});
+    QVERIFY2(panel.start(), qPrintable(panel.statusText()));
+    QCOMPARE(panel.relay()->url().scheme(), QStringLiteral("wss"));
+    QVERIFY(!panel.findChild<QToolButton *>(QStringLiteral("inspectorTls"))->isEnabled()); // not while relaying
+
+    Client client(QStringLiteral("client"));
+    ClientConfig clientConfig = fastClientConfig(withPath(panel.relay()->url()));
+    clientConfig.caFile = dir.filePath(QStringLiteral("ca.pem"));
+    QVERIFY(openClient(client, clientConfig));
+    QSignalSpy texts(&client, &Client::textReceived);
+    QVERIFY(client.sendText(QStringLiteral("wss both ways")));
+    QVERIFY(texts.wait(5000));
+    QTRY_VERIFY(frameRow(panel.model(), false, 0x1, "wss both ways") >= 0); // decoded between the two TLS sessions
 }
 
 QTEST_MAIN(tst_InspectorPanel)

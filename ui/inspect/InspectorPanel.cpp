@@ -69,6 +69,7 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     , m_start(new QPushButton(tr("Start"), this))
     , m_url(new QLineEdit(this))
     , m_copy(new QToolButton(this))
+    , m_tls(new QToolButton(this))
     , m_status(new QLabel(this))
     , m_faults(new FaultBar(m_relay, this))
     , m_table(new QTableView(this))
@@ -106,6 +107,14 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_copy->setText(tr("Copy"));
     m_copy->setToolTip(tr("Copy the address clients connect to (with the target's path)"));
     connect(m_copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(m_url->text()); });
+    m_tls->setObjectName(QStringLiteral("inspectorTls"));
+    m_tls->setText(tr("TLS…"));
+    m_tls->setToolTip(tr("Serve wss:// to clients with a certificate, and choose how a wss:// target is verified"));
+    connect(m_tls, &QToolButton::clicked, this, [this] {
+        InspectorTlsDialog dialog(m_tlsSettings, this);
+        if (dialog.exec() == QDialog::Accepted)
+            setTls(dialog.tls());
+    });
     m_status->setObjectName(QStringLiteral("inspectorStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -116,6 +125,7 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     where->addWidget(m_port);
     where->addWidget(new QLabel(tr("relay to"), this));
     where->addWidget(m_target, 3);
+    where->addWidget(m_tls);
     where->addWidget(m_start);
     where->addSpacing(12);
     where->addWidget(new QLabel(tr("Clients connect to"), this));
@@ -215,7 +225,7 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     layout->addWidget(faultsBox);
     layout->addWidget(m_splitter, 1);
 
-    chainFocus(QList<QWidget *>{m_port, m_target, m_start, m_url, m_copy} + m_faults->focusOrder() +
+    chainFocus(QList<QWidget *>{m_port, m_target, m_tls, m_start, m_url, m_copy} + m_faults->focusOrder() +
                QList<QWidget *>{m_table, m_explain, clear, m_tree, m_hex});
     updateState();
 }
@@ -257,6 +267,12 @@ bool InspectorPanel::start()
     config.host = QStringLiteral("127.0.0.1");
     config.port = quint16(m_port->value());
     config.target = webSocketUrlFromUserInput(target(), &error);
+    config.tlsCertFile = m_tlsSettings.certFile;
+    config.tlsKeyFile = m_tlsSettings.keyFile;
+    if (config.target.scheme() == u"wss") {
+        config.caFile = m_tlsSettings.caFile;
+        config.insecure = m_tlsSettings.insecure;
+    }
     if (error.isEmpty()) {
         m_relay->setConfig(config);
         if (!m_relay->start())
@@ -270,6 +286,13 @@ bool InspectorPanel::start()
     updateState();
     Q_EMIT runningChanged(true);
     return true;
+}
+
+void InspectorPanel::setTls(const InspectorTls &tls)
+{
+    m_tlsSettings = tls;
+    const bool any = !tls.certFile.isEmpty() || !tls.caFile.isEmpty() || tls.insecure;
+    m_tls->setText(any ? tr("TLS ✓…") : tr("TLS…"));
 }
 
 void InspectorPanel::stop()
@@ -316,6 +339,7 @@ void InspectorPanel::updateState(const QString &problem)
     const bool running = isRunning();
     m_start->setText(running ? tr("Stop") : tr("Start"));
     m_port->setEnabled(!running);
+    m_tls->setEnabled(!running);
     m_target->setReadOnly(running);
     if (running) {
         QUrl url = m_relay->url();
@@ -352,12 +376,18 @@ void InspectorPanel::saveSettings(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("port"), m_port->value());
     settings.setValue(QStringLiteral("target"), target());
+    settings.setValue(QStringLiteral("tlsCert"), m_tlsSettings.certFile);
+    settings.setValue(QStringLiteral("tlsKey"), m_tlsSettings.keyFile);
+    settings.setValue(QStringLiteral("caFile"), m_tlsSettings.caFile);
+    settings.setValue(QStringLiteral("insecure"), m_tlsSettings.insecure);
 }
 
 void InspectorPanel::restoreSettings(const QSettings &settings)
 {
     m_port->setValue(settings.value(QStringLiteral("port"), 0).toInt());
     setTarget(settings.value(QStringLiteral("target")).toString());
+    setTls({settings.value(QStringLiteral("tlsCert")).toString(), settings.value(QStringLiteral("tlsKey")).toString(),
+            settings.value(QStringLiteral("caFile")).toString(), settings.value(QStringLiteral("insecure"), false).toBool()});
 }
 
 ExplainFrameDialog *InspectorPanel::explainSelected()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inspect/InspectorTlsDialog.h"
+
 #include <QUrl>
 #include <QWidget>
 
@@ -44,6 +46,10 @@ public:
     void setTarget(const QString &url);
     QString target() const;
     void setPort(quint16 port);
+    // TLS both ways (see InspectorTls); takes effect at the next start. The CA file and insecure mode
+    // apply only to a wss:// target.
+    void setTls(const InspectorTls &tls);
+    const InspectorTls &tls() const { return m_tlsSettings; }
     // Starts relaying with the form's settings; false with the reason shown when it cannot.
     bool start();
     void stop();
@@ -79,6 +85,8 @@ private:
     QPushButton *m_start;
     QLineEdit *m_url;
     QToolButton *m_copy;
+    QToolButton *m_tls;
+    InspectorTls m_tlsSettings;
     QLabel *m_status;
     FaultBar *m_faults;
     QTableView *m_table;

@@ -443,6 +443,14 @@ QPointF SequenceDiagramView::arrowPoint(qsizetype index) const
     return (line.from + line.to) / 2.0;
 }
 
+QPointF SequenceDiagramView::arrowLatestEnd(qsizetype index) const
+{
+    if (index < 0 || index >= m_model->arrowCount())
+        return {};
+    const Line line = lineOf(geometry(), m_model->arrow(index));
+    return line.from.y() > line.to.y() ? line.from : line.to;
+}
+
 void SequenceDiagramView::mousePressEvent(QMouseEvent *event)
 {
     const qsizetype index = arrowAt(event->position().toPoint());

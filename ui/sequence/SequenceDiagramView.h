@@ -47,6 +47,8 @@ public:
     qsizetype arrowAt(QPoint pos) const;
     // Where an arrow (by index) is drawn in the viewport: the middle of its line, or its mark.
     QPointF arrowPoint(qsizetype index) const;
+    // Where its latest end is drawn in the viewport (the receiver's, for a message that took a while).
+    QPointF arrowLatestEnd(qsizetype index) const;
     // The arrow selected by a click, -1 for none.
     qsizetype selectedArrow() const { return m_model->indexOfId(m_selectedId); }
 
