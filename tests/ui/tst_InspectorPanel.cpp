@@ -10,6 +10,7 @@
 #include "inspect/HexView.h"
 #include "inspect/InspectorPanel.h"
 #include "inspect/Relay.h"
+#include "log/EventDetailView.h"
 #include "main/MainWindow.h"
 #include "protocol/FrameLayout.h"
 #include "style/TextScale.h"
@@ -22,10 +23,12 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -103,11 +106,23 @@ void tst_InspectorPanel::framesBothWaysAppearAndDecode()
     int fromServer = -1;
     QTRY_VERIFY((fromClient = frameRow(panel.model(), true, Opcode::Text, "Hello")) >= 0 &&
                 (fromServer = frameRow(panel.model(), false, Opcode::Text, "Hello")) >= 0);
-    // The handshake is in the same table.
-    bool handshake = false;
-    for (int row = 0; row < panel.model()->rowCount(); ++row)
-        handshake = handshake || panel.model()->eventAt(row)->kind == EventKind::Handshake;
-    QVERIFY(handshake);
+    // The handshake is in the same table; selected, it shows in the log's detail view, the accept key
+    // worked out from the client's request (the client side of the handshake, seen on the wire).
+    int request = -1;
+    for (int row = 0; row < panel.model()->rowCount() && request < 0; ++row) {
+        const LogEvent *e = panel.model()->eventAt(row);
+        if (e->kind == EventKind::Handshake && e->payload.startsWith("GET "))
+            request = row;
+    }
+    QVERIFY(request >= 0);
+    panel.table()->selectRow(request);
+    auto *detailStack = qobject_cast<QStackedWidget *>(panel.eventDetail()->parentWidget());
+    QVERIFY(detailStack);
+    QCOMPARE(detailStack->currentWidget(), panel.eventDetail()); // in place of the frame's tree and bytes
+    QCOMPARE(panel.eventDetail()->currentTabName(), QStringLiteral("Handshake"));
+    QPlainTextEdit *accept = panel.eventDetail()->findChild<QPlainTextEdit *>(QStringLiteral("eventDetailHandshakeAccept"));
+    QVERIFY(accept);
+    QVERIFY2(accept->toPlainText().contains(QStringLiteral("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), qPrintable(accept->toPlainText()));
 
     QCOMPARE(panel.model()->index(fromClient, FrameTableModel::OpcodeColumn).data().toString(), QStringLiteral("Text"));
     QCOMPARE(panel.model()->index(fromClient, FrameTableModel::MaskColumn).data().toInt(), 1);
@@ -118,6 +133,7 @@ void tst_InspectorPanel::framesBothWaysAppearAndDecode()
 
     // The client's frame: masked, so the hex view shows the key and the masked bytes, the tree the text.
     panel.table()->selectRow(fromClient);
+    QVERIFY(detailStack->currentWidget() != panel.eventDetail());
     const LogEvent *sent = panel.model()->eventAt(fromClient);
     const FrameLayout layout = FrameLayout::fromEvent(*sent);
     const QString key = layout.field(FrameField::Id::MaskingKey)->value;

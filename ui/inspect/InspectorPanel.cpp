@@ -9,6 +9,7 @@
 #include "client/WebSocketUrl.h"
 #include "inspect/Relay.h"
 #include "keyboard/FocusChain.h"
+#include "log/EventDetailView.h"
 #include "log/EventTable.h"
 #include "style/TextScale.h"
 
@@ -25,6 +26,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -77,6 +79,8 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     , m_hex(new HexView(this))
     , m_explain(new QPushButton(tr("Explain this frame…"), this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_detailStack(new QStackedWidget(this))
+    , m_eventDetail(new EventDetailView(this))
 {
     setObjectName(QStringLiteral("inspectorPanel"));
 
@@ -210,9 +214,15 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     detail->addWidget(hexSide);
     detail->setChildrenCollapsible(false);
 
+    // A handshake or a note is not a frame: it gets the log's own detail view, whose Handshake tab
+    // names each header's role and works out the accept key (RFC 6455 §4.2.2), as on the server side.
+    m_eventDetail->setObjectName(QStringLiteral("inspectorEventDetail"));
+    m_detailStack->addWidget(detail);
+    m_detailStack->addWidget(m_eventDetail);
+
     m_splitter->setObjectName(QStringLiteral("inspectorSplitter"));
     m_splitter->addWidget(framesBox);
-    m_splitter->addWidget(detail);
+    m_splitter->addWidget(m_detailStack);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setSizes({3000, 2000}); // scaled to the width the pane gets: three fifths for the table
@@ -370,6 +380,9 @@ void InspectorPanel::onCurrentRowChanged()
     m_hex->setFrame(layout);
     m_tree->setEvent(event, layout);
     m_explain->setEnabled(layout.isValid());
+    const bool isFrame = !event || event->kind == EventKind::Frame;
+    m_eventDetail->setEvent(isFrame ? nullptr : event);
+    m_detailStack->setCurrentIndex(isFrame ? 0 : 1);
 }
 
 void InspectorPanel::saveSettings(QSettings &settings) const

@@ -11,11 +11,13 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QSplitter;
+class QStackedWidget;
 class QTableView;
 class QToolButton;
 
 namespace wslab {
 
+class EventDetailView;
 class ExplainFrameDialog;
 class FaultBar;
 class FrameTableModel;
@@ -40,6 +42,7 @@ public:
     FrameTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     FrameTree *tree() const { return m_tree; }
+    EventDetailView *eventDetail() const { return m_eventDetail; }
     HexView *hexView() const { return m_hex; }
     FaultBar *faultBar() const { return m_faults; }
 
@@ -94,6 +97,8 @@ private:
     HexView *m_hex;
     QPushButton *m_explain;
     QSplitter *m_splitter;
+    QStackedWidget *m_detailStack; // the frame's tree and bytes, or the detail of any other event
+    EventDetailView *m_eventDetail;
 };
 
 } // namespace wslab
