@@ -16,20 +16,9 @@ using namespace wslab::test;
 
 namespace {
 
-QList<LogEvent> framesFrom(const EventLog *log, bool fromClient, quint8 opcode)
-{
-    QList<LogEvent> out;
-    for (const LogEvent &e : eventsOfKind(log, EventKind::Frame)) {
-        if (e.frame.fromClient == fromClient && e.frame.opcode == opcode)
-            out << e;
-    }
-    return out;
-}
-
 bool hasInfo(const EventLog *log, const QString &part)
 {
-    const auto infos = eventsOfKind(log, EventKind::Info);
-    return std::any_of(infos.begin(), infos.end(), [&](const LogEvent &e) { return e.detail.contains(part); });
+    return hasEventWith(log, EventKind::Info, part);
 }
 
 // Waits in a real event loop until `spy` has `count` signals. QTRY_* sleeps 10 ms between rounds of

@@ -12,7 +12,6 @@
 #include <QTemporaryDir>
 
 #include <QtTest>
-#include <optional>
 
 using namespace wslab;
 using namespace wslab::test;
@@ -42,12 +41,6 @@ private:
         return false;
     }
 
-    static bool hasEventContaining(const EventLog *log, EventKind kind, const QString &part)
-    {
-        const QList<LogEvent> events = eventsOfKind(log, kind);
-        return std::any_of(events.begin(), events.end(), [&](const LogEvent &e) { return e.detail.contains(part); });
-    }
-
     // Opens a client through the relay, sends one text, and checks it comes back and the relay decoded it.
     void echoThrough(Relay &relay, const QString &caFile)
     {
@@ -61,18 +54,11 @@ private:
         QVERIFY(texts.wait(5000));
         QCOMPARE(texts.first().first().toString(), QStringLiteral("through TLS twice"));
         // The relay sees plaintext frames between the two TLS sessions: the client's masked, the echo not.
-        const auto textFrom = [&relay](bool fromClient) {
-            const QList<LogEvent> frames = eventsOfKind(relay.log(), EventKind::Frame);
-            const auto it = std::find_if(frames.begin(), frames.end(), [fromClient](const LogEvent &e) {
-                return e.frame.fromClient == fromClient && e.frame.opcode == Opcode::Text;
-            });
-            return it == frames.end() ? std::optional<LogEvent>() : std::optional<LogEvent>(*it);
-        };
-        QTRY_VERIFY(textFrom(false).has_value());
-        const std::optional<LogEvent> fromClient = textFrom(true);
-        QVERIFY(fromClient.has_value());
-        QVERIFY(fromClient->frame.masked);
-        QCOMPARE(fromClient->payload, QByteArray("through TLS twice"));
+        QTRY_VERIFY(!framesFrom(relay.log(), false, Opcode::Text).isEmpty());
+        const QList<LogEvent> fromClient = framesFrom(relay.log(), true, Opcode::Text);
+        QVERIFY(!fromClient.isEmpty());
+        QVERIFY(fromClient.first().frame.masked);
+        QCOMPARE(fromClient.first().payload, QByteArray("through TLS twice"));
     }
 
     QTemporaryDir m_dir;
@@ -101,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(startRelay(relay, config));
         QCOMPARE(relay.url().scheme(), QStringLiteral("wss"));
         echoThrough(relay, file("ca.pem"));
-        QVERIFY(!hasEventContaining(relay.log(), EventKind::Info, QStringLiteral("not verified")));
+        QVERIFY(!hasEventWith(relay.log(), EventKind::Info, QStringLiteral("not verified")));
     }
 
     void untrustedTargetIsAnsweredWith502()
@@ -123,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(opened.size(), 0);
         QCOMPARE(client.lastCause().kind, DisconnectCause::Kind::HandshakeRefused);
         QCOMPARE(client.lastCause().httpStatus, 502);
-        QVERIFY(hasEventContaining(relay.log(), EventKind::Error, QStringLiteral("cannot reach ")));
+        QVERIFY(hasEventWith(relay.log(), EventKind::Error, QStringLiteral("cannot reach ")));
         QCOMPARE(server.peerCount(), 0);
     }
 
@@ -138,7 +124,7 @@ private Q_SLOTS:
         QVERIFY(startRelay(relay, config));
         QCOMPARE(relay.url().scheme(), QStringLiteral("ws"));
         echoThrough(relay, QString());
-        QVERIFY(hasEventContaining(relay.log(), EventKind::Info, QStringLiteral("certificate is not verified")));
+        QVERIFY(hasEventWith(relay.log(), EventKind::Info, QStringLiteral("certificate is not verified")));
     }
 
     void unreachableTargetIsAnsweredWith502()
@@ -161,7 +147,7 @@ private Q_SLOTS:
         QTRY_COMPARE(client.state(), Client::State::Idle);
         QCOMPARE(client.lastCause().kind, DisconnectCause::Kind::HandshakeRefused);
         QCOMPARE(client.lastCause().httpStatus, 502);
-        QVERIFY(hasEventContaining(relay.log(), EventKind::Error, QStringLiteral("cannot reach ")));
+        QVERIFY(hasEventWith(relay.log(), EventKind::Error, QStringLiteral("cannot reach ")));
     }
 };
 

@@ -16,6 +16,7 @@
 #include <QUrl>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <functional>
 
 namespace wslab::test {
@@ -93,6 +94,24 @@ inline QList<LogEvent> eventsOfKind(const EventLog *log, EventKind kind)
     for (qsizetype i = 0; i < log->size(); ++i) {
         if (log->at(i).kind == kind)
             out.append(log->at(i));
+    }
+    return out;
+}
+
+// Whether an event of this kind has `part` in its detail.
+inline bool hasEventWith(const EventLog *log, EventKind kind, const QString &part)
+{
+    const QList<LogEvent> events = eventsOfKind(log, kind);
+    return std::any_of(events.begin(), events.end(), [&](const LogEvent &e) { return e.detail.contains(part); });
+}
+
+// The Frame events an inspecting relay logged from one side with one opcode, oldest first.
+inline QList<LogEvent> framesFrom(const EventLog *log, bool fromClient, quint8 opcode)
+{
+    QList<LogEvent> out;
+    for (const LogEvent &e : eventsOfKind(log, EventKind::Frame)) {
+        if (e.frame.fromClient == fromClient && e.frame.opcode == opcode)
+            out << e;
     }
     return out;
 }
