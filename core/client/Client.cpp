@@ -59,7 +59,6 @@ void Client::connectSocketSignals()
     connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { m_heartbeat->noteInbound(); });
     connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { m_heartbeat->noteInbound(); });
     connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { m_heartbeat->notePong(payload); });
-    connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) { m_heartbeat->noteBytesWritten(bytes); });
     // Qt sends (or answers) a close frame just before this; a dropped TCP connection never gets here
     // except through our own abort(), which we flag ourselves.
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
@@ -500,6 +499,7 @@ void Client::transmit(const Outbox::Message &message, const QString *text)
         m_socket->sendBinaryMessage(message.data);
     else
         m_socket->sendTextMessage(text ? *text : QString::fromUtf8(message.data));
+    m_heartbeat->noteBytesQueued(message.data.size());
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(message.data.size());
     logEvent(LogEvent::make(message.binary ? EventKind::Binary : EventKind::Text, Direction::Out, message.data));

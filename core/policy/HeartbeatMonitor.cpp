@@ -88,7 +88,7 @@ void HeartbeatMonitor::sendHeartbeatPing(std::chrono::nanoseconds now)
     m_awaitedPayload = "wslab-hb-" + QByteArray::number(++m_sequence);
     m_deadlineAt = now + m_policy.pongTimeout;
     m_inboundSincePing = false;
-    m_bytesWrittenAtPing = m_bytesWritten;
+    noteDrainBaseline();
     sendPing(m_awaitedPayload);
 }
 
@@ -98,17 +98,24 @@ bool HeartbeatMonitor::judge(std::chrono::nanoseconds now)
         m_awaitedPayload.clear(); // data arrived since the ping: alive, just slow to answer
         return true;
     }
-    // More went out than the ping frame itself (at most 2 + 4 + 125 bytes): our own backlog is still
-    // draining ahead of the ping, so the peer is reading. Judge again after another timeout.
-    constexpr quint64 kLargestPingFrame = 131;
-    if (m_bytesWritten - m_bytesWrittenAtPing > kLargestPingFrame) {
-        m_bytesWrittenAtPing = m_bytesWritten;
+    // Some of what was queued before or since the ping has left the socket: our own backlog is still
+    // draining ahead of the ping, so the peer is reading. Judge again after another timeout. (Frame
+    // headers and the ping itself are not in the queued count, so this errs towards "not reading".)
+    const qint64 drained = qint64(m_bytesQueued - m_bytesQueuedAtPing) - (m_socket->bytesToWrite() - m_unsentAtPing);
+    if (drained > 0) {
+        noteDrainBaseline();
         m_deadlineAt = now + m_policy.pongTimeout;
         return true;
     }
     stop();
     m_events->heartbeatTimedOut();
     return false;
+}
+
+void HeartbeatMonitor::noteDrainBaseline()
+{
+    m_bytesQueuedAtPing = m_bytesQueued;
+    m_unsentAtPing = m_socket->bytesToWrite();
 }
 
 void HeartbeatMonitor::arm(std::chrono::nanoseconds now)

@@ -20,9 +20,11 @@ namespace wslab {
 // single shared timer. Any inbound data counts as proof of life, because a peer busy sending a large
 // message may answer our ping late.
 //
-// Not a QObject, and it connects to nothing: its owner forwards what the socket reports (pongs, bytes
-// written, inbound frames) and hears back through Events. A server holds one per peer, and the signal
-// connections both ways used to cost more memory than the monitor's own state.
+// Not a QObject, and it connects to nothing: its owner forwards what the socket reports (pongs, inbound
+// frames) and what it sends, and hears back through Events. A server holds one per peer, and the signal
+// connections both ways used to cost more memory than the monitor's own state. How much of our own
+// output has drained is read from the socket's bytesToWrite() when a verdict is due, rather than heard
+// from a bytesWritten connection on every socket.
 class HeartbeatMonitor
 {
     Q_DISABLE_COPY_MOVE(HeartbeatMonitor)
@@ -52,6 +54,7 @@ public:
     HeartbeatPolicy policy() const { return m_policy; }
     // Read for every heartbeat decision and every RTT; steadyClock() unless set. Set it before start().
     void setClock(Clock clock) { m_clock = std::move(clock); }
+    const Clock &clock() const { return m_clock; }
 
     // Called when the socket opens and closes.
     void start();
@@ -59,11 +62,12 @@ public:
 
     // A ping asked for by the user; timed like heartbeat pings. Returns the payload sent.
     QByteArray sendPing(const QByteArray &payload = {});
-    // The owner forwards these from its socket: every inbound data frame, every pong, every bytesWritten.
+    // The owner forwards these from its socket: every inbound data frame, every pong.
     void noteInbound() { m_inboundSincePing = true; }
     void notePong(const QByteArray &payload);
-    // Our own large sends delay the ping behind them; while bytes still drain, the peer is not to blame.
-    void noteBytesWritten(qint64 bytes) { m_bytesWritten += quint64(bytes); }
+    // The owner tells of every message it hands the socket (its payload size). Our own large sends delay
+    // the ping behind them; while they still drain, the peer is reading and not to blame.
+    void noteBytesQueued(qint64 bytes) { m_bytesQueued += quint64(bytes); }
     // Does what the clock says is due: the next heartbeat ping, or the verdict on the ping awaited.
     // The monitor's timer (or its owner) calls it when something falls due; calling it at any other
     // time (a test that advanced a ManualClock) does only what is due then.
@@ -76,6 +80,8 @@ private:
     void sendHeartbeatPing(std::chrono::nanoseconds now);
     // False when the peer was declared dead (heartbeatTimedOut told).
     bool judge(std::chrono::nanoseconds now);
+    // Where draining is measured from: what was queued and what was still unsent, now.
+    void noteDrainBaseline();
     // The timer, for the next time something falls due.
     void arm(std::chrono::nanoseconds now);
 
@@ -98,8 +104,11 @@ private:
     quint64 m_sequence = 0;
     QByteArray m_awaitedPayload; // the heartbeat ping whose pong we wait for; empty when none
     bool m_inboundSincePing = false;
-    quint64 m_bytesWritten = 0;
-    quint64 m_bytesWrittenAtPing = 0;
+    // What the owner queued in all, and what the socket still held unsent, when the awaited ping was sent
+    // (or last judged): the difference to now is what the peer has read since.
+    quint64 m_bytesQueued = 0;
+    quint64 m_bytesQueuedAtPing = 0;
+    qint64 m_unsentAtPing = 0;
     RttStats m_rtt;
 };
 

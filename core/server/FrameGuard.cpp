@@ -47,7 +47,7 @@ FrameGuard::~FrameGuard()
     // Run by the socket's destructor, before its QObject part is gone and could still emit.
     QObject::disconnect(m_beforeQt);
     QObject::disconnect(m_afterQt);
-    if (!m_attached && m_events)
+    if (m_events)
         m_events->guardGone(this);
 }
 

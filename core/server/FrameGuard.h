@@ -50,7 +50,8 @@ public:
         // The server started a close (ours or Qt's own): nothing more is delivered, and the connection
         // stays open until the peer's Close arrives.
         virtual void guardClosing() {}
-        // The socket went away before the upgrade was done (the guard goes with it).
+        // The guard is going, with its socket (before the upgrade is done, the socket died; after it,
+        // QWebSocketServer deletes the socket of a finished connection on its own schedule).
         virtual void guardGone(FrameGuard *) {}
 
     protected:

@@ -8,10 +8,8 @@
 namespace wslab {
 
 Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config, const QString &endpoint,
-           EventLog *eventLog, Host *host, Clock clock, QObject *parent)
-    : QObject(parent)
-    , m_id(id)
-    , m_clock(std::move(clock))
+           EventLog *eventLog, Host *host, Clock clock)
+    : m_id(id)
     , m_socket(socket)
     , m_path(path)
     , m_endpoint(endpoint)
@@ -28,46 +26,49 @@ Peer::Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard
     , m_tokens(std::max(1.0, config.rateLimit))
     , m_slowReaderLimit(config.slowReaderLimit)
 {
-    m_lastActivityAt = m_rateCheckedAt = m_clock();
-    m_socket->setParent(this);
+    m_heartbeat.setClock(std::move(clock));
+    m_lastActivityAt = m_rateCheckedAt = now();
+    // Owned by this Peer from here on (see ~Peer), whoever made it.
+    m_socket->setParent(nullptr);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(config.maxMessageSize));
-    m_heartbeat.setClock(m_clock);
     m_heartbeat.setPolicy(config.heartbeat);
 
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Peer::onBinary);
+    // The socket is the context of every connection: they end with it, and ~Peer cuts them first.
+    // What is sent and how much of it has left is read from the socket when needed (unsentBytes()),
+    // not followed through a bytesWritten connection on every peer.
+    QObject::connect(m_socket, &QWebSocket::textMessageReceived, m_socket, [this](const QString &text) { onText(text); });
+    QObject::connect(m_socket, &QWebSocket::binaryMessageReceived, m_socket, [this](const QByteArray &data) { onBinary(data); });
     if (!m_guard) {
         // The guard sees every frame header first and says so (guardDataFrameArrived); without one, Qt does.
-        connect(m_socket, &QWebSocket::textFrameReceived, this, [this] { noteActivity(); });
-        connect(m_socket, &QWebSocket::binaryFrameReceived, this, [this] { noteActivity(); });
+        QObject::connect(m_socket, &QWebSocket::textFrameReceived, m_socket, [this] { noteActivity(); });
+        QObject::connect(m_socket, &QWebSocket::binaryFrameReceived, m_socket, [this] { noteActivity(); });
     }
-    connect(m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
-    connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 written) {
-        m_unsentBytes = std::max<qint64>(0, m_unsentBytes - written);
-        m_heartbeat.noteBytesWritten(written);
-    });
-    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { m_heartbeat.notePong(payload); });
+    QObject::connect(m_socket, &QWebSocket::disconnected, m_socket, [this] { onDisconnected(); });
+    QObject::connect(m_socket, &QWebSocket::pong, m_socket, [this](quint64, const QByteArray &payload) { m_heartbeat.notePong(payload); });
     // The guard tells of the client's Close itself (guardCloseFrameArrived); Qt's own closes are ours.
     if (!m_guard)
-        connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError error) {
-        if (error == QAbstractSocket::RemoteHostClosedError)
-            return; // reported as the close that follows
-        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-        e.detail = m_socket->errorString();
-        e.socketError = int(error);
-        log(std::move(e));
-    });
+        QObject::connect(m_socket, &QWebSocket::aboutToClose, m_socket, [this] { m_closeFrameSeen = true; });
+    QObject::connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), m_socket,
+                     [this](QAbstractSocket::SocketError error) {
+                         if (error == QAbstractSocket::RemoteHostClosedError)
+                             return; // reported as the close that follows
+                         LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
+                         e.detail = m_socket->errorString();
+                         e.socketError = int(error);
+                         log(std::move(e));
+                     });
 
     m_heartbeat.start();
 }
 
 Peer::~Peer()
 {
-    m_socket->disconnect(this);
+    // Nothing the socket does while it goes may reach this half-destroyed Peer.
+    QObject::disconnect(m_socket, nullptr, m_socket, nullptr);
     if (m_guard)
-        m_guard->forgetEvents();
+        m_guard->forgetEvents(); // the guard goes with the socket, just below
+    delete m_socket;
 }
 
 void Peer::heartbeatTimedOut()
@@ -114,6 +115,11 @@ QString Peer::subprotocol() const
     return m_socket->subprotocol();
 }
 
+qint64 Peer::unsentBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
 bool Peer::isOpen() const
 {
     // RFC 6455 §5.5.1: after our Close, nothing more is sent, though the connection is still up.
@@ -127,7 +133,7 @@ void Peer::noteClosing()
     m_heartbeat.stop();
     if (!m_closeTimed) {
         m_closeTimed = true;
-        m_closingSince = m_clock();
+        m_closingSince = now();
     }
 }
 
@@ -181,7 +187,7 @@ void Peer::sendText(const QString &text, const QByteArray &utf8)
     m_socket->sendTextMessage(text);
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(utf8.size());
-    m_unsentBytes += utf8.size();
+    m_heartbeat.noteBytesQueued(utf8.size());
     // Shares the bytes with the inbound event when echoing: no copy unless they have to be cut.
     log(LogEvent::make(EventKind::Text, Direction::Out, utf8));
     m_host->countersOfPeerChanged(this);
@@ -195,7 +201,7 @@ void Peer::sendBinary(const QByteArray &data)
     m_socket->sendBinaryMessage(data);
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(data.size());
-    m_unsentBytes += data.size();
+    m_heartbeat.noteBytesQueued(data.size());
     log(LogEvent::make(EventKind::Binary, Direction::Out, data));
     m_host->countersOfPeerChanged(this);
     checkBacklog(data.size());
@@ -205,7 +211,7 @@ void Peer::checkBacklog(qint64 justQueued)
 {
     // Judged on what earlier sends left unsent: the message just queued has had no chance to leave yet,
     // and one message larger than the limit says nothing about how fast the peer reads.
-    const qint64 backlog = m_unsentBytes - justQueued;
+    const qint64 backlog = unsentBytes() - justQueued;
     if (backlog <= m_slowReaderLimit || m_serverClosing)
         return;
     LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
@@ -218,9 +224,9 @@ bool Peer::admitMessage()
 {
     if (m_rateLimit <= 0)
         return true;
-    const std::chrono::nanoseconds now = m_clock();
-    const double elapsed = std::chrono::duration<double>(now - m_rateCheckedAt).count();
-    m_rateCheckedAt = now;
+    const std::chrono::nanoseconds at = now();
+    const double elapsed = std::chrono::duration<double>(at - m_rateCheckedAt).count();
+    m_rateCheckedAt = at;
     m_tokens = std::min(std::max(1.0, m_rateLimit), m_tokens + elapsed * m_rateLimit);
     if (m_tokens >= 1.0) {
         m_tokens -= 1.0;
@@ -266,7 +272,7 @@ void Peer::abort(const QString &why)
 void Peer::noteActivity()
 {
     m_heartbeat.noteInbound();
-    m_lastActivityAt = m_clock();
+    m_lastActivityAt = now();
 }
 
 void Peer::onText(const QString &text)

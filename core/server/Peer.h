@@ -8,7 +8,6 @@
 
 #include <QDateTime>
 #include <QHostAddress>
-#include <QObject>
 
 class QWebSocket;
 
@@ -22,15 +21,17 @@ struct LogEvent;
 // time (rate, idle, close and heartbeat timeouts) are judged on the clock it is given; it has no timer
 // of its own: the Server calls checkTimers() on every peer from one timer.
 //
-// A server holds thousands of idle peers, so what a peer costs is counted: it talks to its Host, its
+// A server holds thousands of idle peers, so what a peer costs is counted: it is not a QObject (its
+// few connections on the socket use the socket as their context), it talks to its Host, its
 // HeartbeatMonitor and its FrameGuard by plain calls, not signal connections, and of its upgrade
 // request it keeps the path; the whole request (secrets redacted) is in the log's handshake event.
+//
+// It owns its socket. Delete it from the event loop, never from inside one of the socket's signals
+// (the Server deletes a finished peer with a queued call).
 class Peer
-    : public QObject
-    , private HeartbeatMonitor::Events
+    : private HeartbeatMonitor::Events
     , private FrameGuard::Events
 {
-    Q_OBJECT
     Q_DISABLE_COPY_MOVE(Peer)
 public:
     // Whoever runs the peer (the Server) hears what it received, when its counters move and when it is gone.
@@ -51,8 +52,8 @@ public:
     // `path` is the upgrade request's path (no query). `guard` is the FrameGuard on the socket (or
     // null), see attachGuard().
     Peer(int id, QWebSocket *socket, const QByteArray &path, FrameGuard *guard, const ServerConfig &config, const QString &endpoint,
-         EventLog *eventLog, Host *host, Clock clock = steadyClock(), QObject *parent = nullptr);
-    ~Peer() override;
+         EventLog *eventLog, Host *host, Clock clock = steadyClock());
+    ~Peer();
 
     int id() const { return m_id; }
     QHostAddress address() const { return m_address; }
@@ -66,6 +67,8 @@ public:
     const TrafficCounters &counters() const { return m_counters; }
     // Connected and not closing: only then is anything sent.
     bool isOpen() const;
+    // What was handed to the socket and has not left it yet, frame headers included.
+    qint64 unsentBytes() const;
 
     void sendText(const QString &text);
     // The same, for a caller that already holds text.toUtf8() (an echo or a broadcast of what a peer
@@ -81,7 +84,7 @@ public:
     // Acts on whatever the clock says is due: a heartbeat ping or verdict, the idle timeout, the close
     // timeout. The Server's sweep calls it; calling it at any other time (a test that advanced a
     // ManualClock) does only what is due then. Deadlines are met as late as the caller looks.
-    void checkTimers() { checkTimers(m_clock()); }
+    void checkTimers() { checkTimers(now()); }
     void checkTimers(std::chrono::nanoseconds now);
 
 private:
@@ -92,6 +95,7 @@ private:
     void guardDataFrameArrived() override { noteActivity(); }
     void guardCloseFrameArrived() override { m_clientSentClose = true; }
     void guardClosing() override { noteClosing(); }
+    void guardGone(FrameGuard *) override { m_guard = nullptr; }
     void onDisconnected();
     // A close the server started (here, in the FrameGuard or in Qt) is under way.
     void noteClosing();
@@ -108,16 +112,17 @@ private:
     // Closes a peer that does not read what it is sent, before its backlog eats the server's memory.
     void checkBacklog(qint64 justQueued);
     void log(LogEvent event);
+    // The clock the peer's limits are judged on (the heartbeat's: one copy per peer).
+    std::chrono::nanoseconds now() const { return m_heartbeat.clock()(); }
 
     int m_id;
-    Clock m_clock;
     QWebSocket *m_socket;
     QByteArray m_path;
     QString m_endpoint;
     EventLog *m_log;
     Host *m_host;
     HeartbeatMonitor m_heartbeat;
-    FrameGuard *m_guard; // owned by the socket, which outlives this Peer's destructor; nullptr without one
+    FrameGuard *m_guard; // owned by the raw socket; nullptr without one, or once it is gone (guardGone)
     QHostAddress m_address;
     quint16 m_port = 0;
     QDateTime m_connectedAt;
@@ -137,7 +142,6 @@ private:
     double m_tokens = 0;
     std::chrono::nanoseconds m_rateCheckedAt{0};
     qint64 m_slowReaderLimit = 0;
-    qint64 m_unsentBytes = 0;
 };
 
 } // namespace wslab

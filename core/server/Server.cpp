@@ -106,6 +106,8 @@ Server::~Server()
         // socket is gone with its Peer instead of waiting for an event loop that will not run.
         peer->abort(QStringLiteral("server destroyed"));
     }
+    qDeleteAll(peers);
+    qDeleteAll(m_finishedPeers);
 }
 
 void Server::setConfig(const ServerConfig &config)
@@ -316,7 +318,7 @@ void Server::onNewWebSocket()
         const QString key = endpointKey(socket->peerAddress(), socket->peerPort());
         const Upgrading upgrading = m_upgrading.take(key);
         const int id = m_nextPeerId++;
-        auto *peer = new Peer(id, socket, upgrading.request.path(), upgrading.guard, m_config, m_name, m_log, this, m_clock, this);
+        auto *peer = new Peer(id, socket, upgrading.request.path(), upgrading.guard, m_config, m_name, m_log, this, m_clock);
         m_peers.insert(id, peer);
         if (!m_sweep.isActive())
             m_sweep.start();
@@ -411,8 +413,15 @@ void Server::peerFinished(Peer *peer)
     m_peers.remove(id);
     if (m_peers.isEmpty())
         m_sweep.stop();
-    peer->deleteLater();
+    if (m_finishedPeers.isEmpty())
+        QMetaObject::invokeMethod(this, &Server::reapPeers, Qt::QueuedConnection);
+    m_finishedPeers.append(peer);
     Q_EMIT peerDisconnected(id);
+}
+
+void Server::reapPeers()
+{
+    qDeleteAll(std::exchange(m_finishedPeers, {}));
 }
 
 bool Server::sendText(int peerId, const QString &text)

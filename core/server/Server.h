@@ -129,7 +129,11 @@ private:
     EventLog *m_log;
     State m_state = State::Stopped;
     QString m_errorString;
-    QMap<int, Peer *> m_peers; // ordered by id, so "all peers" has a stable order
+    QMap<int, Peer *> m_peers; // ordered by id, so "all peers" has a stable order; owned
+    // Finished peers, deleted from the event loop by reapPeers(): a peer finishes inside its socket's
+    // signals, which must not delete the socket under themselves.
+    QList<Peer *> m_finishedPeers;
+    void reapPeers();
     int connectionsFrom(const QHostAddress &address) const;
 
     // Admitted by the Gate, upgrade in progress: keyed by "address|port" to meet the QWebSocket again.

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void restartOnSamePortDeliversEveryMessageOnce();
     void stopClosesEveryPeerWithGoingAway();
     void silentPeerIsDroppedByHeartbeat();
+    void backlogStillDrainingEarnsAnotherTimeout();
     void sweepDrivesHeartbeatAndIdleOnTheRealClock();
     void kick_data();
     void kick();
@@ -388,6 +389,60 @@ void tst_Server::silentPeerIsDroppedByHeartbeat()
     QCOMPARE(closes.at(0).peer, 1);
     QCOMPARE(server.peerCount(), 0);
     QTRY_COMPARE(raw.state(), QAbstractSocket::UnconnectedState);
+}
+
+void tst_Server::backlogStillDrainingEarnsAnotherTimeout()
+{
+    // A peer busy reading a large message reads our ping only after it: while what we sent before the
+    // ping still drains, a missing pong is not the peer's fault. Once nothing drains, it is.
+    const auto interval = 10s;
+    const auto timeout = 4s;
+    wslab::ServerConfig config = loopbackServerConfig(wslab::ServerMode::Silent);
+    config.heartbeat = {interval, timeout};
+    wslab::ManualClock clock;
+    wslab::Server server;
+    server.setClock(clock.clock());
+    QVERIFY(startServer(server, config));
+
+    // A reader that takes what arrives only while the test lets it, and holds at most 64 KiB itself, so
+    // the rest waits in the kernel and in the server's socket.
+    QTcpSocket raw;
+    raw.setReadBufferSize(64 * 1024);
+    qint64 received = 0;
+    qint64 readUpTo = 0;
+    QObject::connect(&raw, &QTcpSocket::readyRead, &raw, [&] {
+        while (received < readUpTo && raw.bytesAvailable() > 0)
+            received += raw.read(readUpTo - received).size();
+    });
+    raw.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write(upgradeRequest(server.port(), "/busy"));
+    QTRY_COMPARE(server.peerCount(), 1);
+    wslab::Peer *peer = server.peers().first();
+
+    constexpr qint64 kMessage = 12 * 1024 * 1024;
+    QVERIFY(server.sendBinary(peer->id(), QByteArray(kMessage, 'x')));
+    clock.advance(interval);
+    peer->checkTimers();
+    QCOMPARE(peer->counters().pingsOut, quint64(1));
+    const qint64 unsentAtPing = peer->unsentBytes();
+    QVERIFY2(unsentAtPing > 1024 * 1024, QByteArray::number(unsentAtPing).constData()); // the ping waits behind the message
+
+    // The peer reads 4 MiB (no pong: it has not got that far), and the server's socket sends more.
+    readUpTo = 4 * 1024 * 1024;
+    Q_EMIT raw.readyRead();
+    QTRY_COMPARE(received, readUpTo);
+    QTRY_VERIFY(peer->unsentBytes() < unsentAtPing - 1024 * 1024);
+    clock.advance(timeout);
+    peer->checkTimers();
+    QCOMPARE(countOfKind(server.log(), wslab::EventKind::HeartbeatTimeout), 0);
+    QCOMPARE(server.peerCount(), 1);
+
+    // It reads nothing more: once what it left in flight has settled, the next verdict drops it.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (clock.advance(timeout), peer->checkTimers(), countOfKind(server.log(), wslab::EventKind::HeartbeatTimeout) == 1), 10000);
+    QTRY_COMPARE(server.peerCount(), 0);
+    QVERIFY(received == readUpTo);
 }
 
 void tst_Server::sweepDrivesHeartbeatAndIdleOnTheRealClock()
