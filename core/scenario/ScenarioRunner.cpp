@@ -143,8 +143,7 @@ void ScenarioRunner::begin()
             fail(c.client->errorString());
             return;
         }
-        m_deadline.start(s.timeout);
-        recheck();
+        waitForEvents(s);
         return;
     }
     Connection *c = existing(s.connection);
@@ -178,6 +177,14 @@ void ScenarioRunner::begin()
     default:
         break;
     }
+    waitForEvents(s);
+}
+
+void ScenarioRunner::waitForEvents(const ScenarioStep &s)
+{
+    // open() and close() may have ended the step already, reporting a state change on the spot.
+    if (!m_waiting)
+        return;
     m_deadline.start(s.timeout);
     recheck();
 }

@@ -67,6 +67,8 @@ private:
 
     void advance();
     void begin();
+    // Starts the current step's deadline, then judges it on what has arrived so far.
+    void waitForEvents(const ScenarioStep &step);
     // Judges the current step against what its connection holds now; passes or fails it if it can.
     void recheck();
     void onDeadline();
