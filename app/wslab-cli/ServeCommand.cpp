@@ -5,9 +5,11 @@
 #include "SignalWatcher.h"
 #include "chat/ChatRoom.h"
 #include "discovery/Announcement.h"
+#include "server/MockResponder.h"
 #include "server/Server.h"
 
 #include <QCoreApplication>
+#include <QFile>
 
 #include <cstdio>
 
@@ -24,8 +26,16 @@ ServerConfig configFrom(const CliArgs &args)
         c.host = args.value(QStringLiteral("host"));
     c.port = quint16(args.integer(QStringLiteral("port"), c.port, 0, 65535));
     if (args.isSet(QStringLiteral("mode")) && !serverModeFromName(args.value(QStringLiteral("mode")), &c.mode))
-        throw UsageError(
-            QStringLiteral("serve: --mode expects echo, broadcast, silent or chat, got \"%1\"").arg(args.value(QStringLiteral("mode"))));
+        throw UsageError(QStringLiteral("serve: --mode expects echo, broadcast, silent, chat or rules, got \"%1\"")
+                             .arg(args.value(QStringLiteral("mode"))));
+    if (args.isSet(QStringLiteral("rules"))) {
+        if (args.isSet(QStringLiteral("mode")) && c.mode != ServerMode::Rules)
+            throw UsageError(
+                QStringLiteral("serve: --rules answers by rules; it cannot be combined with --mode %1").arg(serverModeName(c.mode)));
+        c.mode = ServerMode::Rules;
+    } else if (c.mode == ServerMode::Rules) {
+        throw UsageError(QStringLiteral("serve: --mode rules needs --rules FILE.json"));
+    }
     c.maxConnections = int(args.integer(QStringLiteral("max-connections"), c.maxConnections, 1, 1000000));
     c.maxMessageSize = args.integer(QStringLiteral("max-message-size"), c.maxMessageSize, 1, 1ll << 31);
     c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
@@ -55,6 +65,18 @@ ServerConfig configFrom(const CliArgs &args)
     return c;
 }
 
+MockRules loadRules(const QString &file)
+{
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly))
+        throw UsageError(QStringLiteral("serve: cannot read %1: %2").arg(file, in.errorString()));
+    QString error;
+    std::optional<MockRules> rules = MockRules::fromJson(in.readAll(), &error);
+    if (!rules)
+        throw UsageError(QStringLiteral("serve: %1: %2").arg(file, error));
+    return std::move(*rules);
+}
+
 } // namespace
 
 int runServe(const QStringList &arguments)
@@ -64,8 +86,11 @@ int runServe(const QStringList &arguments)
     p.addOptions({
         O(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)."), QStringLiteral("H")),
         O(QStringLiteral("port"), QStringLiteral("Port (default 8080; 0 picks a free one)."), QStringLiteral("P")),
-        O(QStringLiteral("mode"), QStringLiteral("echo, broadcast, silent or chat (default echo); chat speaks docs/chat-protocol.md."),
+        O(QStringLiteral("mode"),
+          QStringLiteral("echo, broadcast, silent, chat or rules (default echo); chat speaks docs/chat-protocol.md, rules needs --rules."),
           QStringLiteral("mode")),
+        O(QStringLiteral("rules"), QStringLiteral("Answer by the mock rules in this file (docs/mock-rules.md); implies --mode rules."),
+          QStringLiteral("FILE.json")),
         O(QStringLiteral("history"), QStringLiteral("Chat mode: keep the history in this JSON Lines file, so a restart loses nothing."),
           QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("history-size"), QStringLiteral("Chat mode: messages kept for joiners and resumes (default 500)."),
@@ -127,6 +152,9 @@ int runServe(const QStringList &arguments)
 
     Server server;
     server.setConfig(config);
+    MockResponder responder(&server);
+    if (config.mode == ServerMode::Rules)
+        responder.setRules(loadRules(args.value(QStringLiteral("rules"))));
     ChatRoom chat(&server);
     if (config.mode == ServerMode::Chat) {
         ChatRoom::Limits limits;

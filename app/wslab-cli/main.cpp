@@ -5,6 +5,7 @@
 #include "ConnectCommand.h"
 #include "DiscoverCommand.h"
 #include "InspectCommand.h"
+#include "RunCommand.h"
 #include "ServeCommand.h"
 
 #include <QCoreApplication>
@@ -22,13 +23,14 @@ const char kUsage[] = "Usage: wslab-cli <command> [options]\n"
                       "WsLab's headless front end: the same core as the lab window, for scripts and servers.\n"
                       "\n"
                       "Commands:\n"
-                      "  serve     host a WebSocket server (echo, broadcast or silent)\n"
+                      "  serve     host a WebSocket server (echo, broadcast, silent, chat, or mock rules)\n"
                       "  connect   connect to a server; stdin lines out, received messages on stdout\n"
                       "  cert      make a self-signed certificate set for wss://\n"
                       "  bench     load an echo server and report throughput and round-trip times\n"
                       "  discover  list the WsLab servers announcing themselves on this LAN\n"
                       "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
                       "  inspect   relay to a server, print every frame both ways, and inject faults\n"
+                      "  run       run a scripted check (docs/scenarios.md); exit 0 when every step passed\n"
                       "\n"
                       "  wslab-cli <command> --help   options of one command\n"
                       "  wslab-cli --version          print the version\n";
@@ -83,6 +85,8 @@ int main(int argc, char *argv[])
             return wslab::cli::runChat(args);
         if (command == u"inspect")
             return wslab::cli::runInspect(args);
+        if (command == u"run")
+            return wslab::cli::runScenario(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -93,7 +97,7 @@ int main(int argc, char *argv[])
         }
         if (command.isEmpty())
             throw wslab::cli::UsageError(
-                QStringLiteral("missing command (serve, connect, chat, inspect, cert, bench or discover); see wslab-cli --help"));
+                QStringLiteral("missing command (serve, connect, chat, inspect, run, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

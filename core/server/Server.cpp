@@ -356,6 +356,7 @@ void Server::textFromPeer(Peer *peer, const QString &text, const QByteArray &utf
         break;
     case ServerMode::Silent:
     case ServerMode::Chat:
+    case ServerMode::Rules: // answered by a MockResponder through textReceived/binaryReceived
         break;
     }
     Q_EMIT textReceived(peer->id(), text);
@@ -377,6 +378,7 @@ void Server::binaryFromPeer(Peer *peer, const QByteArray &data)
         break;
     case ServerMode::Silent:
     case ServerMode::Chat:
+    case ServerMode::Rules: // answered by a MockResponder through textReceived/binaryReceived
         break;
     }
     Q_EMIT binaryReceived(peer->id(), data);

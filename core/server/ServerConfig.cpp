@@ -15,13 +15,15 @@ QString serverModeName(ServerMode mode)
         return QStringLiteral("silent");
     case ServerMode::Chat:
         return QStringLiteral("chat");
+    case ServerMode::Rules:
+        return QStringLiteral("rules");
     }
     return {};
 }
 
 bool serverModeFromName(const QString &name, ServerMode *mode)
 {
-    for (ServerMode m : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat}) {
+    for (ServerMode m : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat, ServerMode::Rules}) {
         if (name == serverModeName(m)) {
             *mode = m;
             return true;

@@ -16,6 +16,7 @@ enum class ServerMode {
     Broadcast, // send it to every other peer
     Silent, // only log it; the server sends only when asked
     Chat, // a chat room (core/chat, docs/chat-protocol.md) answers; the server relays nothing itself
+    Rules, // mock rules (MockResponder, docs/mock-rules.md) answer; the server relays nothing itself
 };
 
 QString serverModeName(ServerMode mode);
