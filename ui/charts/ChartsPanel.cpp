@@ -29,9 +29,11 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     setObjectName(QStringLiteral("chartsPanel"));
     m_endpoint->setObjectName(QStringLiteral("chartsEndpoint"));
     m_endpoint->setToolTip(tr("Whose traffic the charts show"));
+    m_endpoint->setAccessibleName(tr("Endpoint"));
     m_endpoint->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_span->setObjectName(QStringLiteral("chartsSpan"));
     m_span->setToolTip(tr("How much time the charts show, ending now"));
+    m_span->setAccessibleName(tr("Span"));
     m_span->addItem(tr("30 s"), 30);
     m_span->addItem(tr("1 min"), 60);
     m_span->addItem(tr("5 min"), int(TrafficSeries::kWindowSeconds));
@@ -160,7 +162,7 @@ void ChartsPanel::updateCharts()
     }
     const QLocale locale;
     const TrafficCounters &totals = series->totals();
-    QString text = tr("%1 messages in · %2 out · %3 retries")
+    QString text = (series->countsFrames() ? tr("%1 frames in · %2 out · %3 retries") : tr("%1 messages in · %2 out · %3 retries"))
                        .arg(locale.toString(totals.messagesIn), locale.toString(totals.messagesOut), locale.toString(totals.reconnects));
     if (series->missedCount() > 0)
         text += tr(" · %1 events dropped by the log before the charts read them").arg(locale.toString(series->missedCount()));

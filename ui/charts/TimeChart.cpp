@@ -13,7 +13,7 @@ namespace wslab {
 namespace {
 
 constexpr qint64 kSecondUs = 1000 * 1000;
-constexpr int kWantedValueTicks = 4;
+constexpr int kMostValueTicks = 4;
 constexpr int kMostTimeTicks = 6;
 
 // Seconds between time ticks, anchored at now so a tick keeps its label while time flows.
@@ -103,8 +103,12 @@ void TimeChart::paintEvent(QPaintEvent *)
     const QRectF titleLine(margin, margin / 2, width() - 2 * margin, fm.height());
     paintLegend(p, titleLine);
 
+    const double top = titleLine.bottom() + fm.height() + margin / 2; // a line for the unit above the value axis
+    const double bottom = height() - margin / 2 - fm.height();
+    // As many value ticks as there is room for without their labels touching (a short chart at a large text size).
+    const int wantedTicks = std::clamp(int((bottom - top) / (fm.height() * 1.5)), 1, kMostValueTicks);
     const double largest = std::max(0.0, largestValue());
-    const double step = niceStep(largest, kWantedValueTicks);
+    const double step = niceStep(largest, wantedTicks);
     Plot plot;
     plot.startUs = startUs();
     plot.spanUs = m_spanUs;
@@ -112,8 +116,6 @@ void TimeChart::paintEvent(QPaintEvent *)
     double labelWidth = fm.horizontalAdvance(unit());
     for (double v = 0; v <= plot.maxValue + step / 2; v += step)
         labelWidth = std::max(labelWidth, fm.horizontalAdvance(valueLabel(v, step)));
-    const double top = titleLine.bottom() + fm.height() + margin / 2; // a line for the unit above the value axis
-    const double bottom = height() - margin / 2 - fm.height();
     plot.rect = QRectF(QPointF(margin + labelWidth + margin / 2, top), QPointF(width() - margin - fm.averageCharWidth() * 2, bottom));
     if (plot.rect.width() < 8 || plot.rect.height() < 8)
         return; // too small to say anything: the title is all there is room for
