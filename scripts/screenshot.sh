@@ -4,7 +4,8 @@
 # lab-presentation.png (View → Presentation mode), sequence.png (View → Sequence diagram over a scripted
 # exchange), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it),
 # inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
-# explain-frame.png (that frame's "Explain this frame").
+# explain-frame.png (that frame's "Explain this frame") and charts.png (View → Live charts of a client that
+# chats, pings and rides out a server restart).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #   ONLY=NAME scripts/screenshot.sh       retakes only the pictures whose file name contains NAME
 #
@@ -43,3 +44,5 @@ shoot docs/screenshots/share-qr.png --screenshot-share-qr
 SCREEN=1600x1200 shoot docs/screenshots/inspector.png --screenshot-inspector
 SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector --screenshot-explain
 SCREEN=1920x1080 shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000
+# Long enough for the server's stop, the client's jittered retries and its return after the restart.
+SCREEN=1600x1200 shoot docs/screenshots/charts.png --screenshot-charts --screenshot-delay 18000

@@ -1,3 +1,4 @@
+#include "charts/ChartsPanel.h"
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "inspect/ExplainFrameDialog.h"
@@ -86,6 +87,36 @@ void stageSequenceScene(wslab::MainWindow &window)
         QTimer::singleShot(at, &window, step);
 }
 
+// For the live charts' picture: the first client chats at a changing pace and pings, then the server
+// stops for a few seconds and starts again on its port, so the client backs off (jittered retries) and
+// comes back; the charts show that client over the last 30 s.
+void stageChartsScene(wslab::MainWindow &window)
+{
+    window.resize(1560, 1160);
+    window.chartsDock()->show();
+    window.resizeDocks({window.chartsDock()}, {600}, Qt::Vertical);
+    wslab::ChartsPanel *charts = window.charts();
+    charts->setSpanSeconds(30);
+    charts->setCurrentEndpoint(1); // the server is endpoint 0, the first client 1
+    wslab::ServerPanel *server = window.serverPanel();
+    wslab::Client *client = window.clientPanels().first()->client();
+    auto *traffic = new QTimer(&window);
+    traffic->setInterval(40);
+    QObject::connect(traffic, &QTimer::timeout, client, [client, tick = 0]() mutable {
+        ++tick;
+        if (client->state() != wslab::Client::State::Open)
+            return;
+        // A pace that rises and falls, a bigger message now and then, a ping every half second.
+        if (tick % (1 + (tick / 25) % 4) == 0)
+            client->sendText(QString(QStringLiteral("tick %1 ")).repeated(1 + tick % 7 * 20).arg(tick));
+        if (tick % 12 == 0)
+            client->ping();
+    });
+    traffic->start();
+    QTimer::singleShot(4000, server, [server] { server->stop(); });
+    QTimer::singleShot(9000, server, [server] { server->start(); });
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -124,7 +155,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption sequence(
         QStringLiteral("screenshot-sequence"),
         QStringLiteral("With --screenshot: a second client and a scripted exchange in the sequence diagram."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence});
+    const QCommandLineOption chartsShot(
+        QStringLiteral("screenshot-charts"),
+        QStringLiteral("With --screenshot: View → Live charts of a client that chats, pings and rides out a server restart."));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -187,6 +221,8 @@ int main(int argc, char *argv[])
     } else if (parser.isSet(screenshot)) {
         if (parser.isSet(sequence))
             stageSequenceScene(window);
+        if (parser.isSet(chartsShot))
+            stageChartsScene(window);
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.

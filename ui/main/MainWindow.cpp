@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ClientArea.h"
+#include "charts/ChartsPanel.h"
 #include "client/Client.h"
 #include "client/ClientPanel.h"
 #include "composer/Composer.h"
@@ -154,6 +155,7 @@ MainWindow::~MainWindow()
 {
     // Hiding the window on its way out must not ask the panels, going too, for lanes.
     disconnect(m_sequenceDock, nullptr, this, nullptr);
+    disconnect(m_chartsDock, nullptr, this, nullptr);
 }
 
 QList<ClientPanel *> MainWindow::clientPanels() const
@@ -287,6 +289,7 @@ void MainWindow::buildMenus()
     logMemory->setObjectName(QStringLiteral("logMemoryAction"));
     logMemory->setToolTip(tr("How much memory the logs of every endpoint may hold together"));
     setUpSequenceDiagram(view);
+    setUpCharts(view);
 
     view->addSeparator();
     m_darkColours = view->addAction(tr("&Dark colours"));
@@ -409,16 +412,51 @@ void MainWindow::updateSequenceLanes()
 {
     QList<SequenceLane> lanes;
     if (m_sequenceDock->isVisible()) {
-        lanes.append({tr("server"), m_server->server()->log()});
-        // Between the server and the clients, where the relay sits on the wire; only while it relays,
-        // so a diagram without it keeps its lanes where they were.
-        if (m_inspector->isRunning())
-            lanes.append({tr("inspector"), m_inspector->relay()->log()});
-        for (ClientPanel *panel : clientPanels())
-            lanes.append({panel->name(), panel->client()->log()});
+        for (const auto &[name, log] : endpointLogs())
+            lanes.append({name, log});
     }
     if (lanes != m_sequence->model()->lanes())
         m_sequence->setLanes(lanes);
+}
+
+QList<std::pair<QString, const EventLog *>> MainWindow::endpointLogs() const
+{
+    QList<std::pair<QString, const EventLog *>> logs{{tr("server"), m_server->server()->log()}};
+    // Only while it relays, so the views keep their endpoints where they were without it.
+    if (m_inspector->isRunning())
+        logs.append({tr("inspector"), m_inspector->relay()->log()});
+    for (ClientPanel *panel : clientPanels())
+        logs.append({panel->name(), panel->client()->log()});
+    return logs;
+}
+
+void MainWindow::setUpCharts(QMenu *view)
+{
+    m_charts = new ChartsPanel(this);
+    m_chartsDock = new QDockWidget(tr("Live charts"), this);
+    m_chartsDock->setObjectName(QStringLiteral("chartsDock")); // saveState knows docks by name
+    m_chartsDock->setWidget(m_charts);
+    addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
+    m_chartsDock->hide();
+    QAction *show = m_chartsDock->toggleViewAction();
+    show->setObjectName(QStringLiteral("showLiveCharts"));
+    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+    show->setToolTip(tr("Messages and bytes per second, round trips and reconnects of one endpoint, live (Ctrl+6)"));
+    view->addAction(show);
+    // Out of sight it reads no logs at all; in sight its endpoints follow the clients as they come and go.
+    connect(m_chartsDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateChartEndpoints);
+    connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateChartEndpoints);
+    connect(m_inspector, &InspectorPanel::runningChanged, this, &MainWindow::updateChartEndpoints);
+}
+
+void MainWindow::updateChartEndpoints()
+{
+    QList<TrafficEndpoint> endpoints;
+    if (m_chartsDock->isVisible()) {
+        for (const auto &[name, log] : endpointLogs())
+            endpoints.append({name, log});
+    }
+    m_charts->setEndpoints(endpoints);
 }
 
 void MainWindow::updateLogMemory()

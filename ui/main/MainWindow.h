@@ -12,9 +12,11 @@ class QSplitter;
 
 namespace wslab {
 
+class ChartsPanel;
 class ClientArea;
 class ClientPanel;
 class Discovery;
+class EventLog;
 class InspectorPanel;
 class LogBudget;
 class SequenceDiagramPanel;
@@ -77,6 +79,9 @@ public:
     // View → Sequence diagram: a dock, hidden until asked for; its lanes are the server and every client.
     QDockWidget *sequenceDock() const { return m_sequenceDock; }
     SequenceDiagramPanel *sequenceDiagram() const { return m_sequence; }
+    // View → Live charts: a dock, hidden until asked for; its endpoints are the sequence diagram's lanes.
+    QDockWidget *chartsDock() const { return m_chartsDock; }
+    ChartsPanel *charts() const { return m_charts; }
 
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
@@ -101,6 +106,11 @@ private:
     void chooseLogBudget();
     void setUpSequenceDiagram(QMenu *view);
     void updateSequenceLanes();
+    // Every endpoint's name and log, in the order the teaching views show them: the server, the
+    // inspector while it relays (it sits between them on the wire), each client.
+    QList<std::pair<QString, const EventLog *>> endpointLogs() const;
+    void setUpCharts(QMenu *view);
+    void updateChartEndpoints();
 
     Options m_options;
     ServerPanel *m_server;
@@ -121,6 +131,8 @@ private:
     QDockWidget *m_inspectorDock;
     QDockWidget *m_sequenceDock = nullptr;
     SequenceDiagramPanel *m_sequence = nullptr;
+    QDockWidget *m_chartsDock = nullptr;
+    ChartsPanel *m_charts = nullptr;
 };
 
 } // namespace wslab
