@@ -16,6 +16,7 @@ class ClientArea;
 class ClientPanel;
 class Discovery;
 class InspectorPanel;
+class LessonPane;
 class LogBudget;
 class SequenceDiagramPanel;
 class ServerPanel;
@@ -77,6 +78,12 @@ public:
     // View → Sequence diagram: a dock, hidden until asked for; its lanes are the server and every client.
     QDockWidget *sequenceDock() const { return m_sequenceDock; }
     SequenceDiagramPanel *sequenceDiagram() const { return m_sequence; }
+    // Help → Lessons and File → Open lesson…: the lesson pane, in a dock hidden until a lesson opens.
+    QDockWidget *lessonDock() const { return m_lessonDock; }
+    LessonPane *lessonPane() const { return m_lessonPane; }
+    // Opens a lesson file (a built-in one is ":/lessons/NAME.json") in the lesson dock; on failure
+    // nothing changes and `error` says what is wrong and where.
+    bool openLesson(const QString &path, QString *error);
 
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
@@ -101,6 +108,7 @@ private:
     void chooseLogBudget();
     void setUpSequenceDiagram(QMenu *view);
     void updateSequenceLanes();
+    void setUpLessons(QMenu *file, QMenu *help);
 
     Options m_options;
     ServerPanel *m_server;
@@ -121,6 +129,8 @@ private:
     QDockWidget *m_inspectorDock;
     QDockWidget *m_sequenceDock = nullptr;
     SequenceDiagramPanel *m_sequence = nullptr;
+    QDockWidget *m_lessonDock = nullptr;
+    LessonPane *m_lessonPane = nullptr;
 };
 
 } // namespace wslab
