@@ -4,7 +4,8 @@
 # lab-presentation.png (View → Presentation mode), sequence.png (View → Sequence diagram over a scripted
 # exchange), share-qr.png (the QR dialog of a chat server on 0.0.0.0, as a classroom would use it),
 # inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
-# explain-frame.png (that frame's "Explain this frame").
+# explain-frame.png (that frame's "Explain this frame") and lesson.png (Help → Lessons: the close codes
+# lesson run by its own "Do it" up to the server's kick with 1008, its pane beside the panels).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #   ONLY=NAME scripts/screenshot.sh       retakes only the pictures whose file name contains NAME
 #
@@ -43,3 +44,4 @@ shoot docs/screenshots/share-qr.png --screenshot-share-qr
 SCREEN=1600x1200 shoot docs/screenshots/inspector.png --screenshot-inspector
 SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector --screenshot-explain
 SCREEN=1920x1080 shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000
+SCREEN=1920x1080 shoot docs/screenshots/lesson.png --screenshot-lesson --screenshot-delay 4000

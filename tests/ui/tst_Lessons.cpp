@@ -64,6 +64,7 @@ private Q_SLOTS:
     void fragmentsReachTheWire();
     void doesNotNeedPort8080();
     void aBadLessonFileChangesNothing();
+    void takesOverABusyWindow();
     void menusOpenLessonsWithoutClashingKeys();
 
 private:
@@ -164,6 +165,31 @@ void tst_Lessons::doesNotNeedPort8080()
     QCOMPARE(pane->runner()->serverUrl(), QStringLiteral("ws://127.0.0.1:%1").arg(port));
     QTest::mouseClick(pane->nextButton(), Qt::LeftButton);
     QVERIFY(pane->narrationText().contains(QStringLiteral("127.0.0.1:%1").arg(port))); // "${server}" in the narration
+}
+
+void tst_Lessons::takesOverABusyWindow()
+{
+    // Client 1 is half-way through an upgrade to a server that never answers when the lesson connects
+    // it to its own server: it gives that attempt up and connects where the lesson says.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    MainWindow window(headless());
+    ClientPanel *client = window.clientPanels().value(0);
+    QVERIFY(client);
+    client->setUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(silent.serverPort()));
+    QVERIFY(client->connectToServer());
+    QTRY_VERIFY(hasEventWith(client->client()->log(), EventKind::Handshake, QString()));
+    QCOMPARE(client->client()->state(), Client::State::Connecting);
+
+    QString error;
+    QVERIFY2(window.openLesson(QStringLiteral(":/lessons/01-handshake.json"), &error), qPrintable(error));
+    LessonPane *pane = window.lessonPane();
+    QTest::mouseClick(pane->doItButton(), Qt::LeftButton);
+    QTest::mouseClick(pane->nextButton(), Qt::LeftButton);
+    QTest::mouseClick(pane->doItButton(), Qt::LeftButton);
+    QTRY_VERIFY2(pane->runner()->state(1) == LessonRunner::StepState::Done, qPrintable(pane->statusText()));
+    QCOMPARE(window.clientPanels().size(), 1);
+    QCOMPARE(client->connectedUrl().port(), int(window.serverPanel()->server()->port()));
 }
 
 void tst_Lessons::aBadLessonFileChangesNothing()

@@ -213,7 +213,9 @@ void LessonPane::refresh()
         setTone(m_status, Tone::Error, true);
         break;
     case LessonRunner::StepState::Watching:
-        m_status->setText(tr("Watching for: %1").arg(m_runner->awaited().join(QStringLiteral("; "))));
+        m_status->setText(
+            (step.action.isEmpty() || m_runner->actionDone() ? tr("Watching for: %1") : tr("Press Do it, or do it by hand. Then: %1"))
+                .arg(m_runner->awaited().join(QStringLiteral("; "))));
         setTone(m_status, Tone::Waiting);
         break;
     case LessonRunner::StepState::Pending:

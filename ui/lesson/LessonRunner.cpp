@@ -97,6 +97,7 @@ void LessonRunner::beginStep()
 {
     ++m_generation;
     m_problem.clear();
+    m_actionDone = false;
     m_deadline.stop();
     const LessonStep &step = m_lesson.steps.at(m_current);
     // From now on, not from "Do it": a step done by hand with the panels' own buttons ticks too.
@@ -128,6 +129,8 @@ bool LessonRunner::doCurrentStep()
         setState(StepState::Failed);
         return false;
     }
+    m_actionDone = true;
+    Q_EMIT changed();
     if (step.expect.isEmpty()) {
         setState(StepState::Done);
         return true;
@@ -316,11 +319,15 @@ bool LessonRunner::connectClient(const QJsonObject &p, QString *error)
         if (state != Client::State::Idle)
             return;
         QObject::disconnect(*once);
-        QString why;
-        if (generation == m_generation && !go(&why)) {
-            m_problem = why;
-            setState(StepState::Failed);
-        }
+        // On the next turn: Idle is announced while the socket is still being torn down, and opening
+        // it again from inside that signal fails (a connecting client closed at once, for one).
+        QTimer::singleShot(0, this, [this, go, generation] {
+            QString why;
+            if (generation == m_generation && !go(&why)) {
+                m_problem = why;
+                setState(StepState::Failed);
+            }
+        });
     });
     if (!panel->disconnectFromServer(1000, tr("connecting again for the lesson"))) {
         QObject::disconnect(*once);

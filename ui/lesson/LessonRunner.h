@@ -45,6 +45,8 @@ public:
     // Performs the current step's action; false with problem() when it could not be done.
     bool doCurrentStep();
     StepState state(int step) const { return m_states.value(step, StepState::Pending); }
+    // Whether "Do it" has performed the current step's action.
+    bool actionDone() const { return m_actionDone; }
     // Why the current step failed: the action's refusal, or the events that did not arrive in time.
     QString problem() const { return m_problem; }
     // The current step's expectations still awaited, in words.
@@ -85,6 +87,7 @@ private:
     QList<StepState> m_states;
     int m_current = 0;
     QString m_problem;
+    bool m_actionDone = false;
     StepWatch m_watch;
     QTimer m_poll;
     QTimer m_deadline;
