@@ -65,6 +65,7 @@ private Q_SLOTS:
     void doesNotNeedPort8080();
     void aBadLessonFileChangesNothing();
     void takesOverABusyWindow();
+    void saysWhatDidNotHappen();
     void menusOpenLessonsWithoutClashingKeys();
 
 private:
@@ -190,6 +191,35 @@ void tst_Lessons::takesOverABusyWindow()
     QTRY_VERIFY2(pane->runner()->state(1) == LessonRunner::StepState::Done, qPrintable(pane->statusText()));
     QCOMPARE(window.clientPanels().size(), 1);
     QCOMPARE(client->connectedUrl().port(), int(window.serverPanel()->server()->port()));
+}
+
+void tst_Lessons::saysWhatDidNotHappen()
+{
+    MainWindow window(headless());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("waiting.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"version": 1, "title": "Waiting", "steps": [
+        {"title": "Start", "narration": "go", "do": {"action": "startServer"},
+         "expect": [{"at": "server", "kind": "listening"}, {"at": "server", "kind": "refused", "httpStatus": 401}], "timeoutMs": 300},
+        {"title": "Talk", "narration": "hi", "do": {"action": "send", "from": "client 2", "text": "hi"}}]})");
+    file.close();
+    QString error;
+    QVERIFY2(window.openLesson(path, &error), qPrintable(error));
+    LessonPane *pane = window.lessonPane();
+    QVERIFY(pane->statusText().startsWith(QStringLiteral("Press Do it")));
+    QTest::mouseClick(pane->doItButton(), Qt::LeftButton);
+    // The server did start; the refusal it waits for never comes, and the pane names it, not the rest.
+    QTRY_COMPARE(pane->runner()->state(0), LessonRunner::StepState::Failed);
+    QCOMPARE(pane->statusText(), QStringLiteral("✗ Not seen within 0.3 s: refused HTTP 401 at server"));
+    QCOMPARE(window.serverPanel()->server()->state(), Server::State::Listening);
+    // An action that cannot be done says why at once.
+    QTest::mouseClick(pane->nextButton(), Qt::LeftButton);
+    QTest::mouseClick(pane->doItButton(), Qt::LeftButton);
+    QCOMPARE(pane->runner()->state(1), LessonRunner::StepState::Failed);
+    QVERIFY2(pane->statusText().contains(QStringLiteral("there is no client 2 in the window")), qPrintable(pane->statusText()));
 }
 
 void tst_Lessons::aBadLessonFileChangesNothing()

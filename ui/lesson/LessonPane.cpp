@@ -51,10 +51,7 @@ LessonPane::LessonPane(MainWindow *window, QWidget *parent)
     setObjectName(QStringLiteral("lessonPane"));
     m_title->setObjectName(QStringLiteral("lessonTitle"));
     m_title->setWordWrap(true);
-    QFont big = m_title->font();
-    big.setBold(true);
-    big.setPointSizeF(big.pointSizeF() * 1.25);
-    m_title->setFont(big);
+    m_title->setTextFormat(Qt::RichText); // a heading relative to the font, so it grows with presentation mode
     m_summary->setObjectName(QStringLiteral("lessonSummary"));
     m_summary->setWordWrap(true);
     m_steps->setObjectName(QStringLiteral("lessonSteps"));
@@ -173,7 +170,7 @@ void LessonPane::refresh()
     const Lesson &lesson = m_runner->lesson();
     const int current = m_runner->currentStep();
     const bool has = m_runner->hasLesson();
-    m_title->setText(has ? lesson.title : tr("No lesson open"));
+    m_title->setText(QStringLiteral("<h2>%1</h2>").arg((has ? lesson.title : tr("No lesson open")).toHtmlEscaped()));
     m_summary->setText(has ? lesson.summary : tr("Help → Lessons chooses one; File → Open lesson… opens your own."));
     m_summary->setVisible(!m_summary->text().isEmpty());
     {
