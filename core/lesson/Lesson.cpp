@@ -369,9 +369,9 @@ const QList<LessonActionSpec> &lessonActions()
          QStringLiteral("Client N closes with the code (1000 by default) and reason")},
         {QStringLiteral("send"),
          {of("from", Type::Endpoint), of("text", Type::String), of("hex", Type::String), integer("padTo", 0, 16 * 1024 * 1024),
-          integer("times", 1, 1000)},
+          integer("times", 1, 1000), integer("intervalMs", 0, 10000)},
          QStringLiteral("The endpoint's composer sends text, or bytes in hex, repeated up to padTo bytes, `times` times, "
-                        "one per turn of the event loop")},
+                        "intervalMs apart (0: one per turn of the event loop)")},
         {QStringLiteral("ping"), {of("from", Type::Endpoint)}, QStringLiteral("The endpoint pings (the server: every peer)")},
         {QStringLiteral("kick"),
          {of("code", Type::CloseCode, true), of("reason", Type::String)},

@@ -13,6 +13,9 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -62,6 +65,7 @@ private Q_SLOTS:
     void everyBuiltInLessonRunsToItsEnd();
     void closeCodesEndUpInBothLogs();
     void fragmentsReachTheWire();
+    void onlyTheSlowLinkMakesASlowReader();
     void doesNotNeedPort8080();
     void aBadLessonFileChangesNothing();
     void takesOverABusyWindow();
@@ -146,6 +150,55 @@ void tst_Lessons::fragmentsReachTheWire()
     for (const LogEvent &frame : continuations)
         joined += frame.payload;
     QCOMPARE(joined, QByteArrayLiteral("This message travels in four frames."));
+}
+
+void tst_Lessons::onlyTheSlowLinkMakesASlowReader()
+{
+    // The limits lesson's slow reader is the inspector's slow link at work, not the sender's pace: the
+    // same lesson without the bandwidth limit sends 64 KiB every 10 ms and the server keeps its peer.
+    QFile builtIn(QStringLiteral(":/lessons/07-limits.json"));
+    QVERIFY(builtIn.open(QIODevice::ReadOnly));
+    QJsonObject lesson = QJsonDocument::fromJson(builtIn.readAll()).object();
+    QJsonArray steps = lesson.value(QStringLiteral("steps")).toArray();
+    int slowStep = -1;
+    for (int i = 0; i < steps.size(); ++i) {
+        QJsonObject step = steps.at(i).toObject();
+        QJsonObject action = step.value(QStringLiteral("do")).toObject();
+        if (action.value(QStringLiteral("action")).toString() == u"inspector")
+            action.remove(QStringLiteral("bandwidthFromServer"));
+        if (action.value(QStringLiteral("from")).toString() == u"server") {
+            slowStep = i;
+            action[QStringLiteral("times")] = 150;
+            step[QStringLiteral("timeoutMs")] = 1000;
+        }
+        step[QStringLiteral("do")] = action;
+        steps[i] = step;
+    }
+    QVERIFY(slowStep > 0);
+    lesson[QStringLiteral("steps")] = steps;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile fast(dir.filePath(QStringLiteral("fast-link.json")));
+    QVERIFY(fast.open(QIODevice::WriteOnly));
+    fast.write(QJsonDocument(lesson).toJson());
+    fast.close();
+
+    MainWindow window(headless());
+    QString error;
+    QVERIFY2(window.openLesson(fast.fileName(), &error), qPrintable(error));
+    LessonRunner *runner = window.lessonPane()->runner();
+    for (int i = 0; i < slowStep; ++i) {
+        runner->doCurrentStep();
+        QTRY_VERIFY2(runner->state(i) == LessonRunner::StepState::Done, qPrintable(window.lessonPane()->statusText()));
+        runner->next();
+    }
+    const Server *server = window.serverPanel()->server();
+    const qsizetype before = eventsOfKind(server->log(), EventKind::Text).size();
+    runner->doCurrentStep();
+    QTRY_COMPARE_WITH_TIMEOUT(eventsOfKind(server->log(), EventKind::Text).size() - before, 150, 10000);
+    QTRY_COMPARE(runner->state(slowStep), LessonRunner::StepState::Failed);
+    QVERIFY(!hasEventWith(server->log(), EventKind::Info, QStringLiteral("slow reader")));
+    QCOMPARE(server->peerCount(), 1);
 }
 
 void tst_Lessons::doesNotNeedPort8080()

@@ -372,7 +372,7 @@ bool LessonRunner::send(const QJsonObject &p, QString *error)
     const Client *client = from.role == LessonEndpoint::Role::Client ? clientPanel(from.client, false)->client() : nullptr;
     const Server *server = m_window->serverPanel()->server();
     auto connected = [client, server] { return client ? client->state() == Client::State::Open : server->peerCount() > 0; };
-    sendAgain(composer, binary, message, intParam(p, "times", 1) - 1, connected);
+    sendAgain(composer, binary, message, intParam(p, "times", 1) - 1, msParam(p, "intervalMs", milliseconds(0)), connected);
     return true;
 }
 
@@ -384,15 +384,16 @@ bool LessonRunner::composeAndSend(Composer *composer, bool binary, const QString
     return composer->send();
 }
 
-void LessonRunner::sendAgain(Composer *composer, bool binary, const QString &message, int times, const std::function<bool()> &connected)
+void LessonRunner::sendAgain(Composer *composer, bool binary, const QString &message, int times, milliseconds interval,
+                             const std::function<bool()> &connected)
 {
-    // One per turn of the event loop, as a fast sender would: each leaves before the next, so only a
-    // slow reader lets them pile up. A new step, a lost connection or a refused send ends the run.
+    // A new step, a lost connection or a refused send ends the run. With no interval, one send per turn
+    // of the event loop: faster than a socket may flush what the last one queued.
     if (times <= 0)
         return;
-    QTimer::singleShot(0, composer, [this, composer, binary, message, times, connected, generation = m_generation] {
+    QTimer::singleShot(interval, composer, [this, composer, binary, message, times, interval, connected, generation = m_generation] {
         if (generation == m_generation && connected() && composeAndSend(composer, binary, message))
-            sendAgain(composer, binary, message, times - 1, connected);
+            sendAgain(composer, binary, message, times - 1, interval, connected);
     });
 }
 

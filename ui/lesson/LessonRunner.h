@@ -71,7 +71,8 @@ private:
     bool disconnectClient(const QJsonObject &params, QString *error);
     bool send(const QJsonObject &params, QString *error);
     static bool composeAndSend(Composer *composer, bool binary, const QString &message);
-    void sendAgain(Composer *composer, bool binary, const QString &message, int times, const std::function<bool()> &connected);
+    void sendAgain(Composer *composer, bool binary, const QString &message, int times, std::chrono::milliseconds interval,
+                   const std::function<bool()> &connected);
     bool ping(const QJsonObject &params, QString *error);
     bool kick(const QJsonObject &params, QString *error);
     bool setInspectorFaults(const QJsonObject &params);
