@@ -12,6 +12,7 @@
 #include "server/ServerPanel.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -81,7 +82,10 @@ void tst_Lessons::everyBuiltInLessonRunsToItsEnd_data()
 {
     QTest::addColumn<QString>("path");
     const QList<BuiltInLesson> lessons = LessonPane::builtInLessons();
-    QVERIFY(lessons.size() >= 2);
+    // Help → Lessons leaves out a file that does not parse: here none may be left out.
+    const QStringList files = QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.json")}, QDir::Files);
+    QCOMPARE(lessons.size(), files.size());
+    QVERIFY(lessons.size() >= 7);
     for (const BuiltInLesson &lesson : lessons)
         QTest::newRow(qPrintable(lesson.title)) << lesson.path;
 }
