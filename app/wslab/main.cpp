@@ -6,6 +6,8 @@
 #include "inspect/FrameTree.h"
 #include "inspect/InspectorPanel.h"
 #include "inspect/Relay.h"
+#include "lesson/LessonPane.h"
+#include "lesson/LessonRunner.h"
 #include "log/LogModel.h"
 #include "log/LogView.h"
 #include "main/MainWindow.h"
@@ -117,6 +119,29 @@ void stageChartsScene(wslab::MainWindow &window)
     QTimer::singleShot(9000, server, [server] { server->start(); });
 }
 
+// For the lesson's picture: Help → Lessons' close codes, run by its own "Do it" up to the server's kick
+// with 1008, so the pane shows ticked steps, the current narration and what was seen.
+void stageLessonScene(wslab::MainWindow &window)
+{
+    QString error;
+    if (!window.openLesson(QStringLiteral(":/lessons/05-close-codes.json"), &error))
+        return;
+    window.resize(1900, 1040); // room for the pane beside the server and the client
+    QTimer::singleShot(500, &window, [&window] { window.resizeDocks({window.lessonDock()}, {window.width() * 32 / 100}, Qt::Horizontal); });
+    constexpr int kKickStep = 7;
+    wslab::LessonRunner *runner = window.lessonPane()->runner();
+    QObject::connect(runner, &wslab::LessonRunner::changed, runner, [runner] {
+        if (runner->currentStep() >= kKickStep || runner->state(runner->currentStep()) != wslab::LessonRunner::StepState::Done)
+            return;
+        // Out of the runner's own signal before it moves on.
+        QTimer::singleShot(0, runner, [runner] {
+            if (runner->next())
+                runner->doCurrentStep();
+        });
+    });
+    runner->doCurrentStep();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -158,7 +183,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption chartsShot(
         QStringLiteral("screenshot-charts"),
         QStringLiteral("With --screenshot: View → Live charts of a client that chats, pings and rides out a server restart."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot});
+    const QCommandLineOption lesson(
+        QStringLiteral("screenshot-lesson"),
+        QStringLiteral("With --screenshot: the close codes lesson run up to its fourth code, its pane beside the panels."));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -223,6 +251,8 @@ int main(int argc, char *argv[])
             stageSequenceScene(window);
         if (parser.isSet(chartsShot))
             stageChartsScene(window);
+        if (parser.isSet(lesson))
+            stageLessonScene(window);
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.

@@ -30,6 +30,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWebSocket>
 
 namespace wslab {
 
@@ -385,6 +386,21 @@ ClientConfig ClientPanel::configFromForm(QString *error) const
     c.ignoreCertificateErrors = m_insecure->isChecked();
     *error = c.validate();
     return c;
+}
+
+void ClientPanel::setPolicies(const ReconnectPolicy &reconnect, const HeartbeatPolicy &heartbeat)
+{
+    m_reconnect->setChecked(reconnect.enabled);
+    m_reconnectBase->setValue(int(reconnect.baseDelay.count()));
+    m_reconnectCap->setValue(int(reconnect.maxDelay.count()));
+    m_maxAttempts->setValue(reconnect.maxAttempts);
+    m_pingInterval->setValue(int(heartbeat.interval.count()));
+    m_pongTimeout->setValue(int(heartbeat.pongTimeout.count()));
+}
+
+void ClientPanel::setOutgoingFrameSize(quint64 bytes)
+{
+    m_client->socket()->setOutgoingFrameSize(bytes);
 }
 
 bool ClientPanel::connectToServer()

@@ -54,6 +54,11 @@ public:
     QList<QUrl> lanServerUrls() const;
     // The form as a config; empty error when it is usable.
     ClientConfig configFromForm(QString *error) const;
+    // The form's backoff and heartbeat fields (a lesson sets them before it connects).
+    void setPolicies(const ReconnectPolicy &reconnect, const HeartbeatPolicy &heartbeat);
+    // Qt cuts each message this client sends into frames of at most this many bytes (512 KiB until
+    // set): how a lesson shows a fragmented message. Not a form field; it lasts until set again.
+    void setOutgoingFrameSize(quint64 bytes);
     // Connects with the form's settings; false with the reason shown when the form is not valid.
     bool connectToServer();
     // Closes with 1000, or with the code and reason given (validated by the Client); cancels a pending retry.

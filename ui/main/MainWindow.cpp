@@ -9,6 +9,7 @@
 #include "inspect/FrameTableModel.h"
 #include "inspect/InspectorPanel.h"
 #include "inspect/Relay.h"
+#include "lesson/LessonPane.h"
 #include "log/LogBudget.h"
 #include "log/LogView.h"
 #include "protocol/CloseCode.h"
@@ -320,6 +321,51 @@ void MainWindow::buildMenus()
     help->addAction(tr("&Close codes"), this, &MainWindow::showCloseCodes)->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&Protocol terms"), this, &MainWindow::showGlossary);
     help->addAction(tr("&About WsLab"), this, &MainWindow::showAbout);
+    setUpLessons(file, help);
+}
+
+void MainWindow::setUpLessons(QMenu *file, QMenu *help)
+{
+    m_lessonPane = new LessonPane(this);
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lessonDock")); // saveState knows docks by name
+    m_lessonDock->setWidget(m_lessonPane);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+    m_lessonDock->hide();
+    QAction *choose = new QAction(tr("&Lessons…"), this);
+    choose->setObjectName(QStringLiteral("chooseLesson"));
+    choose->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    choose->setToolTip(tr("Guided lessons that set the window up and narrate each step: the handshake, frames, close codes…"));
+    connect(choose, &QAction::triggered, this, [this] {
+        const QString path = LessonPane::chooseBuiltIn(this);
+        QString error;
+        if (!path.isEmpty() && !openLesson(path, &error))
+            QMessageBox::warning(this, tr("Lesson"), error);
+    });
+    help->insertAction(help->actions().value(0), choose);
+    QAction *open = new QAction(tr("Open &lesson…"), this);
+    open->setObjectName(QStringLiteral("openLesson"));
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Run a lesson from a JSON file (docs/lessons.md says how to write one)"));
+    connect(open, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open lesson"), {}, tr("Lessons (*.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !openLesson(path, &error))
+            QMessageBox::warning(this, tr("Open lesson"), error);
+    });
+    // Before Quit, in a group of its own.
+    QAction *quit = file->actions().constLast();
+    file->insertAction(quit, open);
+    file->insertSeparator(quit);
+}
+
+bool MainWindow::openLesson(const QString &path, QString *error)
+{
+    if (!m_lessonPane->openFile(path, error))
+        return false;
+    m_lessonDock->show();
+    m_lessonDock->raise();
+    return true;
 }
 
 void MainWindow::updateStatusBar()

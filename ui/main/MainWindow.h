@@ -18,6 +18,7 @@ class ClientPanel;
 class Discovery;
 class EventLog;
 class InspectorPanel;
+class LessonPane;
 class LogBudget;
 class SequenceDiagramPanel;
 class ServerPanel;
@@ -82,6 +83,12 @@ public:
     // View → Live charts: a dock, hidden until asked for; its endpoints are the sequence diagram's lanes.
     QDockWidget *chartsDock() const { return m_chartsDock; }
     ChartsPanel *charts() const { return m_charts; }
+    // Help → Lessons and File → Open lesson…: the lesson pane, in a dock hidden until a lesson opens.
+    QDockWidget *lessonDock() const { return m_lessonDock; }
+    LessonPane *lessonPane() const { return m_lessonPane; }
+    // Opens a lesson file (a built-in one is ":/lessons/NAME.json") in the lesson dock; on failure
+    // nothing changes and `error` says what is wrong and where.
+    bool openLesson(const QString &path, QString *error);
 
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
@@ -111,6 +118,7 @@ private:
     QList<std::pair<QString, const EventLog *>> endpointLogs() const;
     void setUpCharts(QMenu *view);
     void updateChartEndpoints();
+    void setUpLessons(QMenu *file, QMenu *help);
 
     Options m_options;
     ServerPanel *m_server;
@@ -133,6 +141,8 @@ private:
     SequenceDiagramPanel *m_sequence = nullptr;
     QDockWidget *m_chartsDock = nullptr;
     ChartsPanel *m_charts = nullptr;
+    QDockWidget *m_lessonDock = nullptr;
+    LessonPane *m_lessonPane = nullptr;
 };
 
 } // namespace wslab

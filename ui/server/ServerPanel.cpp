@@ -446,6 +446,15 @@ ServerConfig ServerPanel::configFromForm(QString *error) const
     return c;
 }
 
+void ServerPanel::setLimits(const ServerConfig &limits)
+{
+    m_maxMessageKiB->setValue(int(limits.maxMessageSize / 1024));
+    m_rateLimit->setValue(int(limits.rateLimit));
+    m_slowReaderKiB->setValue(int(limits.slowReaderLimit / 1024));
+    m_pingInterval->setValue(int(limits.heartbeat.interval.count()));
+    m_pongTimeout->setValue(int(limits.heartbeat.pongTimeout.count()));
+}
+
 bool ServerPanel::start()
 {
     QString error;

@@ -43,6 +43,9 @@ public:
     void setPort(quint16 port);
     void setMode(ServerMode mode);
     ServerConfig configFromForm(QString *error) const;
+    // The form's message size, rate limit, slow reader and heartbeat fields from `limits` (a lesson
+    // sets them before it starts the server); like every setting but the mode, they apply at the next Start.
+    void setLimits(const ServerConfig &limits);
     // Starts with the form's settings; false with the reason shown.
     bool start();
     void stop();
