@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void takesOverABusyWindow();
     void saysWhatDidNotHappen();
     void menusOpenLessonsWithoutClashingKeys();
+    void noLessonReopensWithTheWindow();
 
 private:
     // Presses "Do it" on every step that has an action, and Next after each step is ticked.
@@ -325,6 +327,28 @@ void tst_Lessons::menusOpenLessonsWithoutClashingKeys()
     }
     QVERIFY(seen.contains(choose->shortcut().toString()));
     QVERIFY(seen.contains(open->shortcut().toString()));
+}
+
+void tst_Lessons::noLessonReopensWithTheWindow()
+{
+    // The window remembers its docks; a lesson is not reopened, so its dock must not come back empty.
+    QTemporaryDir dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("WsLabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("wslab-lessons-test"));
+    {
+        MainWindow window({/*persist*/ true, /*firstStartDemo*/ false});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QString error;
+        QVERIFY2(window.openLesson(QStringLiteral(":/lessons/01-handshake.json"), &error), qPrintable(error));
+        QTRY_VERIFY(window.lessonDock()->isVisible());
+        window.close();
+    }
+    MainWindow again({/*persist*/ true, /*firstStartDemo*/ false});
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QVERIFY(again.lessonDock()->isHidden());
 }
 
 QTEST_MAIN(tst_Lessons)

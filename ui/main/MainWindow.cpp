@@ -125,6 +125,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     if (hasState) {
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
         restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
+        // No lesson reopens with the window: its dock keeps its place, not an empty pane in sight.
+        m_lessonDock->hide();
         m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
         m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
         m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
