@@ -5,7 +5,7 @@ CLI := $(BUILD_DIR)/app/wslab-cli/wslab-cli
 GUI := $(BUILD_DIR)/app/wslab/wslab
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run serve test test-asan fuzz ci bench clean format check-format
+.PHONY: all deps configure build run serve test test-asan fuzz ci bench package clean format check-format
 
 all: build
 
@@ -47,6 +47,11 @@ fuzz: deps
 # (bench/README.md). Bounded; under 10 minutes.
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+
+# The Debian package of this build, $(BUILD_DIR)/wslab_<version>_<arch>.deb, made by CPack (packaging/);
+# `sudo apt install ./$(BUILD_DIR)/wslab_*.deb` installs it. This target never installs anything.
+package: build
+	@cmake --build $(BUILD_DIR) --target package
 
 # Every C++ file as .clang-format wants it; CI fails on a file that is not (scripts/check-format.sh).
 format: deps

@@ -12,6 +12,8 @@ packages=(
   chromium
   libqrcodegencpp-dev libzxing-dev
   iproute2
+  # The package test checks the .desktop file and the AppStream metainfo with their validators.
+  desktop-file-utils appstream
 )
 # npm comes with some nodejs builds (NodeSource's); Debian's own nodejs needs the npm package.
 if ! command -v npm >/dev/null 2>&1; then
