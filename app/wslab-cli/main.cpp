@@ -3,8 +3,10 @@
 #include "ChatCommand.h"
 #include "CliArgs.h"
 #include "ConnectCommand.h"
+#include "ConvertCommand.h"
 #include "DiscoverCommand.h"
 #include "InspectCommand.h"
+#include "ReplayCommand.h"
 #include "RunCommand.h"
 #include "ServeCommand.h"
 
@@ -31,6 +33,8 @@ const char kUsage[] = "Usage: wslab-cli <command> [options]\n"
                       "  chat      join a chat server (serve --mode chat): stdin lines said, messages on stdout\n"
                       "  inspect   relay to a server, print every frame both ways, and inject faults\n"
                       "  run       run a scripted check (docs/scenarios.md); exit 0 when every step passed\n"
+                      "  convert   convert a log between JSON Lines (.jsonl) and HAR (.har)\n"
+                      "  replay    send a recorded connection's messages again to a URL, and print the replies\n"
                       "\n"
                       "  wslab-cli <command> --help   options of one command\n"
                       "  wslab-cli --version          print the version\n";
@@ -87,6 +91,10 @@ int main(int argc, char *argv[])
             return wslab::cli::runInspect(args);
         if (command == u"run")
             return wslab::cli::runScenario(args);
+        if (command == u"convert")
+            return wslab::cli::runConvert(args);
+        if (command == u"replay")
+            return wslab::cli::runReplay(args);
         if (command == u"--version" || command == u"-v") {
             std::printf("wslab-cli %s\n", WSLAB_VERSION);
             return 0;
@@ -96,8 +104,8 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (command.isEmpty())
-            throw wslab::cli::UsageError(
-                QStringLiteral("missing command (serve, connect, chat, inspect, run, cert, bench or discover); see wslab-cli --help"));
+            throw wslab::cli::UsageError(QStringLiteral(
+                "missing command (serve, connect, chat, inspect, run, convert, replay, cert, bench or discover); see wslab-cli --help"));
         throw wslab::cli::UsageError(QStringLiteral("unknown command \"%1\"; see wslab-cli --help").arg(command));
     } catch (const wslab::cli::UsageError &e) {
         std::fprintf(stderr, "wslab-cli: %s\n", e.what());

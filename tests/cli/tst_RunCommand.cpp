@@ -17,38 +17,6 @@ QString example(const QString &name)
     return QDir(qEnvironmentVariable("WSLAB_EXAMPLES_DIR")).filePath(name);
 }
 
-// A `wslab-cli serve` on a free loopback port; url() once it listens.
-class Serve
-{
-public:
-    explicit Serve(const QStringList &extra = {})
-        : m_child(QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} + extra)
-    {
-        const QString line = m_child.waitLine(QStringLiteral("listening on "));
-        if (!line.isEmpty())
-            m_url = line.mid(QStringLiteral("listening on ").size()) + u'/';
-    }
-    ~Serve()
-    {
-        m_child.process().terminate();
-        m_child.finish(10000);
-    }
-    QString url() const { return m_url; }
-
-private:
-    Child m_child;
-    QString m_url;
-};
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    const QString path = dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
-}
-
 } // namespace
 
 class tst_RunCommand : public QObject
