@@ -12,8 +12,10 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace wslab::cli {
 
@@ -33,6 +35,7 @@ public:
         , m_linger(linger)
     {
         m_sendTimer.setSingleShot(true);
+        m_sendTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
         m_lingerTimer.setSingleShot(true);
         connect(&m_sendTimer, &QTimer::timeout, this, &Replayer::sendDue);
         connect(&m_lingerTimer, &QTimer::timeout, this, [this] { m_client->close(1000, QStringLiteral("end of replay")); });
@@ -79,11 +82,20 @@ private:
             m_lingerTimer.start(m_client->config().heartbeat.pongTimeout);
             return;
         }
-        m_sendTimer.start(std::max<qint64>(0, dueMs(m_next) - m_sinceOpen.elapsed()));
+        // A QTimer takes an int of ms: a longer gap is waited for in steps, sendDue checking each time.
+        const qint64 remaining = dueMs(m_next) - m_sinceOpen.elapsed();
+        m_sendTimer.start(int(std::clamp<qint64>(remaining, 0, std::numeric_limits<int>::max())));
     }
 
     void sendDue()
     {
+        if (m_sinceOpen.elapsed() < dueMs(m_next)) {
+            scheduleNext();
+            return;
+        }
+        // Once the connection is going down a send would only wait in the outbox: not sent.
+        if (m_client->state() != Client::State::Open)
+            return;
         const LogEvent &message = m_messages[m_next];
         const bool sent = message.kind == EventKind::Text ? m_client->sendText(QString::fromUtf8(message.payload), message.payload)
                                                           : m_client->sendBinary(message.payload);
@@ -226,7 +238,13 @@ int runReplay(const QStringList &arguments)
     sink.setQuietKinds(args.isSet(QStringLiteral("verbose")), {EventKind::OutboxQueued, EventKind::Handshake});
     sink.watch(client.log());
 
-    Replayer replayer(&client, recorded.outgoingMessages(), speed, linger);
+    const QList<LogEvent> messages = recorded.outgoingMessages();
+    const auto truncated = std::count_if(messages.cbegin(), messages.cend(), [](const LogEvent &e) { return e.isTruncated(); });
+    if (truncated > 0)
+        std::fprintf(stderr,
+                     "wslab-cli: replay: notice: %lld messages were logged only in part (the first 64 KiB); they are sent as logged\n",
+                     static_cast<long long>(truncated));
+    Replayer replayer(&client, messages, speed, linger);
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &replayer, [&replayer](int) { replayer.terminate(); });
     if (!client.open()) {
