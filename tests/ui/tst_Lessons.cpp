@@ -1,6 +1,7 @@
 // Every built-in lesson runs in a headless lab window from its first step to its last by pressing
 // "Do it", and each step's expected events appear in the logs. A lesson file WsLab cannot run is
 // refused with the JSON path of the fault and changes nothing.
+#include "ChildProcess.h"
 #include "WsLabTest.h"
 #include "client/ClientPanel.h"
 #include "inspect/InspectorPanel.h"
@@ -187,14 +188,11 @@ void tst_Lessons::onlyTheSlowLinkMakesASlowReader()
     lesson[QStringLiteral("steps")] = steps;
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QFile fast(dir.filePath(QStringLiteral("fast-link.json")));
-    QVERIFY(fast.open(QIODevice::WriteOnly));
-    fast.write(QJsonDocument(lesson).toJson());
-    fast.close();
+    const QString fast = writeFile(dir, QStringLiteral("fast-link.json"), QJsonDocument(lesson).toJson());
 
     MainWindow window(headless());
     QString error;
-    QVERIFY2(window.openLesson(fast.fileName(), &error), qPrintable(error));
+    QVERIFY2(window.openLesson(fast, &error), qPrintable(error));
     LessonRunner *runner = window.lessonPane()->runner();
     for (int i = 0; i < slowStep; ++i) {
         runner->doCurrentStep();
@@ -262,14 +260,10 @@ void tst_Lessons::saysWhatDidNotHappen()
     MainWindow window(headless());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("waiting.json"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"version": 1, "title": "Waiting", "steps": [
+    const QString path = writeFile(dir, QStringLiteral("waiting.json"), R"({"version": 1, "title": "Waiting", "steps": [
         {"title": "Start", "narration": "go", "do": {"action": "startServer"},
          "expect": [{"at": "server", "kind": "listening"}, {"at": "server", "kind": "refused", "httpStatus": 401}], "timeoutMs": 300},
         {"title": "Talk", "narration": "hi", "do": {"action": "send", "from": "client 2", "text": "hi"}}]})");
-    file.close();
     QString error;
     QVERIFY2(window.openLesson(path, &error), qPrintable(error));
     LessonPane *pane = window.lessonPane();
@@ -291,13 +285,9 @@ void tst_Lessons::aBadLessonFileChangesNothing()
     MainWindow window(headless());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("broken.json"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"version": 1, "title": "Broken", "steps": [
+    const QString path = writeFile(dir, QStringLiteral("broken.json"), R"({"version": 1, "title": "Broken", "steps": [
         {"title": "Start", "narration": "go", "do": {"action": "startServer"}},
         {"title": "Fly", "narration": "up", "do": {"action": "fly", "height": 3}}]})");
-    file.close();
 
     QString error;
     QVERIFY(!window.openLesson(path, &error));
