@@ -62,6 +62,24 @@ quint16 firstFreePort()
     return 0;
 }
 
+// A teaching view's dock below the panels, hidden until its View action (named `actionName`, on `key`)
+// shows it. saveState knows docks by name, tests find the actions by theirs.
+QDockWidget *addViewDock(QMainWindow *window, QMenu *view, const QString &title, const QString &dockName, QWidget *widget,
+                         const QString &actionName, const QKeySequence &key, const QString &toolTip)
+{
+    auto *dock = new QDockWidget(title, window);
+    dock->setObjectName(dockName);
+    dock->setWidget(widget);
+    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    dock->hide();
+    QAction *show = dock->toggleViewAction();
+    show->setObjectName(actionName);
+    show->setShortcut(key);
+    show->setToolTip(toolTip);
+    view->addAction(show);
+    return dock;
+}
+
 } // namespace
 
 MainWindow::MainWindow(const Options &options, QWidget *parent)
@@ -419,16 +437,9 @@ void MainWindow::setUpLogMemory()
 void MainWindow::setUpSequenceDiagram(QMenu *view)
 {
     m_sequence = new SequenceDiagramPanel(this);
-    m_sequenceDock = new QDockWidget(tr("Sequence diagram"), this);
-    m_sequenceDock->setObjectName(QStringLiteral("sequenceDock")); // saveState knows docks by name
-    m_sequenceDock->setWidget(m_sequence);
-    addDockWidget(Qt::BottomDockWidgetArea, m_sequenceDock);
-    m_sequenceDock->hide();
-    QAction *show = m_sequenceDock->toggleViewAction();
-    show->setObjectName(QStringLiteral("showSequenceDiagram"));
-    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
-    show->setToolTip(tr("Both ends of the wire at once: one lane per endpoint, one arrow per message (Ctrl+5)"));
-    view->addAction(show);
+    m_sequenceDock = addViewDock(this, view, tr("Sequence diagram"), QStringLiteral("sequenceDock"), m_sequence,
+                                 QStringLiteral("showSequenceDiagram"), QKeySequence(Qt::CTRL | Qt::Key_5),
+                                 tr("Both ends of the wire at once: one lane per endpoint, one arrow per message (Ctrl+5)"));
     // Out of sight it reads no logs at all; in sight its lanes follow the clients as they come and go.
     connect(m_sequenceDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateSequenceLanes);
@@ -481,16 +492,9 @@ QList<std::pair<QString, const EventLog *>> MainWindow::endpointLogs() const
 void MainWindow::setUpCharts(QMenu *view)
 {
     m_charts = new ChartsPanel(this);
-    m_chartsDock = new QDockWidget(tr("Live charts"), this);
-    m_chartsDock->setObjectName(QStringLiteral("chartsDock")); // saveState knows docks by name
-    m_chartsDock->setWidget(m_charts);
-    addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
-    m_chartsDock->hide();
-    QAction *show = m_chartsDock->toggleViewAction();
-    show->setObjectName(QStringLiteral("showLiveCharts"));
-    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
-    show->setToolTip(tr("Messages and bytes per second, round trips and reconnects of one endpoint, live (Ctrl+6)"));
-    view->addAction(show);
+    m_chartsDock = addViewDock(this, view, tr("Live charts"), QStringLiteral("chartsDock"), m_charts, QStringLiteral("showLiveCharts"),
+                               QKeySequence(Qt::CTRL | Qt::Key_6),
+                               tr("Messages and bytes per second, round trips and reconnects of one endpoint, live (Ctrl+6)"));
     // Out of sight it reads no logs at all; in sight its endpoints follow the clients as they come and go.
     connect(m_chartsDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateChartEndpoints);
     connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateChartEndpoints);
