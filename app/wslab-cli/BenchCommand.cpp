@@ -1,8 +1,8 @@
-#include "BenchCommand.h"
+#include "app/wslab-cli/BenchCommand.h"
 
-#include "CliArgs.h"
-#include "SignalWatcher.h"
-#include "bench/LoadGenerator.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "core/bench/LoadGenerator.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
-#include "CertCommand.h"
+#include "app/wslab-cli/CertCommand.h"
 
-#include "CliArgs.h"
-#include "tls/LabCertificate.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "core/tls/LabCertificate.h"
 
 #include <QDir>
 

@@ -1,12 +1,12 @@
-#include "ChatCommand.h"
+#include "app/wslab-cli/ChatCommand.h"
 
-#include "CliArgs.h"
-#include "ClientOptions.h"
-#include "EventSink.h"
-#include "SignalWatcher.h"
-#include "StdinLines.h"
-#include "chat/ChatClient.h"
-#include "client/Client.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/ClientOptions.h"
+#include "app/wslab-cli/EventSink.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "app/wslab-cli/StdinLines.h"
+#include "core/chat/ChatClient.h"
+#include "core/client/Client.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "CliArgs.h"
+#include "app/wslab-cli/CliArgs.h"
 
 #include <cstdio>
 

@@ -1,8 +1,8 @@
-#include "ClientOptions.h"
+#include "app/wslab-cli/ClientOptions.h"
 
-#include "CliArgs.h"
-#include "client/Client.h"
-#include "client/WebSocketUrl.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "core/client/Client.h"
+#include "core/client/WebSocketUrl.h"
 
 namespace wslab::cli {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/ClientConfig.h"
+#include "core/client/ClientConfig.h"
 
 #include <QCommandLineOption>
 #include <QList>

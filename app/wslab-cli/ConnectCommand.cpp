@@ -1,11 +1,11 @@
-#include "ConnectCommand.h"
+#include "app/wslab-cli/ConnectCommand.h"
 
-#include "CliArgs.h"
-#include "ClientOptions.h"
-#include "EventSink.h"
-#include "SignalWatcher.h"
-#include "StdinLines.h"
-#include "client/Client.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/ClientOptions.h"
+#include "app/wslab-cli/EventSink.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "app/wslab-cli/StdinLines.h"
+#include "core/client/Client.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
-#include "ConvertCommand.h"
+#include "app/wslab-cli/ConvertCommand.h"
 
-#include "CliArgs.h"
-#include "har/Har.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "core/har/Har.h"
 
 #include <cstdio>
 

@@ -1,8 +1,8 @@
-#include "DiscoverCommand.h"
+#include "app/wslab-cli/DiscoverCommand.h"
 
-#include "CliArgs.h"
-#include "SignalWatcher.h"
-#include "discovery/Discovery.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "core/discovery/Discovery.h"
 
 #include <QCoreApplication>
 #include <QSet>

@@ -1,8 +1,8 @@
-#include "EventSink.h"
+#include "app/wslab-cli/EventSink.h"
 
-#include "CliArgs.h"
-#include "log/EventFormat.h"
-#include "log/JsonLines.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "core/log/EventFormat.h"
+#include "core/log/JsonLines.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 #include <QFile>
 #include <QObject>

@@ -1,11 +1,11 @@
-#include "InspectCommand.h"
+#include "app/wslab-cli/InspectCommand.h"
 
-#include "CliArgs.h"
-#include "EventSink.h"
-#include "SignalWatcher.h"
-#include "client/WebSocketUrl.h"
-#include "inspect/Relay.h"
-#include "protocol/CloseCode.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/EventSink.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/inspect/Relay.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QCoreApplication>
 

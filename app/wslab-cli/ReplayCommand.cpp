@@ -1,12 +1,12 @@
-#include "ReplayCommand.h"
+#include "app/wslab-cli/ReplayCommand.h"
 
-#include "CliArgs.h"
-#include "ClientOptions.h"
-#include "EventSink.h"
-#include "SignalWatcher.h"
-#include "client/Client.h"
-#include "client/WebSocketUrl.h"
-#include "har/Har.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/ClientOptions.h"
+#include "app/wslab-cli/EventSink.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "core/client/Client.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/har/Har.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,9 +1,9 @@
-#include "RunCommand.h"
+#include "app/wslab-cli/RunCommand.h"
 
-#include "CliArgs.h"
-#include "client/WebSocketUrl.h"
-#include "scenario/JUnitReport.h"
-#include "scenario/ScenarioRunner.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/scenario/JUnitReport.h"
+#include "core/scenario/ScenarioRunner.h"
 
 #include <QCoreApplication>
 #include <QFile>

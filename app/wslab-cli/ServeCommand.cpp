@@ -1,12 +1,12 @@
-#include "ServeCommand.h"
+#include "app/wslab-cli/ServeCommand.h"
 
-#include "CliArgs.h"
-#include "EventSink.h"
-#include "SignalWatcher.h"
-#include "chat/ChatRoom.h"
-#include "discovery/Announcement.h"
-#include "server/MockResponder.h"
-#include "server/Server.h"
+#include "app/wslab-cli/CliArgs.h"
+#include "app/wslab-cli/EventSink.h"
+#include "app/wslab-cli/SignalWatcher.h"
+#include "core/chat/ChatRoom.h"
+#include "core/discovery/Announcement.h"
+#include "core/server/MockResponder.h"
+#include "core/server/Server.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "SignalWatcher.h"
+#include "app/wslab-cli/SignalWatcher.h"
 
 #include <QSocketNotifier>
 

@@ -1,4 +1,4 @@
-#include "StdinLines.h"
+#include "app/wslab-cli/StdinLines.h"
 
 #include <QSocketNotifier>
 

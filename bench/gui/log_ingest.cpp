@@ -6,9 +6,9 @@
 //   flood: N events appended as fast as the loop allows, in chunks of 1,000 per loop iteration;
 //   paced: R events per second for S seconds (20,000/s: one connection flooding the lab).
 // "stall" is the longest gap between two ticks of a 1 ms timer: what a user would feel as a freeze.
-#include "log/EventLog.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
+#include "core/log/EventLog.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -7,9 +7,9 @@
 // SequenceDiagramView (1200 × 800, offscreen) paints F frames at each zoom level, scrolled evenly from
 // the first arrow to the last; each frame is the viewport's paintEvent into a raster image of its size,
 // as the window system's backing store would get it.
-#include "log/EventLog.h"
-#include "sequence/SequenceDiagramView.h"
-#include "sequence/SequenceModel.h"
+#include "core/log/EventLog.h"
+#include "core/sequence/SequenceModel.h"
+#include "ui/sequence/SequenceDiagramView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -9,10 +9,10 @@
 //
 //   bench-log-memory [--messages N] [--size BYTES] [--budget-mib M] [--window W] [--timeout S] [--json]
 
-#include "client/Client.h"
-#include "log/EventLog.h"
-#include "log/LogBudget.h"
-#include "server/Server.h"
+#include "core/client/Client.h"
+#include "core/log/EventLog.h"
+#include "core/log/LogBudget.h"
+#include "core/server/Server.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

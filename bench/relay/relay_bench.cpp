@@ -6,9 +6,9 @@
 //
 //   bench-relay [--round-trips N] [--large-round-trips M] [--timeout S] [--json]
 
-#include "client/Client.h"
-#include "inspect/Relay.h"
-#include "server/Server.h"
+#include "core/client/Client.h"
+#include "core/inspect/Relay.h"
+#include "core/server/Server.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

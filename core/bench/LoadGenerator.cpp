@@ -1,4 +1,4 @@
-#include "LoadGenerator.h"
+#include "core/bench/LoadGenerator.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "ChatClient.h"
+#include "core/chat/ChatClient.h"
 
-#include "client/Client.h"
+#include "core/client/Client.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

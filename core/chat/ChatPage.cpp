@@ -1,4 +1,4 @@
-#include "ChatPage.h"
+#include "core/chat/ChatPage.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "ChatRoom.h"
+#include "core/chat/ChatRoom.h"
 
-#include "server/Server.h"
+#include "core/server/Server.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
-#include "Client.h"
+#include "core/client/Client.h"
 
-#include "policy/HeartbeatMonitor.h"
-#include "protocol/CloseCode.h"
-#include "protocol/Redaction.h"
-#include "tls/TlsFiles.h"
+#include "core/policy/HeartbeatMonitor.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/Redaction.h"
+#include "core/tls/TlsFiles.h"
 
 #include <QNetworkRequest>
 #include <QRandomGenerator>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "client/ClientConfig.h"
-#include "client/Outbox.h"
-#include "log/EventLog.h"
-#include "policy/Clock.h"
-#include "policy/HeartbeatMonitor.h"
-#include "policy/ReconnectPolicy.h"
-#include "stats/TrafficCounters.h"
+#include "core/client/ClientConfig.h"
+#include "core/client/Outbox.h"
+#include "core/log/EventLog.h"
+#include "core/policy/Clock.h"
+#include "core/policy/HeartbeatMonitor.h"
+#include "core/policy/ReconnectPolicy.h"
+#include "core/stats/TrafficCounters.h"
 
 #include <QAbstractSocket>
 #include <QObject>

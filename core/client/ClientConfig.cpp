@@ -1,6 +1,6 @@
-#include "ClientConfig.h"
+#include "core/client/ClientConfig.h"
 
-#include "protocol/HttpGrammar.h"
+#include "core/protocol/HttpGrammar.h"
 
 namespace wslab {
 

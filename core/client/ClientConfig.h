@@ -1,8 +1,8 @@
 #pragma once
 
-#include "client/Outbox.h"
-#include "policy/HeartbeatPolicy.h"
-#include "policy/ReconnectPolicy.h"
+#include "core/client/Outbox.h"
+#include "core/policy/HeartbeatPolicy.h"
+#include "core/policy/ReconnectPolicy.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "Outbox.h"
+#include "core/client/Outbox.h"
 
 namespace wslab {
 

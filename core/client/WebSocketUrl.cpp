@@ -1,4 +1,4 @@
-#include "WebSocketUrl.h"
+#include "core/client/WebSocketUrl.h"
 
 namespace wslab {
 

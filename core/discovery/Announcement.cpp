@@ -1,4 +1,4 @@
-#include "Announcement.h"
+#include "core/discovery/Announcement.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

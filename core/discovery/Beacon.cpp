@@ -1,6 +1,6 @@
-#include "Beacon.h"
+#include "core/discovery/Beacon.h"
 
-#include "chat/ChatPage.h"
+#include "core/chat/ChatPage.h"
 
 #include <QNetworkDatagram>
 #include <QSysInfo>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "discovery/Announcement.h"
-#include "discovery/LanChannel.h"
-#include "policy/Clock.h"
+#include "core/discovery/Announcement.h"
+#include "core/discovery/LanChannel.h"
+#include "core/policy/Clock.h"
 
 #include <QObject>
 #include <QTimer>

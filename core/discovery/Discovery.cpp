@@ -1,6 +1,6 @@
-#include "Discovery.h"
+#include "core/discovery/Discovery.h"
 
-#include "discovery/LanChannel.h"
+#include "core/discovery/LanChannel.h"
 
 #include <QNetworkDatagram>
 #include <QUdpSocket>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "discovery/Announcement.h"
-#include "policy/Clock.h"
+#include "core/discovery/Announcement.h"
+#include "core/policy/Clock.h"
 
 #include <QHash>
 #include <QObject>

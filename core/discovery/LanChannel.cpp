@@ -1,6 +1,6 @@
-#include "LanChannel.h"
+#include "core/discovery/LanChannel.h"
 
-#include "Announcement.h"
+#include "core/discovery/Announcement.h"
 
 #include <QUdpSocket>
 #include <QVariant>

@@ -1,6 +1,6 @@
-#include "Har.h"
+#include "core/har/Har.h"
 
-#include "log/JsonLines.h"
+#include "core/log/JsonLines.h"
 
 #include <QDateTime>
 #include <QFile>

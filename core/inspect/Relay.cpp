@@ -1,8 +1,8 @@
-#include "Relay.h"
+#include "core/inspect/Relay.h"
 
-#include "inspect/RelayConnection.h"
-#include "server/Listener.h"
-#include "tls/TlsFiles.h"
+#include "core/inspect/RelayConnection.h"
+#include "core/server/Listener.h"
+#include "core/tls/TlsFiles.h"
 
 #include <QTcpSocket>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inspect/RelayConfig.h"
-#include "log/EventLog.h"
+#include "core/inspect/RelayConfig.h"
+#include "core/log/EventLog.h"
 
 #include <QObject>
 #include <QRandomGenerator>

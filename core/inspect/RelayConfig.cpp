@@ -1,4 +1,4 @@
-#include "RelayConfig.h"
+#include "core/inspect/RelayConfig.h"
 
 namespace wslab {
 

@@ -1,11 +1,11 @@
-#include "RelayConnection.h"
+#include "core/inspect/RelayConnection.h"
 
-#include "inspect/Relay.h"
-#include "log/EventLog.h"
-#include "protocol/FrameEncoder.h"
-#include "protocol/Handshake.h"
-#include "protocol/HttpResponse.h"
-#include "protocol/Redaction.h"
+#include "core/inspect/Relay.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/FrameEncoder.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/HttpResponse.h"
+#include "core/protocol/Redaction.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>

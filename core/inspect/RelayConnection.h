@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inspect/RelayConfig.h"
-#include "protocol/FrameDecoder.h"
-#include "protocol/HttpRequest.h"
+#include "core/inspect/RelayConfig.h"
+#include "core/protocol/FrameDecoder.h"
+#include "core/protocol/HttpRequest.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

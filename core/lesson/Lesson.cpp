@@ -1,6 +1,6 @@
-#include "Lesson.h"
+#include "core/lesson/Lesson.h"
 
-#include "protocol/CloseCode.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/LogEvent.h"
+#include "core/log/LogEvent.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "StepWatch.h"
+#include "core/lesson/StepWatch.h"
 
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 namespace wslab {
 

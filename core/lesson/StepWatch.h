@@ -1,6 +1,6 @@
 #pragma once
 
-#include "lesson/Lesson.h"
+#include "core/lesson/Lesson.h"
 
 #include <functional>
 

@@ -1,7 +1,7 @@
-#include "EventFormat.h"
+#include "core/log/EventFormat.h"
 
-#include "protocol/CloseCode.h"
-#include "protocol/Frame.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/Frame.h"
 
 #include <QDateTime>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LogEvent.h"
+#include "core/log/LogEvent.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "EventLog.h"
+#include "core/log/EventLog.h"
 
-#include "LogBudget.h"
+#include "core/log/LogBudget.h"
 
 namespace wslab {
 

@@ -1,9 +1,9 @@
-#include "JsonLines.h"
+#include "core/log/JsonLines.h"
 
-#include "EventLog.h"
-#include "protocol/CloseCode.h"
-#include "protocol/Frame.h"
-#include "protocol/Utf8Validator.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/Frame.h"
+#include "core/protocol/Utf8Validator.h"
 
 #include <QIODevice>
 #include <QJsonDocument>

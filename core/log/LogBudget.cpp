@@ -1,6 +1,6 @@
-#include "LogBudget.h"
+#include "core/log/LogBudget.h"
 
-#include "EventLog.h"
+#include "core/log/EventLog.h"
 
 #include <QVarLengthArray>
 

@@ -1,4 +1,4 @@
-#include "LogEvent.h"
+#include "core/log/LogEvent.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
-#include "match/JsonFields.h"
+#include "core/match/JsonFields.h"
 
-#include "match/Matcher.h"
+#include "core/match/Matcher.h"
 
 #include <QJsonDocument>
 

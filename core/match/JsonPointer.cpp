@@ -1,4 +1,4 @@
-#include "match/JsonPointer.h"
+#include "core/match/JsonPointer.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

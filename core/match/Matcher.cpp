@@ -1,6 +1,6 @@
-#include "match/Matcher.h"
+#include "core/match/Matcher.h"
 
-#include "match/JsonPointer.h"
+#include "core/match/JsonPointer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "HeartbeatMonitor.h"
+#include "core/policy/HeartbeatMonitor.h"
 
 #include <QTimer>
 #include <QWebSocket>

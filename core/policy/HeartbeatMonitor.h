@@ -1,8 +1,8 @@
 #pragma once
 
-#include "Clock.h"
-#include "HeartbeatPolicy.h"
-#include "stats/TrafficCounters.h"
+#include "core/policy/Clock.h"
+#include "core/policy/HeartbeatPolicy.h"
+#include "core/stats/TrafficCounters.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "ReconnectPolicy.h"
+#include "core/policy/ReconnectPolicy.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "CloseCode.h"
+#include "core/protocol/CloseCode.h"
 
 namespace wslab::CloseCode {
 

@@ -1,4 +1,4 @@
-#include "ExtensionHeader.h"
+#include "core/protocol/ExtensionHeader.h"
 
 namespace wslab {
 

@@ -1,4 +1,4 @@
-#include "Frame.h"
+#include "core/protocol/Frame.h"
 
 #include <cstring>
 

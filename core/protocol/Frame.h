@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/ProtocolViolation.h"
+#include "core/protocol/ProtocolViolation.h"
 
 #include <QByteArray>
 #include <QString>

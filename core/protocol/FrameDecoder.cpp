@@ -1,6 +1,6 @@
-#include "FrameDecoder.h"
+#include "core/protocol/FrameDecoder.h"
 
-#include "protocol/CloseCode.h"
+#include "core/protocol/CloseCode.h"
 
 #include <algorithm>
 #include <cstring>

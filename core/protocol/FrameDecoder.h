@@ -1,8 +1,8 @@
 #pragma once
 
-#include "protocol/Frame.h"
-#include "protocol/PerMessageDeflate.h"
-#include "protocol/Utf8Validator.h"
+#include "core/protocol/Frame.h"
+#include "core/protocol/PerMessageDeflate.h"
+#include "core/protocol/Utf8Validator.h"
 
 #include <QList>
 

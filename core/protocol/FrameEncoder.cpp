@@ -1,4 +1,4 @@
-#include "FrameEncoder.h"
+#include "core/protocol/FrameEncoder.h"
 
 #include <algorithm>
 

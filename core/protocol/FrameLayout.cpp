@@ -1,8 +1,8 @@
-#include "FrameLayout.h"
+#include "core/protocol/FrameLayout.h"
 
-#include "log/EventFormat.h"
-#include "protocol/CloseCode.h"
-#include "protocol/FrameEncoder.h"
+#include "core/log/EventFormat.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/FrameEncoder.h"
 
 #include <QtEndian>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "log/LogEvent.h"
-#include "protocol/Frame.h"
+#include "core/log/LogEvent.h"
+#include "core/protocol/Frame.h"
 
 #include <QByteArray>
 #include <QList>

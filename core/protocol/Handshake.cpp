@@ -1,4 +1,4 @@
-#include "Handshake.h"
+#include "core/protocol/Handshake.h"
 
 #include <QCryptographicHash>
 

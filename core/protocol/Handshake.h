@@ -1,10 +1,10 @@
 #pragma once
 
-#include "protocol/ExtensionHeader.h"
-#include "protocol/HttpRequest.h"
-#include "protocol/HttpResponse.h"
-#include "protocol/PerMessageDeflate.h"
-#include "protocol/ProtocolViolation.h"
+#include "core/protocol/ExtensionHeader.h"
+#include "core/protocol/HttpRequest.h"
+#include "core/protocol/HttpResponse.h"
+#include "core/protocol/PerMessageDeflate.h"
+#include "core/protocol/ProtocolViolation.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "HttpGrammar.h"
+#include "core/protocol/HttpGrammar.h"
 
 namespace wslab::HttpGrammar {
 

@@ -1,4 +1,4 @@
-#include "HttpRequest.h"
+#include "core/protocol/HttpRequest.h"
 
 namespace wslab {
 

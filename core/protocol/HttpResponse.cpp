@@ -1,4 +1,4 @@
-#include "HttpResponse.h"
+#include "core/protocol/HttpResponse.h"
 
 namespace wslab {
 

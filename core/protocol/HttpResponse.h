@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/HttpRequest.h"
+#include "core/protocol/HttpRequest.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "PerMessageDeflate.h"
+#include "core/protocol/PerMessageDeflate.h"
 
 #include <zlib.h>
 

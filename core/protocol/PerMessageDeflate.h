@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/ExtensionHeader.h"
+#include "core/protocol/ExtensionHeader.h"
 
 #include <QByteArray>
 #include <QString>

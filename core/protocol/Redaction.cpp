@@ -1,4 +1,4 @@
-#include "Redaction.h"
+#include "core/protocol/Redaction.h"
 
 #include <QRegularExpression>
 

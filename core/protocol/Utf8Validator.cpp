@@ -1,4 +1,4 @@
-#include "Utf8Validator.h"
+#include "core/protocol/Utf8Validator.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "scenario/JUnitReport.h"
+#include "core/scenario/JUnitReport.h"
 
 #include <QDateTime>
 #include <QXmlStreamWriter>

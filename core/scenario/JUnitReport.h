@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario/ScenarioRunner.h"
+#include "core/scenario/ScenarioRunner.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,8 +1,8 @@
-#include "scenario/Scenario.h"
+#include "core/scenario/Scenario.h"
 
-#include "client/WebSocketUrl.h"
-#include "match/JsonFields.h"
-#include "protocol/CloseCode.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/match/JsonFields.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

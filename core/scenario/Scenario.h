@@ -1,7 +1,7 @@
 #pragma once
 
-#include "client/ClientConfig.h"
-#include "match/Matcher.h"
+#include "core/client/ClientConfig.h"
+#include "core/match/Matcher.h"
 
 #include <QByteArray>
 #include <QString>

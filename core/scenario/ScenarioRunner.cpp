@@ -1,6 +1,6 @@
-#include "scenario/ScenarioRunner.h"
+#include "core/scenario/ScenarioRunner.h"
 
-#include "client/Client.h"
+#include "core/client/Client.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "match/Matcher.h"
-#include "scenario/Scenario.h"
+#include "core/match/Matcher.h"
+#include "core/scenario/Scenario.h"
 
 #include <QElapsedTimer>
 #include <QObject>

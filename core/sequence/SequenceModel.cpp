@@ -1,7 +1,7 @@
-#include "SequenceModel.h"
+#include "core/sequence/SequenceModel.h"
 
-#include "log/EventFormat.h"
-#include "log/EventLog.h"
+#include "core/log/EventFormat.h"
+#include "core/log/EventLog.h"
 
 #include <QHostAddress>
 #include <QLocale>

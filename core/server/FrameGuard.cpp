@@ -1,6 +1,6 @@
-#include "FrameGuard.h"
+#include "core/server/FrameGuard.h"
 
-#include "server/HoldableSocket.h"
+#include "core/server/HoldableSocket.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>

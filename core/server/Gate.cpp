@@ -1,7 +1,7 @@
-#include "Gate.h"
+#include "core/server/Gate.h"
 
-#include "chat/ChatPage.h"
-#include "protocol/Redaction.h"
+#include "core/chat/ChatPage.h"
+#include "core/protocol/Redaction.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "protocol/HttpRequest.h"
-#include "server/ServerConfig.h"
+#include "core/protocol/HttpRequest.h"
+#include "core/server/ServerConfig.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/FrameGuard.h"
+#include "core/server/FrameGuard.h"
 
 #include <QByteArray>
 #include <QObject>

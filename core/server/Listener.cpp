@@ -1,6 +1,6 @@
-#include "Listener.h"
+#include "core/server/Listener.h"
 
-#include "server/HoldableSocket.h"
+#include "core/server/HoldableSocket.h"
 
 #include <QSslSocket>
 

@@ -1,7 +1,7 @@
-#include "server/MockResponder.h"
+#include "core/server/MockResponder.h"
 
-#include "log/EventLog.h"
-#include "server/Server.h"
+#include "core/log/EventLog.h"
+#include "core/server/Server.h"
 
 #include <QTimer>
 

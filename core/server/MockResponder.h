@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/MockRules.h"
+#include "core/server/MockRules.h"
 
 #include <QObject>
 

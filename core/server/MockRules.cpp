@@ -1,8 +1,8 @@
-#include "server/MockRules.h"
+#include "core/server/MockRules.h"
 
-#include "match/JsonFields.h"
-#include "match/JsonPointer.h"
-#include "protocol/CloseCode.h"
+#include "core/match/JsonFields.h"
+#include "core/match/JsonPointer.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "match/Matcher.h"
+#include "core/match/Matcher.h"
 
 #include <QByteArray>
 #include <QString>

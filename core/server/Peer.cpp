@@ -1,7 +1,7 @@
-#include "Peer.h"
+#include "core/server/Peer.h"
 
-#include "log/EventLog.h"
-#include "protocol/CloseCode.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QWebSocket>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "policy/Clock.h"
-#include "policy/HeartbeatMonitor.h"
-#include "server/FrameGuard.h"
-#include "server/ServerConfig.h"
-#include "stats/TrafficCounters.h"
+#include "core/policy/Clock.h"
+#include "core/policy/HeartbeatMonitor.h"
+#include "core/server/FrameGuard.h"
+#include "core/server/ServerConfig.h"
+#include "core/stats/TrafficCounters.h"
 
 #include <QDateTime>
 #include <QHostAddress>

@@ -1,15 +1,15 @@
-#include "Server.h"
+#include "core/server/Server.h"
 
-#include "discovery/Beacon.h"
-#include "protocol/CloseCode.h"
-#include "protocol/Handshake.h"
-#include "protocol/Redaction.h"
-#include "server/FrameGuard.h"
-#include "server/Gate.h"
-#include "server/HoldableSocket.h"
-#include "server/Listener.h"
-#include "server/Peer.h"
-#include "tls/TlsFiles.h"
+#include "core/discovery/Beacon.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/Redaction.h"
+#include "core/server/FrameGuard.h"
+#include "core/server/Gate.h"
+#include "core/server/HoldableSocket.h"
+#include "core/server/Listener.h"
+#include "core/server/Peer.h"
+#include "core/tls/TlsFiles.h"
 
 #include <QMetaMethod>
 #include <QTcpServer>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "log/EventLog.h"
-#include "policy/Clock.h"
-#include "server/FrameGuard.h"
-#include "server/Peer.h"
-#include "server/ServerConfig.h"
+#include "core/log/EventLog.h"
+#include "core/policy/Clock.h"
+#include "core/server/FrameGuard.h"
+#include "core/server/Peer.h"
+#include "core/server/ServerConfig.h"
 
-#include "protocol/HttpRequest.h"
+#include "core/protocol/HttpRequest.h"
 
 #include <QHash>
 #include <QHostAddress>

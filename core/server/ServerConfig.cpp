@@ -1,4 +1,4 @@
-#include "ServerConfig.h"
+#include "core/server/ServerConfig.h"
 
 #include <QHostAddress>
 

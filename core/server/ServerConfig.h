@@ -1,7 +1,7 @@
 #pragma once
 
-#include "policy/HeartbeatPolicy.h"
-#include "protocol/HttpRequest.h"
+#include "core/policy/HeartbeatPolicy.h"
+#include "core/protocol/HttpRequest.h"
 
 #include <QString>
 #include <QStringList>

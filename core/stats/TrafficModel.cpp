@@ -1,6 +1,6 @@
-#include "TrafficModel.h"
+#include "core/stats/TrafficModel.h"
 
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 namespace wslab {
 

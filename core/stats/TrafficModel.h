@@ -1,6 +1,6 @@
 #pragma once
 
-#include "stats/TrafficSeries.h"
+#include "core/stats/TrafficSeries.h"
 
 #include <QList>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "TrafficSeries.h"
+#include "core/stats/TrafficSeries.h"
 
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "stats/TrafficCounters.h"
+#include "core/stats/TrafficCounters.h"
 
 #include <QtGlobal>
 

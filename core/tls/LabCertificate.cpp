@@ -1,4 +1,4 @@
-#include "LabCertificate.h"
+#include "core/tls/LabCertificate.h"
 
 #include <QCryptographicHash>
 #include <QDir>

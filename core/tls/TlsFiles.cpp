@@ -1,4 +1,4 @@
-#include "TlsFiles.h"
+#include "core/tls/TlsFiles.h"
 
 #include <QFile>
 #include <QSslKey>

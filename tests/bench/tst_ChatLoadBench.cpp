@@ -1,7 +1,7 @@
 // bench-chat-load (bench/chat-load) as bench/run.sh runs it, at a small scale, so the chat benchmark
 // cannot rot: against a real `wslab-cli serve --mode chat` every delivery arrives and it exits 0, and
 // when the server drops its clients it reports the loss and exits 1.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

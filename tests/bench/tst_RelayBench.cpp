@@ -1,6 +1,6 @@
 // bench-relay (bench/relay) at a small scale, so the relay's overhead benchmark cannot rot: every
 // echo comes back through both paths and it prints a figure for each.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // WebSocket entry and back without losing a message, a HAR shaped like Chrome's converts, a replay
 // against `wslab-cli serve` gets every message echoed in the recorded order at any speed, a dead
 // server exits 1, and bad files and flags exit 2 with one line.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QJsonArray>
 #include <QTcpServer>

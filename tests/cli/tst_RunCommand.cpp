@@ -1,7 +1,7 @@
 // wslab-cli run as a user and a CI job run it: the examples/ scenarios pass against `wslab-cli serve`,
 // a failing step exits 1 naming the step and what arrived instead, a bad file or flag exits 2 with one
 // line, and --junit writes a report a CI reader takes. serve --rules refuses a bad rules file the same way.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // wslab-cli as a user runs it, as a separate process: bench fails on a wrong echo, serve and
 // connect work on IPv6 loopback, and bad flags are usage errors.
-#include "ChildProcess.h"
-#include "TamperingEcho.h"
+#include "tests/support/ChildProcess.h"
+#include "tests/support/TamperingEcho.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
-#include "discovery/Beacon.h"
-#include "discovery/LanChannel.h"
-#include "server/Server.h"
+#include "core/discovery/Beacon.h"
+#include "core/discovery/LanChannel.h"
+#include "core/server/Server.h"
 
-#include "WsLabTest.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QSysInfo>
 #include <QTest>

@@ -1,10 +1,10 @@
 // The chat client against the chat room, both WsLab's, over loopback: a dropped link that comes back
 // loses nothing and shows nothing twice, and what was said meanwhile is posted once.
-#include "chat/ChatClient.h"
-#include "chat/ChatRoom.h"
-#include "client/Client.h"
-#include "server/Peer.h"
-#include "server/Server.h"
+#include "core/chat/ChatClient.h"
+#include "core/chat/ChatRoom.h"
+#include "core/client/Client.h"
+#include "core/server/Peer.h"
+#include "core/server/Server.h"
 
 #include <QtTest>
 

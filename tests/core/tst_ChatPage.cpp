@@ -1,7 +1,7 @@
-#include "HardeningTest.h"
+#include "tests/support/HardeningTest.h"
 
-#include "chat/ChatPage.h"
-#include "chat/ChatRoom.h"
+#include "core/chat/ChatPage.h"
+#include "core/chat/ChatRoom.h"
 
 #include <QCryptographicHash>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
 // The chat room over loopback, spoken to as docs/chat-protocol.md says a client should: join, say,
 // resume after a reconnect, and bad input that only its sender hears about.
-#include "chat/ChatRoom.h"
-#include "server/Server.h"
+#include "core/chat/ChatRoom.h"
+#include "core/server/Server.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "WsLabTest.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "protocol/CloseCode.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
-#include "discovery/Announcement.h"
-#include "discovery/Discovery.h"
+#include "core/discovery/Announcement.h"
+#include "core/discovery/Discovery.h"
 
-#include "Beacons.h"
+#include "tests/support/Beacons.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,6 +1,6 @@
-#include "protocol/FrameDecoder.h"
-#include "protocol/FrameEncoder.h"
-#include "protocol/PerMessageDeflate.h"
+#include "core/protocol/FrameDecoder.h"
+#include "core/protocol/FrameEncoder.h"
+#include "core/protocol/PerMessageDeflate.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "HardeningTest.h"
+#include "tests/support/HardeningTest.h"
 
 #include <QSignalSpy>
 #include <QTest>

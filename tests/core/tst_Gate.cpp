@@ -1,7 +1,7 @@
-#include "HardeningTest.h"
+#include "tests/support/HardeningTest.h"
 
-#include "log/JsonLines.h"
-#include "server/Gate.h"
+#include "core/log/JsonLines.h"
+#include "core/server/Gate.h"
 
 #include <QBuffer>
 #include <QPointer>

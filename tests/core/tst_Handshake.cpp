@@ -1,7 +1,7 @@
-#include "protocol/ExtensionHeader.h"
-#include "protocol/FrameDecoder.h"
-#include "protocol/Handshake.h"
-#include "protocol/HttpResponse.h"
+#include "core/protocol/ExtensionHeader.h"
+#include "core/protocol/FrameDecoder.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/HttpResponse.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // HAR 1.2 with Chrome's WebSocket extension: what WsLab writes reads back as the same connection,
 // a HAR shaped like Chrome's imports, and a broken file is refused with a reason.
-#include "har/Har.h"
+#include "core/har/Har.h"
 
 #include <QBuffer>
 #include <QJsonArray>

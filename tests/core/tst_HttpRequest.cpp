@@ -1,4 +1,4 @@
-#include "protocol/HttpRequest.h"
+#include "core/protocol/HttpRequest.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // A text message that is not UTF-8 ends the connection with 1007 (RFC 6455 §8.1), whole or with the
 // bad sequence split across fragments, on our server and on our client; everyone else carries on.
-#include "HardeningTest.h"
-#include "RawHttp.h"
+#include "tests/support/HardeningTest.h"
+#include "tests/support/RawHttp.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

@@ -1,6 +1,6 @@
-#include "log/EventFormat.h"
-#include "log/EventLog.h"
-#include "log/JsonLines.h"
+#include "core/log/EventFormat.h"
+#include "core/log/EventLog.h"
+#include "core/log/JsonLines.h"
 
 #include <QAbstractSocket>
 #include <QBuffer>

@@ -1,8 +1,8 @@
 // Lesson files: parsing, the errors a teacher gets (with the JSON path of the fault), and the matching
 // of a step's expected events against the endpoints' logs.
-#include "lesson/Lesson.h"
-#include "lesson/StepWatch.h"
-#include "log/EventLog.h"
+#include "core/lesson/Lesson.h"
+#include "core/lesson/StepWatch.h"
+#include "core/log/EventLog.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

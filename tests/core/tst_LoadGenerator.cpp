@@ -1,8 +1,8 @@
 // wslab-cli bench's engine: every echo is checked against what was sent, so a server that answers
 // wrong is caught, not measured as fast.
-#include "bench/LoadGenerator.h"
+#include "core/bench/LoadGenerator.h"
 
-#include "TamperingEcho.h"
+#include "tests/support/TamperingEcho.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,8 +1,8 @@
 // One memory budget for every endpoint's log: the total stays under it, the log that holds the most
 // pays for the room, and every eviction is counted where views and the status bar read it.
 
-#include "log/EventLog.h"
-#include "log/LogBudget.h"
+#include "core/log/EventLog.h"
+#include "core/log/LogBudget.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "log/LogEvent.h"
+#include "core/log/LogEvent.h"
 
 #include <QDateTime>
 #include <QMetaEnum>

@@ -1,7 +1,7 @@
 // The conditions scenarios and mock rules share: what matches, what does not and why, and which
 // specs are refused with the JSON path of the fault.
-#include "match/JsonPointer.h"
-#include "match/Matcher.h"
+#include "core/match/JsonPointer.h"
+#include "core/match/Matcher.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

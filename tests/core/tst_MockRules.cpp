@@ -1,8 +1,8 @@
 // Mock rules: the file format's faults with their JSON path, reply templates, and a Server in rules
 // mode answering real clients on 127.0.0.1 (first match wins, delay, close, broadcast, ignore).
-#include "WsLabTest.h"
-#include "server/MockResponder.h"
-#include "server/MockRules.h"
+#include "core/server/MockResponder.h"
+#include "core/server/MockRules.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

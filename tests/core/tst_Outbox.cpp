@@ -1,4 +1,4 @@
-#include "client/Outbox.h"
+#include "core/client/Outbox.h"
 
 #include <QTest>
 

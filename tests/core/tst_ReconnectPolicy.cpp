@@ -1,4 +1,4 @@
-#include "policy/ReconnectPolicy.h"
+#include "core/policy/ReconnectPolicy.h"
 
 #include <QTest>
 

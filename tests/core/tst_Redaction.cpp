@@ -1,4 +1,4 @@
-#include "protocol/Redaction.h"
+#include "core/protocol/Redaction.h"
 
 #include <QTest>
 

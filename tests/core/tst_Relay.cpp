@@ -1,11 +1,11 @@
 // The inspecting relay in process, between WsLab's own Server and Client: bytes pass unchanged, every
 // frame becomes one Frame event with its header fields, and each fault shows at the peers as a user
 // would see it. Loopback only; every wait is on a signal or a condition.
-#include "WsLabTest.h"
-#include "inspect/Relay.h"
-#include "inspect/RelayConnection.h"
-#include "log/JsonLines.h"
-#include "protocol/Frame.h"
+#include "core/inspect/Relay.h"
+#include "core/inspect/RelayConnection.h"
+#include "core/log/JsonLines.h"
+#include "core/protocol/Frame.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -2,10 +2,10 @@
 // certificate, connects to a wss:// target verified against a CA file (or, when told, not verified at
 // all, with a warning), and decodes the frames in between. A target it cannot trust, or cannot reach,
 // is answered to the client as a gateway would: 502 with the reason. Loopback only.
-#include "WsLabTest.h"
-#include "inspect/Relay.h"
-#include "protocol/Frame.h"
-#include "tls/LabCertificate.h"
+#include "core/inspect/Relay.h"
+#include "core/protocol/Frame.h"
+#include "core/tls/LabCertificate.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

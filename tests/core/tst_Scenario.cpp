@@ -1,6 +1,6 @@
 // Scenario files as a user writes them: what a good file becomes, how repeats unroll, and the one
 // line naming the JSON path of each kind of fault.
-#include "scenario/Scenario.h"
+#include "core/scenario/Scenario.h"
 
 #include <QTest>
 

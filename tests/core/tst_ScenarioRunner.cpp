@@ -1,8 +1,8 @@
 // The step runner against a real Server on 127.0.0.1: passing runs, and for each way a step fails,
 // the message that says what was wanted and what arrived instead, with the steps after it not run.
-#include "WsLabTest.h"
-#include "scenario/JUnitReport.h"
-#include "scenario/ScenarioRunner.h"
+#include "core/scenario/JUnitReport.h"
+#include "core/scenario/ScenarioRunner.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

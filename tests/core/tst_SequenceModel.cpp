@@ -1,6 +1,6 @@
-#include "WsLabTest.h"
-#include "inspect/Relay.h"
-#include "sequence/SequenceModel.h"
+#include "core/inspect/Relay.h"
+#include "core/sequence/SequenceModel.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QElapsedTimer>
 #include <QSet>

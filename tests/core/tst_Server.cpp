@@ -1,6 +1,6 @@
-#include "HardeningTest.h"
-#include "protocol/Handshake.h"
-#include "protocol/HttpResponse.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/HttpResponse.h"
+#include "tests/support/HardeningTest.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
-#include "HardeningTest.h"
+#include "tests/support/HardeningTest.h"
 
-#include "tls/LabCertificate.h"
+#include "core/tls/LabCertificate.h"
 
 #include <QCryptographicHash>
 #include <QDir>

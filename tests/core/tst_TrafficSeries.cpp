@@ -1,9 +1,9 @@
 // The live charts' series: per-second buckets, relay frames, round trips, retries and opens, read
 // incrementally from a log that evicts, and bounded however long a session runs. Every event is made
 // by hand with its own monoUs: no clock is read and nothing waits.
-#include "log/EventLog.h"
-#include "stats/TrafficModel.h"
-#include "stats/TrafficSeries.h"
+#include "core/log/EventLog.h"
+#include "core/stats/TrafficModel.h"
+#include "core/stats/TrafficSeries.h"
 
 #include <QSignalSpy>
 #include <QTest>

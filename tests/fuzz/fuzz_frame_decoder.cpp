@@ -1,6 +1,6 @@
 // libFuzzer target for the frame decoder: both directions, with and without permessage-deflate, fed
 // whole and in pieces chosen by the input itself. A CMake target of the fuzz preset, run by scripts/fuzz.sh.
-#include "protocol/FrameDecoder.h"
+#include "core/protocol/FrameDecoder.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target for the Gate's HTTP request parser and the redaction of what it logs.
 // A CMake target of the fuzz preset (clang, -fsanitize=fuzzer,address,undefined), run by scripts/fuzz.sh.
-#include "protocol/HttpRequest.h"
-#include "protocol/Redaction.h"
+#include "core/protocol/HttpRequest.h"
+#include "core/protocol/Redaction.h"
 
 #include <cstddef>
 #include <cstdint>

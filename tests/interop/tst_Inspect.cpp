@@ -1,7 +1,7 @@
 // wslab-cli inspect between peers nobody here wrote: a python-websockets client and a node-ws echo
 // server, each a child process on 127.0.0.1. What passes must arrive intact, every frame must be in
 // the --log file with its fields, and each fault must show at the peers as a user expects it to.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QDir>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 // WsLab against peers nobody here wrote: Debian's python3-websockets and node-ws, driven through
 // wslab-cli as a user would run it. Everything on 127.0.0.1, port 0; every child is killed at cleanup.
-#include "ChildProcess.h"
-#include "server/Peer.h"
-#include "server/Server.h"
+#include "core/server/Peer.h"
+#include "core/server/Server.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,5 +1,5 @@
-#include "discovery/Discovery.h"
-#include "server/Server.h"
+#include "core/discovery/Discovery.h"
+#include "core/server/Server.h"
 
 #include <QFileInfo>
 #include <QNetworkInterface>

@@ -1,7 +1,7 @@
 // The .deb that `make package` builds, as a user would get it: CPack makes it into a temporary folder,
 // dpkg-deb unpacks it into a temporary root (never onto this machine), and the test checks what is in it,
 // runs the unpacked wslab-cli, and has the validators judge the desktop entry and the AppStream metadata.
-#include "ChildProcess.h"
+#include "tests/support/ChildProcess.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -2,7 +2,7 @@
 
 // Beacon datagrams as a server sends them, for tests that hand them to a Discovery directly.
 
-#include "discovery/Announcement.h"
+#include "core/discovery/Announcement.h"
 
 namespace wslab::test {
 

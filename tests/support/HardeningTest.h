@@ -3,7 +3,7 @@
 // Shared pieces of the hardening tests (Gate, FrameGuard, peer limits, TLS): every refusal is checked
 // together with a well-behaved client on the same server that must keep being served meanwhile.
 
-#include "RawHttp.h"
+#include "tests/support/RawHttp.h"
 
 #include <QStringList>
 

@@ -4,7 +4,7 @@
 // QTcpSocket, so a test can send what no WebSocket library would (half a request, frames before the 101,
 // unmasked frames, a reader that stops reading) and see exactly what the server answers.
 
-#include "WsLabTest.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QByteArrayList>
 #include <QTcpSocket>

@@ -3,7 +3,7 @@
 // An echo server for checking load generators: a real Server in silent mode that echoes every message
 // itself, except one (by its 1-based number in arrival order) whose first byte it changes.
 
-#include "WsLabTest.h"
+#include "tests/support/WsLabTest.h"
 
 namespace wslab::test {
 

@@ -3,10 +3,10 @@
 // Shared helpers for the core tests: loopback configs, event-log queries and hand-rolled HTTP peers
 // that misbehave in ways a real WebSocket library would not.
 
-#include "client/Client.h"
-#include "log/EventLog.h"
-#include "server/Peer.h"
-#include "server/Server.h"
+#include "core/client/Client.h"
+#include "core/log/EventLog.h"
+#include "core/server/Peer.h"
+#include "core/server/Server.h"
 
 #include <QCryptographicHash>
 #include <QList>

@@ -1,16 +1,16 @@
 // The live charts on the offscreen platform: View → Live charts, a real server and client on 127.0.0.1
 // followed as they talk, ping and reconnect, the endpoint list following the clients, and painting at
 // any size and in every palette.
-#include "WsLabTest.h"
-#include "charts/ChartsPanel.h"
-#include "charts/RateChart.h"
-#include "charts/RetryChart.h"
-#include "charts/RttChart.h"
-#include "client/ClientPanel.h"
-#include "main/MainWindow.h"
-#include "server/ServerPanel.h"
-#include "style/LabColors.h"
-#include "style/TextScale.h"
+#include "tests/support/WsLabTest.h"
+#include "ui/charts/ChartsPanel.h"
+#include "ui/charts/RateChart.h"
+#include "ui/charts/RetryChart.h"
+#include "ui/charts/RttChart.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/style/LabColors.h"
+#include "ui/style/TextScale.h"
 
 #include <QAction>
 #include <QComboBox>

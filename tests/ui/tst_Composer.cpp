@@ -1,7 +1,7 @@
 // The composer alone, with a fake core behind it: what it hands over, what it refuses, and that a
 // refusal is shown in red rather than lost.
-#include "composer/Composer.h"
-#include "style/LabColors.h"
+#include "ui/composer/Composer.h"
+#include "ui/style/LabColors.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -1,18 +1,18 @@
 // The first hour in the lab window, as a new user meets it: what the window shows must be true,
 // nothing needs a second try, and it reads and works on a dark palette and from the keyboard.
-#include "Contrast.h"
-#include "chat/ChatClient.h"
-#include "chat/ChatView.h"
-#include "client/Client.h"
-#include "client/ClientPanel.h"
-#include "client/WebSocketUrl.h"
-#include "log/EventLog.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
-#include "main/MainWindow.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
-#include "style/LabColors.h"
+#include "core/chat/ChatClient.h"
+#include "core/client/Client.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/log/EventLog.h"
+#include "core/server/Server.h"
+#include "tests/support/Contrast.h"
+#include "ui/chat/ChatView.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/style/LabColors.h"
 
 #include <QAbstractSpinBox>
 #include <QAccessible>

@@ -1,20 +1,20 @@
 // The inspector in the window: its relay between a client and an echo server on loopback, the frame
 // table, the selected frame in hex and as a tree, the fault switches, "Via inspector" on a client,
 // and "Explain this frame".
-#include "WsLabTest.h"
-#include "client/ClientPanel.h"
-#include "inspect/ExplainFrameDialog.h"
-#include "inspect/FaultBar.h"
-#include "inspect/FrameTableModel.h"
-#include "inspect/FrameTree.h"
-#include "inspect/HexView.h"
-#include "inspect/InspectorPanel.h"
-#include "inspect/Relay.h"
-#include "log/EventDetailView.h"
-#include "main/MainWindow.h"
-#include "protocol/FrameLayout.h"
-#include "style/TextScale.h"
-#include "tls/LabCertificate.h"
+#include "core/inspect/Relay.h"
+#include "core/protocol/FrameLayout.h"
+#include "core/tls/LabCertificate.h"
+#include "tests/support/WsLabTest.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/inspect/ExplainFrameDialog.h"
+#include "ui/inspect/FaultBar.h"
+#include "ui/inspect/FrameTableModel.h"
+#include "ui/inspect/FrameTree.h"
+#include "ui/inspect/HexView.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/log/EventDetailView.h"
+#include "ui/main/MainWindow.h"
+#include "ui/style/TextScale.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,19 +1,19 @@
 // The real lab window, driven on the offscreen platform as a user would: start the server, two
 // clients, messages into all three logs, backoff with a countdown, refusals shown where they happen.
-#include "client/Client.h"
-#include "client/ClientPanel.h"
-#include "client/HeadersEditor.h"
-#include "client/StateIndicator.h"
-#include "close/CloseDialog.h"
-#include "composer/Composer.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
-#include "main/ClientArea.h"
-#include "main/MainWindow.h"
-#include "server/PeerTableModel.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
-#include "style/LabColors.h"
+#include "core/client/Client.h"
+#include "core/server/Server.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/client/HeadersEditor.h"
+#include "ui/client/StateIndicator.h"
+#include "ui/close/CloseDialog.h"
+#include "ui/composer/Composer.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
+#include "ui/main/ClientArea.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/PeerTableModel.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/style/LabColors.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

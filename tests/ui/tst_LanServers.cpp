@@ -1,12 +1,12 @@
-#include "client/ClientPanel.h"
-#include "discovery/Announcement.h"
-#include "discovery/Discovery.h"
-#include "main/MainWindow.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
+#include "core/discovery/Announcement.h"
+#include "core/discovery/Discovery.h"
+#include "core/server/Server.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
 
-#include "Beacons.h"
-#include "Screenshot.h"
+#include "tests/support/Beacons.h"
+#include "tests/support/Screenshot.h"
 
 #include <QAbstractItemView>
 #include <QCheckBox>

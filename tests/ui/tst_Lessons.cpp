@@ -1,16 +1,16 @@
 // Every built-in lesson runs in a headless lab window from its first step to its last by pressing
 // "Do it", and each step's expected events appear in the logs. A lesson file WsLab cannot run is
 // refused with the JSON path of the fault and changes nothing.
-#include "ChildProcess.h"
-#include "WsLabTest.h"
-#include "client/ClientPanel.h"
-#include "inspect/InspectorPanel.h"
-#include "inspect/Relay.h"
-#include "lesson/LessonPane.h"
-#include "lesson/LessonRunner.h"
-#include "main/MainWindow.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
+#include "core/inspect/Relay.h"
+#include "core/server/Server.h"
+#include "tests/support/ChildProcess.h"
+#include "tests/support/WsLabTest.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/lesson/LessonPane.h"
+#include "ui/lesson/LessonRunner.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,17 +1,17 @@
 // The lab window's logs share one memory budget: every endpoint's log is in it, a flood of large
 // messages stays under it, the status bar says how much is held and how much was dropped, and the
 // budget is a setting that survives a restart.
-#include "client/Client.h"
-#include "client/ClientPanel.h"
-#include "inspect/InspectorPanel.h"
-#include "inspect/Relay.h"
-#include "log/EventLog.h"
-#include "log/LogBudget.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
-#include "main/MainWindow.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
+#include "core/client/Client.h"
+#include "core/inspect/Relay.h"
+#include "core/log/EventLog.h"
+#include "core/log/LogBudget.h"
+#include "core/server/Server.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
 
 #include <QAction>
 #include <QLabel>

@@ -1,9 +1,9 @@
 // LogModel, LogFilterProxy and EventDetailView over a real EventLog, under QAbstractItemModelTester.
-#include "log/EventDetailView.h"
-#include "log/EventLog.h"
-#include "log/LogFilterProxy.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
+#include "core/log/EventLog.h"
+#include "ui/log/EventDetailView.h"
+#include "ui/log/LogFilterProxy.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
 
 #include <QAbstractItemModelTester>
 #include <QScrollBar>

@@ -1,9 +1,9 @@
 // The log pane as a user drives it: typing a filter, choosing kinds, Pause and Resume, Clear; and a
 // quiet endpoint's pane losing the rows a shared log budget evicted for another endpoint's flood.
-#include "log/EventLog.h"
-#include "log/LogBudget.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
+#include "core/log/EventLog.h"
+#include "core/log/LogBudget.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,13 +1,13 @@
 // A teacher at a projector: View → Presentation mode makes every text bigger (the monospace panes
 // too), the rows taller and the colours high-contrast; Ctrl+= and Ctrl+- scale the whole window; and
 // the choice is there again at the next start.
-#include "Contrast.h"
-#include "composer/Composer.h"
-#include "log/LogView.h"
-#include "main/MainWindow.h"
-#include "server/ServerPanel.h"
-#include "style/LabColors.h"
-#include "style/TextScale.h"
+#include "tests/support/Contrast.h"
+#include "ui/composer/Composer.h"
+#include "ui/log/LogView.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/style/LabColors.h"
+#include "ui/style/TextScale.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,9 +1,9 @@
-#include "server/Server.h"
-#include "server/ServerPanel.h"
-#include "share/QrCode.h"
-#include "share/QrDialog.h"
+#include "core/server/Server.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/share/QrCode.h"
+#include "ui/share/QrDialog.h"
 
-#include "Screenshot.h"
+#include "tests/support/Screenshot.h"
 
 #include <QApplication>
 #include <QLabel>

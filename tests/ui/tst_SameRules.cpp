@@ -1,16 +1,16 @@
 // The window and wslab-cli apply one rule for each input: the same table of good and bad values goes
 // to both, and both must accept or refuse each row alike. Closes and the Outbox are checked where the
 // rule now lives once (core), as the window's controls use it.
-#include "client/Client.h"
-#include "client/ClientPanel.h"
-#include "client/HeadersEditor.h"
-#include "close/CloseDialog.h"
-#include "log/EventLog.h"
-#include "main/MainWindow.h"
-#include "protocol/CloseCode.h"
-#include "server/Peer.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
+#include "core/client/Client.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/CloseCode.h"
+#include "core/server/Peer.h"
+#include "core/server/Server.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/client/HeadersEditor.h"
+#include "ui/close/CloseDialog.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
 
 #include <QLineEdit>
 #include <QProcess>

@@ -1,17 +1,17 @@
 // The sequence diagram on the offscreen platform: lanes, arrows where a click finds them, follow live,
 // pause, export, and the lab window selecting the clicked event's row in the right log.
-#include "WsLabTest.h"
-#include "client/ClientPanel.h"
-#include "inspect/FrameTableModel.h"
-#include "inspect/InspectorPanel.h"
-#include "inspect/Relay.h"
-#include "log/LogModel.h"
-#include "log/LogView.h"
-#include "main/MainWindow.h"
-#include "sequence/SequenceDiagramPanel.h"
-#include "sequence/SequenceDiagramView.h"
-#include "server/ServerPanel.h"
-#include "style/LabColors.h"
+#include "core/inspect/Relay.h"
+#include "tests/support/WsLabTest.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/inspect/FrameTableModel.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/log/LogModel.h"
+#include "ui/log/LogView.h"
+#include "ui/main/MainWindow.h"
+#include "ui/sequence/SequenceDiagramPanel.h"
+#include "ui/sequence/SequenceDiagramView.h"
+#include "ui/server/ServerPanel.h"
+#include "ui/style/LabColors.h"
 
 #include <QAction>
 #include <QDockWidget>

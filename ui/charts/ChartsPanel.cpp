@@ -1,10 +1,10 @@
-#include "ChartsPanel.h"
+#include "ui/charts/ChartsPanel.h"
 
-#include "RateChart.h"
-#include "RetryChart.h"
-#include "RttChart.h"
+#include "ui/charts/RateChart.h"
+#include "ui/charts/RetryChart.h"
+#include "ui/charts/RttChart.h"
 
-#include "log/EventLog.h"
+#include "core/log/EventLog.h"
 
 #include <QComboBox>
 #include <QGridLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "stats/TrafficModel.h"
+#include "core/stats/TrafficModel.h"
 
 #include <QTimer>
 #include <QWidget>

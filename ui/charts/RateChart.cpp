@@ -1,4 +1,4 @@
-#include "RateChart.h"
+#include "ui/charts/RateChart.h"
 
 #include <QLocale>
 #include <QPainter>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "TimeChart.h"
+#include "ui/charts/TimeChart.h"
 
-#include "stats/TrafficSeries.h"
+#include "core/stats/TrafficSeries.h"
 
 namespace wslab {
 

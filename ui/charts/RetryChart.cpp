@@ -1,6 +1,6 @@
-#include "RetryChart.h"
+#include "ui/charts/RetryChart.h"
 
-#include "stats/TrafficSeries.h"
+#include "core/stats/TrafficSeries.h"
 
 #include <QPainter>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TimeChart.h"
+#include "ui/charts/TimeChart.h"
 
 namespace wslab {
 

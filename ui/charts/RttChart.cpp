@@ -1,6 +1,6 @@
-#include "RttChart.h"
+#include "ui/charts/RttChart.h"
 
-#include "stats/TrafficSeries.h"
+#include "core/stats/TrafficSeries.h"
 
 #include <QLocale>
 #include <QPainter>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "TimeChart.h"
+#include "ui/charts/TimeChart.h"
 
-#include "stats/TrafficCounters.h"
+#include "core/stats/TrafficCounters.h"
 
 namespace wslab {
 

@@ -1,6 +1,6 @@
-#include "TimeChart.h"
+#include "ui/charts/TimeChart.h"
 
-#include "style/TextScale.h"
+#include "ui/style/TextScale.h"
 
 #include <QLocale>
 #include <QPainter>

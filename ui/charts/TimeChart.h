@@ -1,6 +1,6 @@
 #pragma once
 
-#include "style/LabColors.h"
+#include "ui/style/LabColors.h"
 
 #include <QColor>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "ChatView.h"
+#include "ui/chat/ChatView.h"
 
-#include "chat/ChatClient.h"
-#include "client/Client.h"
-#include "style/LabColors.h"
+#include "core/chat/ChatClient.h"
+#include "core/client/Client.h"
+#include "ui/style/LabColors.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>

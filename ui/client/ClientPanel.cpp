@@ -1,16 +1,16 @@
-#include "ClientPanel.h"
+#include "ui/client/ClientPanel.h"
 
-#include "HeadersEditor.h"
-#include "StateIndicator.h"
-#include "chat/ChatView.h"
-#include "client/Client.h"
-#include "client/WebSocketUrl.h"
-#include "close/CloseDialog.h"
-#include "composer/Composer.h"
-#include "discovery/Discovery.h"
-#include "keyboard/FocusChain.h"
-#include "log/EventLog.h"
-#include "log/LogView.h"
+#include "core/client/Client.h"
+#include "core/client/WebSocketUrl.h"
+#include "core/discovery/Discovery.h"
+#include "core/log/EventLog.h"
+#include "ui/chat/ChatView.h"
+#include "ui/client/HeadersEditor.h"
+#include "ui/client/StateIndicator.h"
+#include "ui/close/CloseDialog.h"
+#include "ui/composer/Composer.h"
+#include "ui/keyboard/FocusChain.h"
+#include "ui/log/LogView.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
-#include "HeadersEditor.h"
+#include "ui/client/HeadersEditor.h"
 
-#include "protocol/HttpGrammar.h"
+#include "core/protocol/HttpGrammar.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,9 +1,9 @@
-#include "StateIndicator.h"
+#include "ui/client/StateIndicator.h"
 
-#include "client/Client.h"
-#include "protocol/CloseCode.h"
-#include "style/LabColors.h"
-#include "tls/TlsFiles.h"
+#include "core/client/Client.h"
+#include "core/protocol/CloseCode.h"
+#include "core/tls/TlsFiles.h"
+#include "ui/style/LabColors.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

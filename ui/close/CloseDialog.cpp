@@ -1,8 +1,8 @@
-#include "CloseDialog.h"
+#include "ui/close/CloseDialog.h"
 
-#include "style/LabColors.h"
+#include "ui/style/LabColors.h"
 
-#include "protocol/CloseCode.h"
+#include "core/protocol/CloseCode.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,8 +1,8 @@
-#include "Composer.h"
+#include "ui/composer/Composer.h"
 
-#include "style/TextScale.h"
+#include "ui/style/TextScale.h"
 
-#include "style/LabColors.h"
+#include "ui/style/LabColors.h"
 
 #include <QComboBox>
 #include <QFile>

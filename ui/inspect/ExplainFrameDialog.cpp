@@ -1,8 +1,8 @@
-#include "ExplainFrameDialog.h"
+#include "ui/inspect/ExplainFrameDialog.h"
 
-#include "FieldTones.h"
-#include "log/LogEvent.h"
-#include "style/TextScale.h"
+#include "core/log/LogEvent.h"
+#include "ui/inspect/FieldTones.h"
+#include "ui/style/TextScale.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/FrameLayout.h"
+#include "core/protocol/FrameLayout.h"
 
 #include <QDialog>
 #include <QWidget>

@@ -1,8 +1,8 @@
-#include "FaultBar.h"
+#include "ui/inspect/FaultBar.h"
 
-#include "close/CloseDialog.h"
-#include "inspect/Relay.h"
-#include "style/TextScale.h"
+#include "core/inspect/Relay.h"
+#include "ui/close/CloseDialog.h"
+#include "ui/style/TextScale.h"
 
 #include <QCheckBox>
 #include <QGridLayout>

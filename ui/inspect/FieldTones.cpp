@@ -1,4 +1,4 @@
-#include "FieldTones.h"
+#include "ui/inspect/FieldTones.h"
 
 #include <QCoreApplication>
 

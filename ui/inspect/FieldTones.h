@@ -1,7 +1,7 @@
 #pragma once
 
-#include "protocol/FrameLayout.h"
-#include "style/LabColors.h"
+#include "core/protocol/FrameLayout.h"
+#include "ui/style/LabColors.h"
 
 #include <QList>
 #include <QString>

@@ -1,9 +1,9 @@
-#include "FrameTableModel.h"
+#include "ui/inspect/FrameTableModel.h"
 
-#include "log/EventFormat.h"
-#include "protocol/Frame.h"
-#include "protocol/FrameLayout.h"
-#include "style/LabColors.h"
+#include "core/log/EventFormat.h"
+#include "core/protocol/Frame.h"
+#include "core/protocol/FrameLayout.h"
+#include "ui/style/LabColors.h"
 
 #include <QLocale>
 

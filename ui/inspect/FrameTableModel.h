@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/LogModel.h"
+#include "ui/log/LogModel.h"
 
 namespace wslab {
 

@@ -1,8 +1,8 @@
-#include "FrameTree.h"
+#include "ui/inspect/FrameTree.h"
 
-#include "FieldTones.h"
-#include "log/EventFormat.h"
-#include "log/LogEvent.h"
+#include "core/log/EventFormat.h"
+#include "core/log/LogEvent.h"
+#include "ui/inspect/FieldTones.h"
 
 #include <QHeaderView>
 

@@ -1,7 +1,7 @@
-#include "HexView.h"
+#include "ui/inspect/HexView.h"
 
-#include "FieldTones.h"
-#include "style/TextScale.h"
+#include "ui/inspect/FieldTones.h"
+#include "ui/style/TextScale.h"
 
 #include <QHelpEvent>
 #include <QMouseEvent>

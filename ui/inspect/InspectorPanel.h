@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inspect/InspectorTlsDialog.h"
+#include "ui/inspect/InspectorTlsDialog.h"
 
 #include <QUrl>
 #include <QWidget>

@@ -1,4 +1,4 @@
-#include "InspectorTlsDialog.h"
+#include "ui/inspect/InspectorTlsDialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,4 +1,4 @@
-#include "FocusChain.h"
+#include "ui/keyboard/FocusChain.h"
 
 #include <QWidget>
 

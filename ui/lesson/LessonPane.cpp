@@ -1,7 +1,7 @@
-#include "LessonPane.h"
+#include "ui/lesson/LessonPane.h"
 
-#include "LessonRunner.h"
-#include "style/LabColors.h"
+#include "ui/lesson/LessonRunner.h"
+#include "ui/style/LabColors.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>

@@ -1,15 +1,15 @@
-#include "LessonRunner.h"
+#include "ui/lesson/LessonRunner.h"
 
-#include "client/Client.h"
-#include "client/ClientPanel.h"
-#include "composer/Composer.h"
-#include "inspect/FaultBar.h"
-#include "inspect/InspectorPanel.h"
-#include "inspect/Relay.h"
-#include "main/MainWindow.h"
-#include "server/PeerTableModel.h"
-#include "server/Server.h"
-#include "server/ServerPanel.h"
+#include "core/client/Client.h"
+#include "core/inspect/Relay.h"
+#include "core/server/Server.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/composer/Composer.h"
+#include "ui/inspect/FaultBar.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/PeerTableModel.h"
+#include "ui/server/ServerPanel.h"
 
 #include <QDockWidget>
 #include <QPlainTextEdit>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "lesson/Lesson.h"
-#include "lesson/StepWatch.h"
+#include "core/lesson/Lesson.h"
+#include "core/lesson/StepWatch.h"
 
 #include <QObject>
 #include <QTimer>

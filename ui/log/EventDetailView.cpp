@@ -1,13 +1,13 @@
-#include "EventDetailView.h"
+#include "ui/log/EventDetailView.h"
 
-#include "style/TextScale.h"
+#include "ui/style/TextScale.h"
 
-#include "log/EventFormat.h"
-#include "log/LogEvent.h"
-#include "protocol/CloseCode.h"
-#include "protocol/Handshake.h"
-#include "protocol/HttpRequest.h"
-#include "protocol/HttpResponse.h"
+#include "core/log/EventFormat.h"
+#include "core/log/LogEvent.h"
+#include "core/protocol/CloseCode.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/HttpRequest.h"
+#include "core/protocol/HttpResponse.h"
 
 #include <QJsonDocument>
 #include <QLabel>

@@ -1,6 +1,6 @@
-#include "EventTable.h"
+#include "ui/log/EventTable.h"
 
-#include "LogModel.h"
+#include "ui/log/LogModel.h"
 
 #include <QHeaderView>
 #include <QScrollBar>

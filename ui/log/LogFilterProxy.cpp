@@ -1,6 +1,6 @@
-#include "LogFilterProxy.h"
+#include "ui/log/LogFilterProxy.h"
 
-#include "LogModel.h"
+#include "ui/log/LogModel.h"
 
 namespace wslab {
 

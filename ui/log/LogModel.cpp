@@ -1,9 +1,9 @@
-#include "LogModel.h"
+#include "ui/log/LogModel.h"
 
-#include "log/EventFormat.h"
-#include "log/EventLog.h"
-#include "protocol/CloseCode.h"
-#include "style/LabColors.h"
+#include "core/log/EventFormat.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/CloseCode.h"
+#include "ui/style/LabColors.h"
 
 #include <QColor>
 #include <QLocale>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "log/EventLog.h"
-#include "log/LogEvent.h"
+#include "core/log/EventLog.h"
+#include "core/log/LogEvent.h"
 
 #include <QAbstractTableModel>
 #include <QTimer>

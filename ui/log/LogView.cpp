@@ -1,15 +1,15 @@
-#include "LogView.h"
+#include "ui/log/LogView.h"
 
-#include "style/TextScale.h"
+#include "ui/style/TextScale.h"
 
-#include "keyboard/FocusChain.h"
+#include "ui/keyboard/FocusChain.h"
 
-#include "EventDetailView.h"
-#include "EventTable.h"
-#include "LogFilterProxy.h"
-#include "LogModel.h"
-#include "log/EventLog.h"
-#include "log/JsonLines.h"
+#include "core/log/EventLog.h"
+#include "core/log/JsonLines.h"
+#include "ui/log/EventDetailView.h"
+#include "ui/log/EventTable.h"
+#include "ui/log/LogFilterProxy.h"
+#include "ui/log/LogModel.h"
 
 #include <QAction>
 #include <QFile>

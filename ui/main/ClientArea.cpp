@@ -1,7 +1,7 @@
-#include "ClientArea.h"
+#include "ui/main/ClientArea.h"
 
-#include "client/ClientPanel.h"
-#include "composer/Composer.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/composer/Composer.h"
 
 #include <QApplication>
 #include <QFrame>

@@ -1,6 +1,6 @@
-#include "SequenceDiagramPanel.h"
+#include "ui/sequence/SequenceDiagramPanel.h"
 
-#include "SequenceDiagramView.h"
+#include "ui/sequence/SequenceDiagramView.h"
 
 #include <QAction>
 #include <QFileDialog>

@@ -1,9 +1,9 @@
-#include "SequenceDiagramView.h"
+#include "ui/sequence/SequenceDiagramView.h"
 
-#include "log/EventLog.h"
-#include "protocol/CloseCode.h"
-#include "style/LabColors.h"
-#include "style/TextScale.h"
+#include "core/log/EventLog.h"
+#include "core/protocol/CloseCode.h"
+#include "ui/style/LabColors.h"
+#include "ui/style/TextScale.h"
 
 #include <QHelpEvent>
 #include <QLocale>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sequence/SequenceModel.h"
+#include "core/sequence/SequenceModel.h"
 
 #include <QAbstractScrollArea>
 #include <QFontMetricsF>

@@ -1,7 +1,7 @@
-#include "PeerTableModel.h"
+#include "ui/server/PeerTableModel.h"
 
-#include "server/Peer.h"
-#include "server/Server.h"
+#include "core/server/Peer.h"
+#include "core/server/Server.h"
 
 #include <QDateTime>
 

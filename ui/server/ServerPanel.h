@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/ServerConfig.h"
+#include "core/server/ServerConfig.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "QrCode.h"
+#include "ui/share/QrCode.h"
 
 #include <qrcodegen.hpp>
 

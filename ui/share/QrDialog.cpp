@@ -1,6 +1,6 @@
-#include "QrDialog.h"
+#include "ui/share/QrDialog.h"
 
-#include "QrCode.h"
+#include "ui/share/QrCode.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

@@ -1,4 +1,4 @@
-#include "LabColors.h"
+#include "ui/style/LabColors.h"
 
 #include <QGuiApplication>
 #include <QVariant>

@@ -1,4 +1,4 @@
-#include "TextScale.h"
+#include "ui/style/TextScale.h"
 
 #include <QApplication>
 #include <QEvent>
