@@ -63,6 +63,78 @@ bool HttpRequest::isWebSocketUpgrade() const
     return headerHasToken("Upgrade", "websocket") && headerHasToken("Connection", "upgrade");
 }
 
+HttpHeadLines HttpHeadLines::split(QByteArrayView received, const HttpLimits &limits)
+{
+    HttpHeadLines result;
+    auto fail = [&result](Fault fault) {
+        result.status = Status::Error;
+        result.fault = fault;
+        return result;
+    };
+
+    qsizetype pos = 0;
+    while (true) {
+        const qsizetype eol = received.indexOf('\n', pos);
+        if (eol < 0) {
+            // A line still being received may already be over the limit: refuse it without waiting. A CR
+            // at the end does not count: it may end a line of exactly the limit whose LF is on its way.
+            const qsizetype pending = received.size() - pos - (received.endsWith('\r') ? 1 : 0);
+            if (pending > limits.maxLineBytes)
+                return fail(result.hasStartLine ? Fault::HeaderLineTooLong : Fault::StartLineTooLong);
+            return result;
+        }
+        QByteArrayView line = received.sliced(pos, eol - pos);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.size() > limits.maxLineBytes)
+            return fail(result.hasStartLine ? Fault::HeaderLineTooLong : Fault::StartLineTooLong);
+        pos = eol + 1;
+
+        if (!result.hasStartLine) {
+            result.hasStartLine = true;
+            result.startLine = line;
+            continue;
+        }
+        if (line.isEmpty()) {
+            result.status = Status::Complete;
+            result.headBytes = int(pos);
+            return result;
+        }
+        if (line.front() == ' ' || line.front() == '\t')
+            return fail(Fault::Folding);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return fail(Fault::MalformedHeader);
+        if (result.headers.size() >= limits.maxHeaders)
+            return fail(Fault::TooManyHeaders);
+        const QByteArray name = line.first(colon).toByteArray();
+        if (name.contains(' ') || name.contains('\t'))
+            return fail(Fault::WhiteSpaceInName);
+        result.headers.append({name, line.sliced(colon + 1).toByteArray().trimmed()});
+    }
+}
+
+const char *HttpHeadLines::faultText(Fault fault, const char *startLineTooLong)
+{
+    switch (fault) {
+    case Fault::None:
+        break;
+    case Fault::StartLineTooLong:
+        return startLineTooLong;
+    case Fault::HeaderLineTooLong:
+        return "header line too long";
+    case Fault::Folding:
+        return "obsolete header line folding";
+    case Fault::MalformedHeader:
+        return "malformed header line";
+    case Fault::TooManyHeaders:
+        return "too many header fields";
+    case Fault::WhiteSpaceInName:
+        return "white space in a header name";
+    }
+    return "";
+}
+
 HttpRequestParse HttpRequestParse::parse(QByteArrayView received, const HttpLimits &limits)
 {
     HttpRequestParse result;
@@ -73,52 +145,32 @@ HttpRequestParse HttpRequestParse::parse(QByteArrayView received, const HttpLimi
         return result;
     };
 
-    qsizetype pos = 0;
-    bool firstLine = true;
-    while (true) {
-        const qsizetype eol = received.indexOf('\n', pos);
-        if (eol < 0) {
-            // A line still being received may already be over the limit: refuse it without waiting. A CR
-            // at the end does not count: it may end a line of exactly the limit whose LF is on its way.
-            const qsizetype pending = received.size() - pos - (received.endsWith('\r') ? 1 : 0);
-            if (pending > limits.maxLineBytes)
-                return fail(firstLine ? 414 : 431, firstLine ? "request line too long" : "header line too long");
-            return result;
-        }
-        QByteArrayView line = received.sliced(pos, eol - pos);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.size() > limits.maxLineBytes)
-            return fail(firstLine ? 414 : 431, firstLine ? "request line too long" : "header line too long");
-        pos = eol + 1;
-
-        if (firstLine) {
-            firstLine = false;
-            const QList<QByteArray> parts = line.toByteArray().split(' ');
-            if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !parts[2].startsWith("HTTP/"))
-                return fail(400, "malformed request line");
-            result.request.method = parts[0];
-            result.request.target = parts[1];
-            result.request.version = parts[2];
-            continue;
-        }
-        if (line.isEmpty()) {
-            result.status = Status::Complete;
-            result.headBytes = int(pos);
-            return result;
-        }
-        if (line.front() == ' ' || line.front() == '\t')
-            return fail(400, "obsolete header line folding");
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return fail(400, "malformed header line");
-        if (result.request.headers.size() >= limits.maxHeaders)
-            return fail(431, "too many header fields");
-        const QByteArray name = line.first(colon).toByteArray();
-        if (name.contains(' ') || name.contains('\t'))
-            return fail(400, "white space in a header name");
-        result.request.headers.append({name, line.sliced(colon + 1).toByteArray().trimmed()});
+    HttpHeadLines head = HttpHeadLines::split(received, limits);
+    if (head.hasStartLine) {
+        const QList<QByteArray> parts = head.startLine.toByteArray().split(' ');
+        if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !parts[2].startsWith("HTTP/"))
+            return fail(400, "malformed request line");
+        result.request.method = parts[0];
+        result.request.target = parts[1];
+        result.request.version = parts[2];
     }
+    // As far as they have arrived, like the start line: a caller may look before the head is complete.
+    result.request.headers = std::move(head.headers);
+    switch (head.status) {
+    case HttpHeadLines::Status::Incomplete:
+        return result;
+    case HttpHeadLines::Status::Error: {
+        using Fault = HttpHeadLines::Fault;
+        const bool tooLarge = head.fault == Fault::HeaderLineTooLong || head.fault == Fault::TooManyHeaders;
+        const int status = head.fault == Fault::StartLineTooLong ? 414 : tooLarge ? 431 : 400;
+        return fail(status, HttpHeadLines::faultText(head.fault, "request line too long"));
+    }
+    case HttpHeadLines::Status::Complete:
+        break;
+    }
+    result.status = Status::Complete;
+    result.headBytes = head.headBytes;
+    return result;
 }
 
 QByteArray httpReasonPhrase(int status)

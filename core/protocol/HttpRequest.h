@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QPair>
 
@@ -38,6 +39,26 @@ struct HttpRequest
     QByteArray path() const;
     QByteArray query() const;
     bool isWebSocketUpgrade() const;
+};
+
+// The walk a request head and a response head share: the bytes received so far cut into the start
+// line and the header fields, under the limits. Each parser reads its own start line; the start line
+// is judged before any later fault, so the first fault in the bytes is the one reported.
+struct HttpHeadLines
+{
+    enum class Status { Incomplete, Complete, Error };
+    enum class Fault { None, StartLineTooLong, HeaderLineTooLong, Folding, MalformedHeader, TooManyHeaders, WhiteSpaceInName };
+    Status status = Status::Incomplete;
+    Fault fault = Fault::None;
+    bool hasStartLine = false;
+    QByteArrayView startLine; // a view into the bytes given to split()
+    HttpHeaderList headers;
+    int headBytes = 0; // bytes of the head including the blank line, when Complete
+
+    static HttpHeadLines split(QByteArrayView received, const HttpLimits &limits);
+    // Why, in the words the log and a refusal's body use; the start line's own words come from the caller
+    // ("request line too long", "status line too long").
+    static const char *faultText(Fault fault, const char *startLineTooLong);
 };
 
 // Parses a request head from the bytes received so far. Incomplete means "wait for more";
