@@ -1,5 +1,6 @@
 #include "core/client/Client.h"
 #include "core/inspect/Relay.h"
+#include "core/replay/Replayer.h"
 #include "core/server/Server.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/client/ClientPanel.h"
@@ -163,6 +164,11 @@ bool stageReplayScene(wslab::MainWindow &window, const QString &recording)
     QTimer::singleShot(500, &window, [&window, view, url] {
         window.recordedLogs()->replay(view, 0, url, 2.0);
         wslab::ReplayView *replay = window.recordedLogs()->replayViews().value(0);
+        // The last reply of each, recorded and new, in the detail panes.
+        QObject::connect(replay->replayer(), &wslab::Replayer::finished, replay, [view, replay] {
+            lastTextRow(view->logView());
+            lastTextRow(replay->logView());
+        });
         QDockWidget *recordingDock = window.recordedLogs()->dockOf(view);
         window.resizeDocks({recordingDock, window.recordedLogs()->dockOf(replay)}, {window.width() / 2, window.width() / 2},
                            Qt::Horizontal);
