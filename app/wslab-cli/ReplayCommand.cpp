@@ -4,149 +4,21 @@
 #include "app/wslab-cli/ClientOptions.h"
 #include "app/wslab-cli/EventSink.h"
 #include "app/wslab-cli/SignalWatcher.h"
-#include "core/client/Client.h"
 #include "core/client/WebSocketUrl.h"
 #include "core/har/Har.h"
+#include "core/replay/Replayer.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 
 namespace wslab::cli {
 
 namespace {
 
 using O = QCommandLineOption;
-
-// Sends each recorded message when its moment comes: a QTimer deadline measured from the open, so a
-// slow send never pushes the ones after it later and the whole replay keeps the recording's pace.
-class Replayer : public QObject
-{
-public:
-    Replayer(Client *client, QList<LogEvent> messages, double speed, std::chrono::milliseconds linger)
-        : m_client(client)
-        , m_messages(std::move(messages))
-        , m_speed(speed)
-        , m_linger(linger)
-    {
-        m_sendTimer.setSingleShot(true);
-        m_sendTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
-        m_lingerTimer.setSingleShot(true);
-        connect(&m_sendTimer, &QTimer::timeout, this, &Replayer::sendDue);
-        connect(&m_lingerTimer, &QTimer::timeout, this, [this] { m_client->close(1000, QStringLiteral("end of replay")); });
-        connect(client, &Client::opened, this, [this] {
-            m_sinceOpen.start();
-            scheduleNext();
-        });
-        connect(client, &Client::textReceived, this, [this](const QString &, const QByteArray &utf8) { onReply(utf8); });
-        connect(client, &Client::binaryReceived, this, &Replayer::onReply);
-        connect(client, &Client::pongReceived, this, [this](const QByteArray &payload) {
-            if (payload != kDrainPing)
-                return;
-            m_pongSeen = true;
-            m_sincePong.start();
-            m_lingerTimer.start(m_linger);
-        });
-        connect(client, &Client::stateChanged, this, &Replayer::onState);
-    }
-
-    void terminate()
-    {
-        m_sendTimer.stop();
-        if (m_client->state() == Client::State::Idle)
-            finish();
-        else
-            m_client->close(1001, QStringLiteral("client going away"));
-    }
-
-private:
-    // When message i is due, in ms after the open: its gap from the first, divided by the speed.
-    qint64 dueMs(qsizetype i) const
-    {
-        if (m_speed <= 0)
-            return 0;
-        return std::llround(double(m_messages[i].wallMs - m_messages.first().wallMs) / m_speed);
-    }
-
-    void scheduleNext()
-    {
-        if (m_next == m_messages.size()) {
-            // As connect does: the pong to a ping after the last message proves all reached the
-            // server; replies still under way get the linger time after it.
-            m_client->ping(kDrainPing);
-            m_lingerTimer.start(m_client->config().heartbeat.pongTimeout);
-            return;
-        }
-        // A QTimer takes an int of ms: a longer gap is waited for in steps, sendDue checking each time.
-        const qint64 remaining = dueMs(m_next) - m_sinceOpen.elapsed();
-        m_sendTimer.start(int(std::clamp<qint64>(remaining, 0, std::numeric_limits<int>::max())));
-    }
-
-    void sendDue()
-    {
-        if (m_sinceOpen.elapsed() < dueMs(m_next)) {
-            scheduleNext();
-            return;
-        }
-        // Once the connection is going down a send would only wait in the outbox: not sent.
-        if (m_client->state() != Client::State::Open)
-            return;
-        const LogEvent &message = m_messages[m_next];
-        const bool sent = message.kind == EventKind::Text ? m_client->sendText(QString::fromUtf8(message.payload), message.payload)
-                                                          : m_client->sendBinary(message.payload);
-        if (!sent)
-            return; // the connection is going down; onState reports it
-        ++m_next;
-        scheduleNext();
-    }
-
-    void onReply(const QByteArray &data)
-    {
-        ++m_replies;
-        std::fwrite(data.constData(), 1, size_t(data.size()), stdout);
-        std::fputc('\n', stdout);
-        std::fflush(stdout);
-        if (m_pongSeen && m_sincePong.elapsed() < kLingerCap * m_linger.count())
-            m_lingerTimer.start(m_linger);
-    }
-
-    void onState(Client::State state)
-    {
-        if (state != Client::State::Idle)
-            return;
-        m_sendTimer.stop();
-        m_lingerTimer.stop();
-        std::fprintf(stderr, "wslab-cli: replay: %lld of %lld messages sent, %d replies\n", static_cast<long long>(m_next),
-                     static_cast<long long>(m_messages.size()), m_replies);
-        if (m_next < m_messages.size()) {
-            std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(whyClientEnded(*m_client)));
-            m_exitCode = 1;
-        }
-        finish();
-    }
-
-    void finish() { QCoreApplication::exit(m_exitCode); }
-
-    Client *m_client;
-    QList<LogEvent> m_messages;
-    double m_speed;
-    std::chrono::milliseconds m_linger;
-    qsizetype m_next = 0;
-    int m_replies = 0;
-    QElapsedTimer m_sinceOpen;
-    QTimer m_sendTimer;
-    QTimer m_lingerTimer;
-    QElapsedTimer m_sincePong;
-    bool m_pongSeen = false;
-    int m_exitCode = 0;
-    inline static const QByteArray kDrainPing = QByteArrayLiteral("wslab-replay-drain");
-    static constexpr int kLingerCap = 10;
-};
 
 // "max" or 0: no waiting; otherwise how many times faster than recorded.
 double speedFrom(const CliArgs &args)
@@ -211,6 +83,7 @@ int runReplay(const QStringList &arguments)
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),
     });
+    p.addOptions(handshakeOptions());
     if (!args.parse(arguments))
         return 0;
     const QStringList positional = args.positional();
@@ -229,14 +102,15 @@ int runReplay(const QStringList &arguments)
 
     ClientConfig config;
     config.url = url;
-    config.reconnect.enabled = false; // a replay is one connection, compared with one recording
-    Client client(QStringLiteral("replay"));
-    client.setConfig(config);
+    applyHandshakeOptions(args, QStringLiteral("replay"), &config);
+    if (const QString problem = config.validate(); !problem.isEmpty())
+        throw UsageError(QStringLiteral("replay: ") + problem);
+    Replayer replayer(QStringLiteral("replay"));
     EventSink sink;
     if (args.isSet(QStringLiteral("log")))
         sink.openLogFile(args.value(QStringLiteral("log")));
     sink.setQuietKinds(args.isSet(QStringLiteral("verbose")), {EventKind::OutboxQueued, EventKind::Handshake});
-    sink.watch(client.log());
+    sink.watch(replayer.log());
 
     const QList<LogEvent> messages = recorded.outgoingMessages();
     const auto truncated = std::count_if(messages.cbegin(), messages.cend(), [](const LogEvent &e) { return e.isTruncated(); });
@@ -244,13 +118,23 @@ int runReplay(const QStringList &arguments)
         std::fprintf(stderr,
                      "wslab-cli: replay: notice: %lld messages were logged only in part (the first 64 KiB); they are sent as logged\n",
                      static_cast<long long>(truncated));
-    Replayer replayer(&client, messages, speed, linger);
+    QObject::connect(&replayer, &Replayer::replyReceived, &replayer, [](const QByteArray &data) {
+        std::fwrite(data.constData(), 1, size_t(data.size()), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+    });
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &replayer, [&replayer](int) { replayer.terminate(); });
-    if (!client.open()) {
-        std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(client.errorString()));
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &replayer, [&replayer](int) { replayer.stop(); });
+    if (!replayer.start(recorded, config, {speed, linger})) {
+        std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(replayer.errorString()));
         return 2;
     }
+    QObject::connect(&replayer, &Replayer::finished, &replayer, [&replayer](bool ok, const QString &reason) {
+        std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(replayer.summary()));
+        if (!ok)
+            std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(reason));
+        QCoreApplication::exit(ok ? 0 : 1);
+    });
     const int code = QCoreApplication::exec();
     sink.flush();
     return code;

@@ -1,5 +1,6 @@
 #include "core/client/Client.h"
 #include "core/inspect/Relay.h"
+#include "core/replay/Replayer.h"
 #include "core/server/Server.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/client/ClientPanel.h"
@@ -12,6 +13,9 @@
 #include "ui/log/LogModel.h"
 #include "ui/log/LogView.h"
 #include "ui/main/MainWindow.h"
+#include "ui/recorded/RecordedLogView.h"
+#include "ui/recorded/RecordedLogs.h"
+#include "ui/recorded/ReplayView.h"
 #include "ui/sequence/SequenceDiagramPanel.h"
 #include "ui/sequence/SequenceDiagramView.h"
 #include "ui/server/ServerPanel.h"
@@ -142,6 +146,36 @@ void stageLessonScene(wslab::MainWindow &window)
     runner->doCurrentStep();
 }
 
+// For the replay's picture: the recording opened below the panels and replayed, twice as fast, to the
+// window's own echo server, so the recorded replies and the echoes stand side by side.
+bool stageReplayScene(wslab::MainWindow &window, const QString &recording)
+{
+    QString error;
+    wslab::RecordedLogView *view = window.recordedLogs()->open(recording, &error);
+    if (!view) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    window.resize(1560, 1160);
+    QDockWidget *dock = window.recordedLogs()->dockOf(view);
+    window.resizeDocks({dock}, {620}, Qt::Vertical);
+    const QString url = window.serverPanel()->server()->url().toString() + u'/';
+    // Once the demo's server listens; the replay's dock then takes half the width beside the recording.
+    QTimer::singleShot(500, &window, [&window, view, url] {
+        window.recordedLogs()->replay(view, 0, url, 2.0);
+        wslab::ReplayView *replay = window.recordedLogs()->replayViews().value(0);
+        // The last reply of each, recorded and new, in the detail panes.
+        QObject::connect(replay->replayer(), &wslab::Replayer::finished, replay, [view, replay] {
+            lastTextRow(view->logView());
+            lastTextRow(replay->logView());
+        });
+        QDockWidget *recordingDock = window.recordedLogs()->dockOf(view);
+        window.resizeDocks({recordingDock, window.recordedLogs()->dockOf(replay)}, {window.width() / 2, window.width() / 2},
+                           Qt::Horizontal);
+    });
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -186,7 +220,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption lesson(
         QStringLiteral("screenshot-lesson"),
         QStringLiteral("With --screenshot: the close codes lesson run up to its fourth code, its pane beside the panels."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson});
+    const QCommandLineOption replay(
+        QStringLiteral("screenshot-replay"),
+        QStringLiteral("With --screenshot: open this recording (File → Open log…) and replay it to the window's server beside it."),
+        QStringLiteral("FILE"));
+    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson, replay});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -253,6 +291,8 @@ int main(int argc, char *argv[])
             stageChartsScene(window);
         if (parser.isSet(lesson))
             stageLessonScene(window);
+        if (parser.isSet(replay) && !stageReplayScene(window, parser.value(replay)))
+            return 1;
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.

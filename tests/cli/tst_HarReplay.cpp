@@ -1,6 +1,7 @@
 // wslab-cli convert and replay as a user runs them: a recorded session becomes a HAR with one
 // WebSocket entry and back without losing a message, a HAR shaped like Chrome's converts, a replay
-// against `wslab-cli serve` gets every message echoed in the recorded order at any speed, a dead
+// against `wslab-cli serve` gets every message echoed in the recorded order at any speed, carries the
+// headers, origin and subprotocols asked for, reaches a wss:// server whose CA it is given, a dead
 // server exits 1, and bad files and flags exit 2 with one line.
 #include "tests/support/ChildProcess.h"
 
@@ -174,6 +175,54 @@ private Q_SLOTS:
         QCOMPARE(replay.lines(), expected); // and on stdout, one line each, as connect prints them
     }
 
+    // The handshake options of connect: the server sees the header and agrees on the subprotocol.
+    void replaySendsTheHeadersAndSubprotocolsAsked()
+    {
+        QTemporaryDir dir;
+        const QString recording = writeFile(dir, QStringLiteral("recording.har"), recordingHar());
+        const QString serveLog = dir.filePath(QStringLiteral("serve.jsonl"));
+        Serve serve({QStringLiteral("--subprotocol"), QStringLiteral("lab.v2"), QStringLiteral("--log"), serveLog});
+        QVERIFY(!serve.url().isEmpty());
+        Child replay({QStringLiteral("replay"), recording, QStringLiteral("--url"), serve.url(), QStringLiteral("--speed"),
+                      QStringLiteral("max"), QStringLiteral("--header"), QStringLiteral("X-Replay: yes"), QStringLiteral("--subprotocol"),
+                      QStringLiteral("lab.v1"), QStringLiteral("--subprotocol"), QStringLiteral("lab.v2"), QStringLiteral("--origin"),
+                      QStringLiteral("http://lab.example")});
+        QVERIFY2(exitCodeOf(replay) == 0, qPrintable(replay.stderrText()));
+        QCOMPARE(replay.lines(), (QStringList{QStringLiteral("a1"), QStringLiteral("a2")}));
+        QTRY_COMPARE(logEvents(serveLog, QStringLiteral("open")).size(), 1);
+        QList<QJsonObject> requests = logEvents(serveLog, QStringLiteral("handshake")); // the request in, the answer out
+        requests.removeIf([](const QJsonObject &e) { return e[u"dir"].toString() != u"in"; });
+        QCOMPARE(requests.size(), 1);
+        const QByteArray head = QByteArray::fromBase64(requests.first()[u"base64"].toString().toLatin1());
+        QVERIFY2(head.contains("X-Replay: yes"), head.constData());
+        QVERIFY2(head.contains("Origin: http://lab.example"), head.constData());
+        const QString open = logEvents(serveLog, QStringLiteral("open")).first()[u"detail"].toString();
+        QVERIFY2(open.contains(QStringLiteral("lab.v2")), qPrintable(open));
+    }
+
+    // wss:// to `serve --tls` with a lab certificate: trusted with --ca, refused without it.
+    void replayOverTlsTrustsTheCaGiven()
+    {
+        QTemporaryDir dir;
+        const QString recording = writeFile(dir, QStringLiteral("recording.har"), recordingHar());
+        const QString certs = dir.filePath(QStringLiteral("certs"));
+        Child cert({QStringLiteral("cert"), QStringLiteral("--out"), certs, QStringLiteral("--host"), QStringLiteral("127.0.0.1")});
+        QVERIFY2(exitCodeOf(cert) == 0, qPrintable(cert.stderrText()));
+        Serve serve({QStringLiteral("--tls-cert"), certs + QStringLiteral("/cert.pem"), QStringLiteral("--tls-key"),
+                     certs + QStringLiteral("/key.pem")});
+        QVERIFY2(serve.url().startsWith(QStringLiteral("wss://127.0.0.1:")), qPrintable(serve.url()));
+        const QString log = dir.filePath(QStringLiteral("replay.jsonl"));
+        Child trusted({QStringLiteral("replay"), recording, QStringLiteral("--url"), serve.url(), QStringLiteral("--speed"),
+                       QStringLiteral("max"), QStringLiteral("--ca"), certs + QStringLiteral("/ca.pem"), QStringLiteral("--log"), log});
+        QVERIFY2(exitCodeOf(trusted) == 0, qPrintable(trusted.stderrText()));
+        QCOMPARE(texts(log, QStringLiteral("in")), (QStringList{QStringLiteral("a1"), QStringLiteral("a2")}));
+
+        Child untrusted(
+            {QStringLiteral("replay"), recording, QStringLiteral("--url"), serve.url(), QStringLiteral("--speed"), QStringLiteral("max")});
+        QCOMPARE(exitCodeOf(untrusted), 1);
+        QVERIFY2(untrusted.stderrText().contains(QStringLiteral("0 of 2 messages sent")), qPrintable(untrusted.stderrText()));
+    }
+
     void replayExitsOneWhenTheServerIsGone()
     {
         QTemporaryDir dir;
@@ -202,6 +251,15 @@ private Q_SLOTS:
         QTest::newRow("connection 3 of 2") << replay(
                                                   {har, QStringLiteral("--url"), url, QStringLiteral("--connection"), QStringLiteral("3")})
                                            << QStringLiteral("from 1 to 2");
+        QTest::newRow("header without colon") << replay({har, QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                                         QStringLiteral("X-Nothing")})
+                                              << QStringLiteral("--header expects 'Name: value'");
+        QTest::newRow("bad subprotocol") << replay(
+                                                {har, QStringLiteral("--url"), url, QStringLiteral("--subprotocol"), QStringLiteral("a b")})
+                                         << QStringLiteral("subprotocol");
+        QTest::newRow("CA file with ws://") << replay({har, QStringLiteral("--url"), url, QStringLiteral("--ca"),
+                                                       QStringLiteral("$DIR/ca.pem")})
+                                            << QStringLiteral("only makes sense with a wss:// URL");
         QTest::newRow("bad url") << replay({har, QStringLiteral("--url"), QStringLiteral("ftp://x/")}) << QStringLiteral("--url");
         QTest::newRow("missing file") << replay({QStringLiteral("$DIR/none.har"), QStringLiteral("--url"), url})
                                       << QStringLiteral("none.har");

@@ -67,6 +67,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
     , m_filterText(new QLineEdit(this))
     , m_kindButton(new QToolButton(this))
     , m_pause(new QToolButton(this))
+    , m_clear(new QToolButton(this))
     , m_status(new QLabel(this))
     , m_filterDebounce(new QTimer(this))
     , m_follower(new RowFollower(m_table, m_model))
@@ -107,11 +108,10 @@ LogView::LogView(EventLog *log, QWidget *parent)
         updateStatus();
     });
 
-    auto *clear = new QToolButton(this);
-    clear->setObjectName(QStringLiteral("logClear"));
-    clear->setText(tr("Clear"));
-    clear->setToolTip(tr("Forget every event recorded so far"));
-    connect(clear, &QToolButton::clicked, m_log, &EventLog::clear);
+    m_clear->setObjectName(QStringLiteral("logClear"));
+    m_clear->setText(tr("Clear"));
+    m_clear->setToolTip(tr("Forget every event recorded so far"));
+    connect(m_clear, &QToolButton::clicked, m_log, &EventLog::clear);
 
     auto *exportButton = new QToolButton(this);
     exportButton->setObjectName(QStringLiteral("logExport"));
@@ -127,7 +127,7 @@ LogView::LogView(EventLog *log, QWidget *parent)
     bar->addWidget(m_filterText, 1);
     bar->addWidget(m_kindButton);
     bar->addWidget(m_pause);
-    bar->addWidget(clear);
+    bar->addWidget(m_clear);
     bar->addWidget(exportButton);
 
     m_table->setObjectName(QStringLiteral("logTable"));
@@ -168,13 +168,13 @@ LogView::LogView(EventLog *log, QWidget *parent)
 
 QList<QWidget *> LogView::focusOrder() const
 {
-    const QList<QWidget *> bar{m_filterText,
-                               m_kindButton,
-                               m_pause,
-                               findChild<QWidget *>(QStringLiteral("logClear")),
-                               findChild<QWidget *>(QStringLiteral("logExport")),
-                               m_table};
+    const QList<QWidget *> bar{m_filterText, m_kindButton, m_pause, m_clear, findChild<QWidget *>(QStringLiteral("logExport")), m_table};
     return bar + tabStopsIn(m_detail);
+}
+
+void LogView::setClearable(bool clearable)
+{
+    m_clear->setVisible(clearable);
 }
 
 bool LogView::isFollowing() const

@@ -42,6 +42,9 @@ public:
     // log no longer holds it or the filter hides it.
     bool selectSeq(quint64 seq);
 
+    // Without Clear, for a log that is a record (a file opened to be read) rather than a live endpoint's.
+    void setClearable(bool clearable);
+
     // Writes the whole log to a JSON Lines file; false with a message in error.
     bool exportTo(const QString &path, QString *error) const;
 
@@ -60,6 +63,7 @@ private:
     QLineEdit *m_filterText;
     QToolButton *m_kindButton;
     QToolButton *m_pause;
+    QToolButton *m_clear;
     QLabel *m_status;
     QTimer *m_filterDebounce;
     RowFollower *m_follower;

@@ -14,6 +14,7 @@
 #include "ui/lesson/LessonPane.h"
 #include "ui/log/LogView.h"
 #include "ui/main/ClientArea.h"
+#include "ui/recorded/RecordedLogs.h"
 #include "ui/sequence/SequenceDiagramPanel.h"
 #include "ui/server/ServerPanel.h"
 #include "ui/style/LabColors.h"
@@ -135,8 +136,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_statusLabel->setObjectName(QStringLiteral("statusSummary"));
     statusBar()->addPermanentWidget(m_statusLabel, 1);
     connect(m_server, &ServerPanel::summaryChanged, this, &MainWindow::updateStatusBar);
+    setUpLogMemory(); // before the menus: File → Open log… puts the logs it opens in the budget
     buildMenus();
-    setUpLogMemory();
 
     QSettings settings;
     const bool hasState = m_options.persist && settings.contains(QStringLiteral("window/geometry"));
@@ -177,6 +178,7 @@ MainWindow::~MainWindow()
     // Hiding the window on its way out must not ask the panels, going too, for lanes.
     disconnect(m_sequenceDock, nullptr, this, nullptr);
     disconnect(m_chartsDock, nullptr, this, nullptr);
+    disconnect(m_recordedLogs, nullptr, this, nullptr);
 }
 
 QList<ClientPanel *> MainWindow::clientPanels() const
@@ -266,6 +268,7 @@ void MainWindow::buildMenus()
     QAction *exportAll = file->addAction(tr("&Export logs…"), this, &MainWindow::exportLogs);
     exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportAll->setToolTip(tr("Every endpoint's log as JSON Lines, one file per endpoint"));
+    setUpRecordedLogs(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -434,6 +437,18 @@ void MainWindow::setUpLogMemory()
     tick->start();
 }
 
+void MainWindow::setUpRecordedLogs(QMenu *file)
+{
+    m_recordedLogs = new RecordedLogs(this, m_logBudget, [this] {
+        const Server *server = m_server->server();
+        return server->state() == Server::State::Listening ? QString(server->url().toString() + u'/') : QString();
+    });
+    QAction *open = file->addAction(tr("Open lo&g…"), m_recordedLogs, &RecordedLogs::chooseAndOpen);
+    open->setObjectName(QStringLiteral("openLog"));
+    open->setToolTip(tr("Read a JSON Lines or HAR log into a read-only view, from which its connections can be replayed"));
+    connect(m_recordedLogs, &RecordedLogs::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+}
+
 void MainWindow::setUpSequenceDiagram(QMenu *view)
 {
     m_sequence = new SequenceDiagramPanel(this);
@@ -444,12 +459,15 @@ void MainWindow::setUpSequenceDiagram(QMenu *view)
     connect(m_sequenceDock, &QDockWidget::visibilityChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_clients, &ClientArea::panelsChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_inspector, &InspectorPanel::runningChanged, this, &MainWindow::updateSequenceLanes);
+    connect(m_recordedLogs, &RecordedLogs::lanesChanged, this, &MainWindow::updateSequenceLanes);
     connect(m_sequence, &SequenceDiagramPanel::eventSelected, this, [this](int lane, quint64 seq) {
         const EventLog *log = m_sequence->model()->lanes().value(lane).log;
         if (log == m_server->server()->log()) {
             m_server->logView()->selectSeq(seq);
             return;
         }
+        if (m_recordedLogs->selectEvent(log, seq))
+            return;
         if (log == m_inspector->relay()->log()) {
             m_inspectorDock->show();
             m_inspector->model()->flush();
@@ -473,6 +491,7 @@ void MainWindow::updateSequenceLanes()
     if (m_sequenceDock->isVisible()) {
         for (const auto &[name, log] : endpointLogs())
             lanes.append({name, log});
+        lanes += m_recordedLogs->lanes();
     }
     if (lanes != m_sequence->model()->lanes())
         m_sequence->setLanes(lanes);

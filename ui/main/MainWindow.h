@@ -20,6 +20,7 @@ class EventLog;
 class InspectorPanel;
 class LessonPane;
 class LogBudget;
+class RecordedLogs;
 class SequenceDiagramPanel;
 class ServerPanel;
 
@@ -90,6 +91,9 @@ public:
     // nothing changes and `error` says what is wrong and where.
     bool openLesson(const QString &path, QString *error);
 
+    // File → Open log…: the logs opened from files and their replays, each in a dock of its own.
+    RecordedLogs *recordedLogs() const { return m_recordedLogs; }
+
     static constexpr int kDefaultLogBudgetMiB = 512;
     static constexpr int kMinLogBudgetMiB = 16;
 
@@ -119,6 +123,7 @@ private:
     void setUpCharts(QMenu *view);
     void updateChartEndpoints();
     void setUpLessons(QMenu *file, QMenu *help);
+    void setUpRecordedLogs(QMenu *file);
 
     Options m_options;
     ServerPanel *m_server;
@@ -143,6 +148,7 @@ private:
     ChartsPanel *m_charts = nullptr;
     QDockWidget *m_lessonDock = nullptr;
     LessonPane *m_lessonPane = nullptr;
+    RecordedLogs *m_recordedLogs = nullptr;
 };
 
 } // namespace wslab
