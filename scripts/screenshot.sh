@@ -6,8 +6,10 @@
 # inspector.png (View → Inspector with the first client routed through it, its text frame selected) and
 # explain-frame.png (that frame's "Explain this frame"), charts.png (View → Live charts of a client that
 # chats, pings and rides out a server restart) and lesson.png (Help → Lessons: the close codes lesson run
-# by its own "Do it" up to the server's kick with 1008, its pane beside the panels), and replay.png
-# (File → Open log… of examples/recording.har, replayed to the window's echo server beside it).
+# by its own "Do it" up to the server's kick with 1008, its pane beside the panels), replay.png
+# (File → Open log… of examples/recording.har, replayed to the window's echo server beside it) and
+# rules.png (the server in rules mode answering the client by examples/mock-rules.json, the Rules…
+# window over it).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #   ONLY=NAME scripts/screenshot.sh       retakes only the pictures whose file name contains NAME
 #
@@ -50,3 +52,4 @@ SCREEN=1920x1080 shoot docs/screenshots/sequence.png --screenshot-sequence --scr
 SCREEN=1600x1200 shoot docs/screenshots/charts.png --screenshot-charts --screenshot-delay 18000
 SCREEN=1920x1080 shoot docs/screenshots/lesson.png --screenshot-lesson --screenshot-delay 4000
 SCREEN=1600x1200 shoot docs/screenshots/replay.png --screenshot-replay examples/recording.har --screenshot-delay 4000
+shoot docs/screenshots/rules.png --screenshot-rules examples/mock-rules.json

@@ -18,6 +18,7 @@
 #include "ui/recorded/ReplayView.h"
 #include "ui/sequence/SequenceDiagramPanel.h"
 #include "ui/sequence/SequenceDiagramView.h"
+#include "ui/server/RulesEditor.h"
 #include "ui/server/ServerPanel.h"
 #include "ui/share/QrDialog.h"
 
@@ -25,6 +26,8 @@
 #include <QCommandLineParser>
 #include <QDockWidget>
 #include <QIcon>
+#include <QLineEdit>
+#include <QPainter>
 #include <QTableView>
 #include <QTimer>
 
@@ -176,6 +179,43 @@ bool stageReplayScene(wslab::MainWindow &window, const QString &recording)
     return true;
 }
 
+// For the mock rules' picture: the first-start server switched to rules mode with the rules of `path`
+// (examples/mock-rules.json), the first client's messages answered by them, and the rules window open with
+// a message in its Try it line. False when the file does not load.
+bool stageRulesScene(wslab::MainWindow &window, const QString &path)
+{
+    wslab::ServerPanel *server = window.serverPanel();
+    wslab::RulesEditor *rules = server->rulesEditor();
+    if (!rules->loadFile(path))
+        return false;
+    server->setMode(wslab::ServerMode::Rules);
+    server->showRules();
+    rules->selectRow(1);
+    if (auto *tryLine = rules->findChild<QLineEdit *>(QStringLiteral("rulesTry")))
+        tryLine->setText(QStringLiteral("{\"type\":\"order\",\"item\":\"tea \\\"earl grey\\\"\",\"qty\":2}"));
+    wslab::Client *client = window.clientPanels().first()->client();
+    // Queued until the demo's connection is open, then answered in order.
+    QTimer::singleShot(1000, client, [client] {
+        client->sendText(QStringLiteral("{\"type\":\"ping\",\"id\":7}"));
+        client->sendText(QStringLiteral("hello ann"));
+        client->sendText(QStringLiteral("{\"type\":\"order\",\"item\":\"tea \\\"earl grey\\\"\",\"qty\":2}"));
+        client->sendText(QStringLiteral("what is this?"));
+    });
+    return true;
+}
+
+// The window with the rules window laid over its lower left, as they stand on a screen.
+QImage windowWithRules(wslab::MainWindow &window)
+{
+    QImage picture = window.grab().toImage();
+    const QPixmap rules = window.serverPanel()->rulesEditor()->grab();
+    QPainter painter(&picture);
+    const QRect where(QPoint(24, picture.height() - rules.height() - 48), rules.size());
+    painter.fillRect(where.adjusted(-1, -1, 1, 1), window.palette().color(QPalette::WindowText));
+    painter.drawPixmap(where.topLeft(), rules);
+    return picture;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -224,7 +264,12 @@ int main(int argc, char *argv[])
         QStringLiteral("screenshot-replay"),
         QStringLiteral("With --screenshot: open this recording (File → Open log…) and replay it to the window's server beside it."),
         QStringLiteral("FILE"));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson, replay});
+    const QCommandLineOption rulesShot(QStringLiteral("screenshot-rules"),
+                                       QStringLiteral("With --screenshot: the server in rules mode with the rules of FILE answering the "
+                                                      "first client, and the rules window over the window."),
+                                       QStringLiteral("FILE"));
+    parser.addOptions(
+        {screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson, replay, rulesShot});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -283,6 +328,14 @@ int main(int argc, char *argv[])
             wslab::ExplainFrameDialog *dialog = inspector->explainSelected();
             // Laid out and painted once before the picture.
             QTimer::singleShot(500, dialog, [dialog, path] { QApplication::exit(dialog->grab().save(path) ? 0 : 1); });
+        });
+    } else if (parser.isSet(screenshot) && parser.isSet(rulesShot)) {
+        if (!stageRulesScene(window, parser.value(rulesShot)))
+            return 1;
+        const QString path = parser.value(screenshot);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
+            lastTextRow(window.serverPanel()->logView());
+            QApplication::exit(windowWithRules(window).save(path) ? 0 : 1);
         });
     } else if (parser.isSet(screenshot)) {
         if (parser.isSet(sequence))

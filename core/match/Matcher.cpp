@@ -236,6 +236,30 @@ Matcher::Outcome Matcher::match(const InboundMessage &message) const
     return out;
 }
 
+QJsonObject Matcher::toJson() const
+{
+    QJsonObject out;
+    if (m_bytes)
+        out.insert(QStringLiteral("hex"), QString::fromLatin1(m_bytes->toHex()));
+    if (m_text)
+        out.insert(QStringLiteral("text"), *m_text);
+    if (m_contains)
+        out.insert(QStringLiteral("contains"), *m_contains);
+    if (m_regex)
+        out.insert(QStringLiteral("regex"), m_regex->pattern());
+    if (!m_equals.isEmpty()) {
+        QJsonObject pairs;
+        for (const auto &[pointer, wanted] : m_equals)
+            pairs.insert(pointer, wanted);
+        out.insert(QStringLiteral("json"), pairs);
+    }
+    if (m_exists.size() == 1)
+        out.insert(QStringLiteral("exists"), m_exists.first());
+    else if (!m_exists.isEmpty())
+        out.insert(QStringLiteral("exists"), QJsonArray::fromStringList(m_exists));
+    return out;
+}
+
 QString Matcher::describe() const
 {
     QStringList parts;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QPair>
@@ -46,6 +47,9 @@ public:
     static std::optional<Matcher> fromJson(const QJsonValue &spec, const QString &path, QString *error);
 
     Outcome match(const InboundMessage &message) const;
+    // The conditions written back as the object fromJson reads (bytes as "hex"): parsing it gives
+    // a matcher that judges every message the same, so an editor saves what a file said.
+    QJsonObject toJson() const;
     // How many capture groups its regex has; -1 without a regex.
     int regexGroups() const { return m_regex ? m_regex->captureCount() : -1; }
     // What it looks for, in one phrase: 'text "hello"', 'regex ^a, /type = "welcome"'.

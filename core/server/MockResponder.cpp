@@ -7,20 +7,6 @@
 
 namespace wslab {
 
-namespace {
-
-// What a rule does to one message, filled in when it matched: a delayed action must not read the rule
-// again, since the rules may be replaced meanwhile.
-struct Answer
-{
-    std::optional<QString> reply;
-    std::optional<QString> broadcast;
-    std::optional<int> closeCode;
-    QString closeReason;
-};
-
-} // namespace
-
 MockResponder::MockResponder(Server *server, QObject *parent)
     : QObject(parent)
     , m_server(server)
@@ -35,24 +21,17 @@ void MockResponder::onMessage(int peerId, const InboundMessage &message)
 {
     if (m_server->config().mode != ServerMode::Rules)
         return;
-    Matcher::Outcome outcome;
-    const MockRule *rule = m_rules.firstMatch(message, &outcome);
-    if (!rule) {
+    const std::optional<MockAnswer> answer = m_rules.answer(message);
+    if (!answer) {
         log(peerId, QStringLiteral("no rule matched"));
         return;
     }
+    const MockRule *rule = answer->rule;
     log(peerId, QStringLiteral("rule %1%2: %3")
                     .arg(rule->path, rule->name.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(rule->name), rule->actionSummary()));
     if (rule->ignore)
         return;
-    Answer answer;
-    if (rule->reply)
-        answer.reply = rule->reply->fill(message, outcome);
-    if (rule->broadcast)
-        answer.broadcast = rule->broadcast->fill(message, outcome);
-    answer.closeCode = rule->closeCode;
-    answer.closeReason = rule->closeReason;
-    const auto act = [this, peerId, answer] {
+    const auto act = [this, peerId, answer = *answer] {
         // The peer may have left during a delay: the server's send and kick refuse unknown peers.
         if (answer.reply)
             m_server->sendText(peerId, *answer.reply);

@@ -26,6 +26,23 @@ std::optional<QJsonValue> messageJson(const InboundMessage &message, const Match
     return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
 }
 
+// A value for between the quotes of a JSON string: the writer's escaping without its quotes.
+QString jsonStringContent(const QString &value)
+{
+    const QString quoted = compactJson(QJsonValue(value));
+    return quoted.mid(1, quoted.size() - 2);
+}
+
+// A regex group standing where a JSON value goes: as it is when it is one JSON value, else quoted.
+QString groupAsJsonValue(const QString &group)
+{
+    QJsonParseError error{};
+    const QJsonDocument wrapped = QJsonDocument::fromJson(QByteArray("[") + group.toUtf8() + ']', &error);
+    if (error.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+        return group;
+    return compactJson(QJsonValue(group));
+}
+
 std::optional<ReplyTemplate> templateAt(const QJsonObject &object, const QString &key, int groups, const QString &path)
 {
     if (!object.contains(key))
@@ -94,7 +111,37 @@ std::optional<ReplyTemplate> ReplyTemplate::fromString(const QString &text, int 
     }
     if (!literal.isEmpty())
         t.m_parts.push_back({Part::Kind::Literal, literal, 0});
+    t.classifyJson();
     return t;
+}
+
+void ReplyTemplate::classifyJson()
+{
+    // The template with each placeholder set aside (nothing inside a string, a 0 outside one) must
+    // parse as a JSON object or array for its values to be escaped.
+    bool inString = false;
+    bool escaped = false;
+    QString probe;
+    for (Part &part : m_parts) {
+        if (part.kind != Part::Kind::Literal) {
+            part.inJsonString = inString;
+            if (!inString)
+                probe += u'0';
+            continue;
+        }
+        probe += part.text;
+        for (const QChar c : std::as_const(part.text)) {
+            if (escaped)
+                escaped = false;
+            else if (inString && c == u'\\')
+                escaped = true;
+            else if (c == u'"')
+                inString = !inString;
+        }
+    }
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(probe.toUtf8(), &error);
+    m_json = error.error == QJsonParseError::NoError && (document.isObject() || document.isArray());
 }
 
 QString ReplyTemplate::fill(const InboundMessage &message, const Matcher::Outcome &outcome) const
@@ -102,22 +149,34 @@ QString ReplyTemplate::fill(const InboundMessage &message, const Matcher::Outcom
     QString out;
     std::optional<std::optional<QJsonValue>> json; // parsed once, on the first ${/pointer}
     for (const Part &part : m_parts) {
+        const bool asJsonValue = m_json && !part.inJsonString;
+        QString value;
         switch (part.kind) {
         case Part::Kind::Literal:
             out += part.text;
-            break;
+            continue;
         case Part::Kind::Group:
-            out += outcome.captures.value(part.group);
+            value = outcome.captures.value(part.group);
+            if (asJsonValue) {
+                out += groupAsJsonValue(value);
+                continue;
+            }
             break;
         case Part::Kind::Pointer: {
             if (!json)
                 json = messageJson(message, outcome);
             QJsonValue found;
-            if (*json && resolveJsonPointer(**json, part.text, &found))
-                out += found.isString() ? found.toString() : compactJson(found);
+            const bool present = *json && resolveJsonPointer(**json, part.text, &found);
+            if (asJsonValue) {
+                out += present ? compactJson(found) : QStringLiteral("null");
+                continue;
+            }
+            if (present)
+                value = found.isString() ? found.toString() : compactJson(found);
             break;
         }
         }
+        out += m_json ? jsonStringContent(value) : value;
     }
     return out;
 }
@@ -139,6 +198,39 @@ QString MockRule::actionSummary() const
     return summary;
 }
 
+QJsonObject MockRule::toJson() const
+{
+    QJsonObject out{{QStringLiteral("match"), match.toJson()}};
+    if (!name.isEmpty())
+        out.insert(QStringLiteral("name"), name);
+    if (reply)
+        out.insert(QStringLiteral("reply"), reply->text());
+    if (broadcast)
+        out.insert(QStringLiteral("broadcast"), broadcast->text());
+    if (closeCode) {
+        if (closeReason.isEmpty())
+            out.insert(QStringLiteral("close"), *closeCode);
+        else
+            out.insert(QStringLiteral("close"), QJsonObject{{QStringLiteral("code"), *closeCode}, {QStringLiteral("reason"), closeReason}});
+    }
+    if (delay.count() > 0)
+        out.insert(QStringLiteral("delay_ms"), qint64(delay.count()));
+    if (ignore)
+        out.insert(QStringLiteral("ignore"), true);
+    return out;
+}
+
+QByteArray MockRules::toJson() const
+{
+    QJsonArray array;
+    for (const MockRule &rule : rules)
+        array.append(rule.toJson());
+    QJsonObject root{{QStringLiteral("version"), kVersion}, {QStringLiteral("rules"), array}};
+    if (!description.isEmpty())
+        root.insert(QStringLiteral("description"), description);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
 std::optional<MockRules> MockRules::fromJson(const QByteArray &json, QString *error)
 {
     MockRules out;
@@ -146,6 +238,8 @@ std::optional<MockRules> MockRules::fromJson(const QByteArray &json, QString *er
         const QJsonObject root = parseJsonFile(json);
         allowOnlyKeys(root, QString(), {QStringLiteral("version"), QStringLiteral("description"), QStringLiteral("rules")});
         requireVersion(root, kVersion);
+        if (root.contains(u"description"))
+            out.description = requireString(root.value(u"description"), QStringLiteral("/description"));
         const QJsonValue rules = root.value(u"rules");
         if (!rules.isArray() || rules.toArray().isEmpty())
             throwJsonFault(QStringLiteral("/rules"), QStringLiteral("expected a non-empty array of rules, got ") +
@@ -220,6 +314,23 @@ const MockRule *MockRules::firstMatch(const InboundMessage &message, Matcher::Ou
         }
     }
     return nullptr;
+}
+
+std::optional<MockAnswer> MockRules::answer(const InboundMessage &message) const
+{
+    Matcher::Outcome outcome;
+    const MockRule *rule = firstMatch(message, &outcome);
+    if (!rule)
+        return std::nullopt;
+    MockAnswer out;
+    out.rule = rule;
+    if (rule->reply)
+        out.reply = rule->reply->fill(message, outcome);
+    if (rule->broadcast)
+        out.broadcast = rule->broadcast->fill(message, outcome);
+    out.closeCode = rule->closeCode;
+    out.closeReason = rule->closeReason;
+    return out;
 }
 
 } // namespace wslab

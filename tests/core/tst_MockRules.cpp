@@ -1,5 +1,6 @@
 // Mock rules: the file format's faults with their JSON path, reply templates, and a Server in rules
 // mode answering real clients on 127.0.0.1 (first match wins, delay, close, broadcast, ignore).
+#include "core/match/JsonPointer.h"
 #include "core/server/MockResponder.h"
 #include "core/server/MockRules.h"
 #include "tests/support/WsLabTest.h"
@@ -22,6 +23,19 @@ MockRules rulesFrom(const QByteArray &rulesArray)
     if (!rules)
         qFatal("test rules do not parse: %s", qPrintable(error));
     return std::move(*rules);
+}
+
+// What the rule {match, reply} alone answers the text `message` (nullopt: it does not match), by
+// MockRules::answer as the server uses it; *isJson whether its reply is a JSON template.
+std::optional<QString> replyOfRule(const QString &match, const QString &reply, const QString &message, bool *isJson = nullptr)
+{
+    const QJsonObject rule{{QStringLiteral("match"), QJsonDocument::fromJson("[" + match.toUtf8() + "]").array().at(0)},
+                           {QStringLiteral("reply"), reply}};
+    const MockRules rules = rulesFrom(QJsonDocument(QJsonArray{rule}).toJson());
+    if (isJson)
+        *isJson = rules.rules.at(0).reply->isJson();
+    const std::optional<MockAnswer> answer = rules.answer(InboundMessage::fromText(message));
+    return answer ? answer->reply : std::nullopt;
 }
 
 // Collects what one client receives, in order.
@@ -53,10 +67,10 @@ private Q_SLOTS:
                                      << QStringLiteral("ann has [1,\"x\"]");
         QTest::newRow("json without a json condition") << QStringLiteral("{\"contains\":\"id\"}") << QStringLiteral("id=${/id}")
                                                        << QStringLiteral("{\"id\":42}") << QStringLiteral("id=42");
-        QTest::newRow("missing field is empty") << QStringLiteral("{\"contains\":\"a\"}") << QStringLiteral("[${/nope}]")
-                                                << QStringLiteral("{\"a\":1}") << QStringLiteral("[]");
-        QTest::newRow("not json is empty") << QStringLiteral("{\"contains\":\"a\"}") << QStringLiteral("[${/a}]")
-                                           << QStringLiteral("a plain") << QStringLiteral("[]");
+        QTest::newRow("missing field is empty") << QStringLiteral("{\"contains\":\"a\"}") << QStringLiteral("(${/nope})")
+                                                << QStringLiteral("{\"a\":1}") << QStringLiteral("()");
+        QTest::newRow("not json is empty") << QStringLiteral("{\"contains\":\"a\"}") << QStringLiteral("(${/a})")
+                                           << QStringLiteral("a plain") << QStringLiteral("()");
         QTest::newRow("dollars") << QStringLiteral("\"x\"") << QStringLiteral("cost $$5, $ sign, $x") << QStringLiteral("x")
                                  << QStringLiteral("cost $5, $ sign, $x");
     }
@@ -66,14 +80,7 @@ private Q_SLOTS:
         QFETCH(QString, reply);
         QFETCH(QString, message);
         QFETCH(QString, filled);
-        const QJsonObject rule{{QStringLiteral("match"), QJsonDocument::fromJson("[" + match.toUtf8() + "]").array().at(0)},
-                               {QStringLiteral("reply"), reply}};
-        const MockRules rules = rulesFrom(QJsonDocument(QJsonArray{rule}).toJson());
-        Matcher::Outcome outcome;
-        const InboundMessage in = InboundMessage::fromText(message);
-        const MockRule *hit = rules.firstMatch(in, &outcome);
-        QVERIFY(hit);
-        QCOMPARE(hit->reply->fill(in, outcome), filled);
+        QCOMPARE(replyOfRule(match, reply, message).value_or(QStringLiteral("(no match)")), filled);
     }
 
     void faultsNameTheirPath_data()
@@ -119,6 +126,154 @@ private Q_SLOTS:
         QString got;
         QVERIFY(!MockRules::fromJson(file, &got));
         QCOMPARE(got, error);
+    }
+
+    // Every kind of rule the parser reads is written back so that it reads the same again: what the
+    // window's rules editor saves is what `serve --rules` loads.
+    void toJsonRoundTrips_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("bare text") << QStringLiteral("{\"match\":\"bye\",\"reply\":\"see you\"}") << QStringLiteral("bye");
+        QTest::newRow("contains") << QStringLiteral("{\"match\":{\"contains\":\"tea\"},\"reply\":\"kettle on\"}")
+                                  << QStringLiteral("green tea please");
+        QTest::newRow("regex and groups") << QStringLiteral("{\"name\":\"greeting\",\"match\":{\"regex\":\"^hello (\\\\w+)$\"},"
+                                                            "\"reply\":\"hi ${1} ($$${0})\"}")
+                                          << QStringLiteral("hello ann");
+        QTest::newRow("pointer equals") << QStringLiteral("{\"match\":{\"json\":{\"/type\":\"ping\",\"/n\":[1,{\"a\":null}]}},"
+                                                          "\"reply\":\"{\\\"type\\\":\\\"pong\\\",\\\"id\\\":${/id}}\"}")
+                                        << QStringLiteral("{\"type\":\"ping\",\"n\":[1,{\"a\":null}],\"id\":7}");
+        QTest::newRow("pointer exists") << QStringLiteral("{\"match\":{\"exists\":\"/item\"},\"broadcast\":\"${/item}\"}")
+                                        << QStringLiteral("{\"item\":\"tea\"}");
+        QTest::newRow("several pointers exist")
+            << QStringLiteral("{\"match\":{\"exists\":[\"/a\",\"/b/0\"]},\"reply\":\"both\",\"close\":4000}")
+            << QStringLiteral("{\"a\":1,\"b\":[2]}");
+        QTest::newRow("hex") << QStringLiteral("{\"match\":{\"hex\":\"01 02 ff\"},\"reply\":\"bytes\"}") << QString();
+        QTest::newRow("base64") << QStringLiteral("{\"match\":{\"base64\":\"AQL/\"},\"reply\":\"bytes\"}") << QString();
+        QTest::newRow("conditions together")
+            << QStringLiteral("{\"match\":{\"json\":{\"/type\":\"order\"},\"exists\":\"/item\",\"contains\":\"tea\",\"regex\":\"(o)rder\"},"
+                              "\"reply\":\"${1}\",\"broadcast\":\"order ${/item}\",\"close\":{\"code\":4001,\"reason\":\"served\"},"
+                              "\"delay_ms\":25}")
+            << QStringLiteral("{\"type\":\"order\",\"item\":\"tea\"}");
+        QTest::newRow("ignore") << QStringLiteral("{\"name\":\"quiet\",\"match\":{\"contains\":\"secret\"},\"ignore\":true}")
+                                << QStringLiteral("a secret");
+    }
+    void toJsonRoundTrips()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, message);
+        const MockRules first = rulesFrom('[' + rule.toUtf8() + ']');
+        QString error;
+        const std::optional<MockRules> again = MockRules::fromJson(first.toJson(), &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->toJson(), first.toJson());
+        // Nothing the file said is lost: every key it had is written back.
+        const QJsonObject written = first.rules.at(0).toJson();
+        const QJsonObject read = QJsonDocument::fromJson(rule.toUtf8()).object();
+        for (auto it = read.constBegin(); it != read.constEnd(); ++it)
+            QVERIFY2(written.contains(it.key()), qPrintable(it.key()));
+        QCOMPARE(written.value(u"match").toObject().keys().size(),
+                 read.value(u"match").isObject() ? read.value(u"match").toObject().keys().size() : 1);
+
+        // The rule read again judges and answers a message the same.
+        const MockRule &before = first.rules.at(0);
+        const MockRule &after = again->rules.at(0);
+        const InboundMessage in =
+            message.isEmpty() ? InboundMessage::fromBinary(QByteArray::fromHex("0102ff")) : InboundMessage::fromText(message);
+        Matcher::Outcome was;
+        Matcher::Outcome is;
+        QVERIFY(first.firstMatch(in, &was));
+        QVERIFY(again->firstMatch(in, &is));
+        QCOMPARE(is.captures, was.captures);
+        QCOMPARE(after.match.describe(), before.match.describe());
+        QCOMPARE(after.actionSummary(), before.actionSummary());
+        QCOMPARE(after.name, before.name);
+        QCOMPARE(after.closeReason, before.closeReason);
+        QCOMPARE(after.reply.has_value(), before.reply.has_value());
+        if (before.reply)
+            QCOMPARE(after.reply->fill(in, is), before.reply->fill(in, was));
+        QCOMPARE(after.broadcast.has_value(), before.broadcast.has_value());
+        if (before.broadcast)
+            QCOMPARE(after.broadcast->fill(in, is), before.broadcast->fill(in, was));
+        QVERIFY(!again->firstMatch(InboundMessage::fromText(QStringLiteral("nothing like it")), &is));
+    }
+
+    void toJsonKeepsTheDescription()
+    {
+        QString error;
+        const std::optional<MockRules> rules =
+            MockRules::fromJson("{\"version\":1,\"description\":\"a pretend API\",\"rules\":[{\"match\":\"a\",\"reply\":\"b\"}]}", &error);
+        QVERIFY2(rules, qPrintable(error));
+        const std::optional<MockRules> again = MockRules::fromJson(rules->toJson(), &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->description, QStringLiteral("a pretend API"));
+        QVERIFY(!MockRules::fromJson("{\"version\":1,\"description\":3,\"rules\":[{\"match\":\"a\",\"reply\":\"b\"}]}", &error));
+        QCOMPARE(error, QStringLiteral("/description: expected a string, got a number"));
+    }
+
+    // A JSON template's replies stay JSON whatever the message holds: values inside a string are
+    // escaped, values outside one are JSON values. Each reply is parsed back and its fields compared
+    // with what the message held.
+    void jsonTemplatesEscapeWhatTheyInsert_data()
+    {
+        QTest::addColumn<QString>("match");
+        QTest::addColumn<QString>("replyTemplate");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QJsonValue>("expected");
+        const QString quoteAndBackslash = QStringLiteral("say \"hi\" \\ there\n");
+        QTest::newRow("group in a string") << QStringLiteral("{\"regex\":\"^say ([\\\\s\\\\S]*)\"}")
+                                           << QStringLiteral("{\"said\":\"${1}\"}") << quoteAndBackslash << QStringLiteral("/said")
+                                           << QJsonValue(quoteAndBackslash.mid(4));
+        QTest::newRow("field in a string") << QStringLiteral("{\"exists\":\"/name\"}") << QStringLiteral("{\"hello\":\"dear ${/name}!\"}")
+                                           << QStringLiteral("{\"name\":\"a\\\"b\\\\c\"}") << QStringLiteral("/hello")
+                                           << QJsonValue(QStringLiteral("dear a\"b\\c!"));
+        QTest::newRow("object field in a string")
+            << QStringLiteral("{\"exists\":\"/o\"}") << QStringLiteral("[\"${/o}\"]") << QStringLiteral("{\"o\":{\"k\":\"v\"}}")
+            << QStringLiteral("/0") << QJsonValue(QStringLiteral("{\"k\":\"v\"}"));
+        QTest::newRow("string field as a value")
+            << QStringLiteral("{\"exists\":\"/id\"}") << QStringLiteral("{\"id\":${/id}}") << QStringLiteral("{\"id\":\"x\\\"1\"}")
+            << QStringLiteral("/id") << QJsonValue(QStringLiteral("x\"1"));
+        QTest::newRow("number field as a value") << QStringLiteral("{\"exists\":\"/id\"}") << QStringLiteral("{\"id\":${/id}}")
+                                                 << QStringLiteral("{\"id\":42}") << QStringLiteral("/id") << QJsonValue(42);
+        QTest::newRow("missing field as a value")
+            << QStringLiteral("{\"contains\":\"{\"}") << QStringLiteral("{\"id\":${/id}}") << QStringLiteral("{\"other\":1}")
+            << QStringLiteral("/id") << QJsonValue(QJsonValue::Null);
+        QTest::newRow("number group as a value") << QStringLiteral("{\"regex\":\"^n=(.*)$\"}") << QStringLiteral("{\"n\":${1}}")
+                                                 << QStringLiteral("n=12.5") << QStringLiteral("/n") << QJsonValue(12.5);
+        QTest::newRow("text group as a value") << QStringLiteral("{\"regex\":\"^n=(.*)$\"}") << QStringLiteral("{\"n\":${1}}")
+                                               << QStringLiteral("n=1, \"2\"") << QStringLiteral("/n")
+                                               << QJsonValue(QStringLiteral("1, \"2\""));
+    }
+    void jsonTemplatesEscapeWhatTheyInsert()
+    {
+        QFETCH(QString, match);
+        QFETCH(QString, replyTemplate);
+        QFETCH(QString, message);
+        QFETCH(QString, pointer);
+        QFETCH(QJsonValue, expected);
+        bool isJson = false;
+        const std::optional<QString> reply = replyOfRule(match, replyTemplate, message, &isJson);
+        QVERIFY(isJson);
+        QVERIFY(reply);
+        const QString filled = *reply;
+        QJsonParseError error{};
+        const QJsonDocument document = QJsonDocument::fromJson(filled.toUtf8(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(filled + u' ' + error.errorString()));
+        QJsonValue found;
+        const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+        QVERIFY(resolveJsonPointer(root, pointer, &found));
+        QCOMPARE(found, expected);
+    }
+
+    // Text that is not JSON gets the values as they are, quotes and all.
+    void otherTemplatesInsertAsTheyAre()
+    {
+        bool isJson = true;
+        const std::optional<QString> reply = replyOfRule(QStringLiteral("{\"regex\":\"^say (.*)\"}"), QStringLiteral("you said \"${1}\" {"),
+                                                         QStringLiteral("say a \"b\" \\c"), &isJson);
+        QVERIFY(!isJson);
+        QCOMPARE(reply.value_or(QString()), QStringLiteral("you said \"a \"b\" \\c\" {"));
     }
 
     // The first matching rule acts, in file order; a message no rule matches gets nothing.

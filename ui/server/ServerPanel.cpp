@@ -10,6 +10,7 @@
 #include "ui/keyboard/FocusChain.h"
 #include "ui/log/LogView.h"
 #include "ui/server/PeerTableModel.h"
+#include "ui/server/RulesEditor.h"
 #include "ui/share/QrDialog.h"
 #include "ui/style/LabColors.h"
 #include "ui/style/TextScale.h"
@@ -98,6 +99,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_composer(new Composer(this))
     , m_log(new LogView(m_server->log(), this))
     , m_chat(new ChatRoom(m_server, this))
+    , m_rules(new RulesEditor(this))
+    , m_showRules(new QPushButton(tr("Rules…"), this))
 {
     setObjectName(QStringLiteral("serverPanel"));
     m_host->setObjectName(QStringLiteral("serverHost"));
@@ -111,16 +114,25 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_host->lineEdit()->setAccessibleName(tr("Listen address"));
     m_port->setAccessibleName(tr("Port"));
     m_mode->setObjectName(QStringLiteral("serverMode"));
-    for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat})
+    for (ServerMode mode : {ServerMode::Echo, ServerMode::Broadcast, ServerMode::Silent, ServerMode::Chat, ServerMode::Rules})
         m_mode->addItem(serverModeName(mode), int(mode));
     m_mode->setToolTip(tr("echo: back to the sender · broadcast: to every other peer · silent: log only · "
-                          "chat: a chat room with nicknames and history (docs/chat-protocol.md).\n"
+                          "chat: a chat room with nicknames and history (docs/chat-protocol.md) · "
+                          "rules: answers by the mock rules table (Rules…, docs/mock-rules.md).\n"
                           "Changes at once, also while running: connected peers stay."));
     m_mode->setAccessibleName(tr("Server mode"));
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         // The one setting a running server takes at once (a teacher goes from echo to broadcast mid-demo).
         m_server->setMode(ServerMode(m_mode->currentData().toInt()));
     });
+    // The rules table is as wide as a rule has parts: its own window, where the panel's column has no room.
+    m_rules->setWindowFlag(Qt::Window);
+    m_rules->resize(m_rules->fontMetrics().horizontalAdvance(u'M') * 96, m_rules->fontMetrics().height() * 26);
+    m_rules->attachTo(m_server);
+    m_showRules->setObjectName(QStringLiteral("serverShowRules"));
+    m_showRules->setToolTip(tr("The mock rules the server answers by in rules mode"));
+    connect(m_showRules, &QPushButton::clicked, this, &ServerPanel::showRules);
+    connect(m_rules, &RulesEditor::rulesChanged, this, [this] { m_showRules->setToolTip(m_rules->statusText()); });
     m_startStop->setObjectName(QStringLiteral("serverStartStop"));
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_server->state() == Server::State::Listening)
@@ -161,6 +173,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     top->addWidget(new QLabel(tr("port"), this));
     top->addWidget(m_port);
     top->addWidget(m_mode);
+    top->addWidget(m_showRules);
     top->addWidget(settingsToggle);
     top->addWidget(m_startStop);
     auto *shareRow = new QHBoxLayout;
@@ -269,7 +282,7 @@ ServerPanel::ServerPanel(QWidget *parent)
 
     // Tab reads the panel top to bottom: where and how to listen, its settings, the peers, the
     // composer, the log.
-    const QList<QWidget *> where{m_host, m_port, m_mode, settingsToggle, m_startStop};
+    const QList<QWidget *> where{m_host, m_port, m_mode, m_showRules, settingsToggle, m_startStop};
     const QList<QWidget *> peers{m_share, copy, m_showQr, m_target, kick, m_peerTable};
     chainFocus(where + tabStopsIn(settings->widget()) + peers + m_composer->focusOrder() + m_log->focusOrder());
 
@@ -287,6 +300,7 @@ ServerPanel::~ServerPanel()
     m_server->disconnect(this);
     delete m_log; // views of the endpoint's log go before the log itself
     delete m_chat;
+    delete m_rules;
     delete m_server;
 }
 
@@ -459,6 +473,9 @@ bool ServerPanel::start()
 {
     QString error;
     const ServerConfig config = configFromForm(&error);
+    // In rules mode a bad row of the rules table refuses Start, with the parser's message.
+    if (error.isEmpty() && config.mode == ServerMode::Rules)
+        m_rules->rules(&error);
     if (error.isEmpty()) {
         m_server->setConfig(config);
         if (!m_server->start())
@@ -472,6 +489,13 @@ bool ServerPanel::start()
     }
     updateState();
     return true;
+}
+
+void ServerPanel::showRules()
+{
+    m_rules->show();
+    m_rules->raise();
+    m_rules->activateWindow();
 }
 
 void ServerPanel::stop()
@@ -619,6 +643,7 @@ void ServerPanel::updateState()
         const QSignalBlocker quiet(m_mode);
         m_mode->setCurrentIndex(m_mode->findData(int(m_server->config().mode)));
     }
+    m_showRules->setVisible(m_server->config().mode == ServerMode::Rules);
     m_peersTitle->setText(tr("Peers (%1)").arg(m_server->peerCount()));
     if (listening) {
         const QString announced = m_server->announcedUrls().isEmpty()
@@ -668,6 +693,7 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("keyFile"), c.tlsKeyFile);
     s.setValue(QStringLiteral("name"), c.name);
     s.setValue(QStringLiteral("announce"), c.announce);
+    s.setValue(QStringLiteral("rules"), QString::fromUtf8(m_rules->rulesJson()));
     // The token is a secret: it is not written to disk.
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         s.setValue(QStringLiteral("panes"), split->saveState());
@@ -688,6 +714,7 @@ void ServerPanel::restoreSettings(const QSettings &s)
     m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
     m_name->setText(s.value(QStringLiteral("name")).toString());
     m_announce->setChecked(s.value(QStringLiteral("announce"), ServerConfig().announce).toBool());
+    m_rules->restoreRulesJson(s.value(QStringLiteral("rules")).toString().toUtf8());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         split->restoreState(s.value(QStringLiteral("panes")).toByteArray());
 }

@@ -20,6 +20,7 @@ class ChatRoom;
 class Composer;
 class LogView;
 class PeerTableModel;
+class RulesEditor;
 class Server;
 
 // The server endpoint: where and how to listen (interface, port, mode, limits, heartbeat, front-door
@@ -38,6 +39,10 @@ public:
     Composer *composer() const { return m_composer; }
     PeerTableModel *peerModel() const { return m_peers; }
     QTableView *peerTable() const { return m_peerTable; }
+    // The mock rules of rules mode, in their own window (Rules… beside the mode).
+    RulesEditor *rulesEditor() const { return m_rules; }
+    // Opens the rules window, raised.
+    void showRules();
 
     void setHost(const QString &host);
     void setPort(quint16 port);
@@ -119,6 +124,9 @@ private:
     LogView *m_log;
     // Answers only while the mode is chat, so switching to chat mid-session needs nothing else.
     ChatRoom *m_chat;
+    // Answers by its rules only while the mode is rules, like the chat room.
+    RulesEditor *m_rules;
+    QPushButton *m_showRules;
 };
 
 } // namespace wslab
