@@ -2,6 +2,7 @@
 #include "core/inspect/Relay.h"
 #include "core/replay/Replayer.h"
 #include "core/server/Server.h"
+#include "core/session/SessionFile.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/client/ClientPanel.h"
 #include "ui/inspect/ExplainFrameDialog.h"
@@ -31,6 +32,7 @@
 #include <QTableView>
 #include <QTimer>
 
+#include <cstdio>
 #include <functional>
 #include <utility>
 
@@ -216,10 +218,41 @@ QImage windowWithRules(wslab::MainWindow &window)
     return picture;
 }
 
+// Qt's desktop session management takes "-session ID", and "--session" alike, out of the arguments
+// before any parser sees them (and would restore a session by that id), so WsLab's --session FILE
+// and --session=FILE are taken out of argv first; -session, with one dash, stays the desktop's. A
+// --session with no value is left for the parser to refuse.
+QString takeSessionFile(int &argc, char **argv)
+{
+    QString file;
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--") {
+            while (i < argc)
+                argv[kept++] = argv[i++];
+            break;
+        }
+        if (arg == "--session" && i + 1 < argc) {
+            file = QString::fromLocal8Bit(argv[++i]);
+            continue;
+        }
+        if (arg.startsWith("--session=")) {
+            file = QString::fromLocal8Bit(arg.mid(10));
+            continue;
+        }
+        argv[kept++] = argv[i];
+    }
+    argc = kept;
+    argv[argc] = nullptr;
+    return file;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    const QString sessionFile = takeSessionFile(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("WsLab"));
     QApplication::setApplicationName(QStringLiteral("wslab"));
@@ -268,13 +301,36 @@ int main(int argc, char *argv[])
                                        QStringLiteral("With --screenshot: the server in rules mode with the rules of FILE answering the "
                                                       "first client, and the rules window over the window."),
                                        QStringLiteral("FILE"));
-    parser.addOptions(
-        {screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson, replay, rulesShot});
+    const QCommandLineOption session(QStringLiteral("session"),
+                                     QStringLiteral("Open the session FILE (File → Open session…): its server, clients, inspector and "
+                                                    "composers, nothing started."),
+                                     QStringLiteral("FILE"));
+    parser.addOptions({session, screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson,
+                       replay, rulesShot});
     parser.process(app);
+
+    // Checked before the window exists, so a bad file costs one line and no window; exit code 2 like a
+    // usage error of wslab-cli. (The option is in the parser for --help; takeSessionFile reads it.)
+    if (!sessionFile.isEmpty()) {
+        const QString problem = wslab::SessionFile::check(sessionFile);
+        if (!problem.isEmpty()) {
+            std::fprintf(stderr, "wslab: --session %s: %s\n", qUtf8Printable(sessionFile), qUtf8Printable(problem));
+            return 2;
+        }
+    }
 
     wslab::MainWindow::Options options;
     options.discoverLan = true;
+    // A session replaces the setup: no demo server to start and stop again first.
+    options.firstStartDemo = sessionFile.isEmpty();
     wslab::MainWindow window(options);
+    if (!sessionFile.isEmpty()) {
+        QString error;
+        if (!window.openSession(sessionFile, &error)) {
+            std::fprintf(stderr, "wslab: --session %s: %s\n", qUtf8Printable(sessionFile), qUtf8Printable(error));
+            return 2;
+        }
+    }
     if (parser.isSet(dark))
         window.setDarkColours(true);
     if (parser.isSet(presentation))

@@ -11,11 +11,15 @@
 #include <QJsonDocument>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMetaEnum>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTextBlock>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace wslab {
 
@@ -207,6 +211,27 @@ void Composer::loadFile()
     }
     setMode(Mode::Hex);
     m_editor->setPlainText(QString::fromLatin1(file.readAll().toHex(' ')));
+}
+
+void Composer::setHistory(const QStringList &history)
+{
+    m_history = history.mid(std::max<qsizetype>(0, history.size() - kHistoryLimit));
+    m_historyIndex = int(m_history.size());
+}
+
+void Composer::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("mode"), QString::fromLatin1(QMetaEnum::fromType<Mode>().valueToKey(int(mode()))));
+    settings.setValue(QStringLiteral("history"), m_history.mid(std::max<qsizetype>(0, m_history.size() - kKeptHistory)));
+}
+
+void Composer::restoreSettings(const QSettings &settings)
+{
+    bool known = false;
+    const int mode =
+        QMetaEnum::fromType<Mode>().keyToValue(settings.value(QStringLiteral("mode")).toString().toLatin1().constData(), &known);
+    setMode(known ? Mode(mode) : Mode::Text);
+    setHistory(settings.value(QStringLiteral("history")).toStringList());
 }
 
 void Composer::recall(int step)

@@ -9,6 +9,7 @@ class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QSettings;
 
 namespace wslab {
 
@@ -47,6 +48,15 @@ public:
     bool ping();
     // The bytes the editor's content stands for in the current mode; false with error when invalid.
     bool encode(QByteArray *data, QString *error) const;
+
+    // What was sent, oldest first: Up walks back through it.
+    QStringList history() const { return m_history; }
+    void setHistory(const QStringList &history);
+    // The mode and the newest kKeptHistory entries, kept between runs and in sessions; a message typed
+    // but not sent is not.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+    static constexpr int kKeptHistory = 50;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -104,6 +105,14 @@ void place(QGridLayout *grid, const QList<QWidget *> &widgets, int columns)
     const int count = std::max(grid->columnCount(), columns + 1);
     for (int c = 0; c < count; ++c)
         grid->setColumnStretch(c, c == columns ? 1 : 0);
+}
+
+// A switch's settings key: its objectName without "fault", as docs/sessions.md lists them.
+QString settingsKey(const FaultSwitch &s)
+{
+    QString key = QString::fromLatin1(s.objectName).mid(5);
+    key[0] = key[0].toLower();
+    return key;
 }
 
 constexpr int kSwitchesPerRow = 6;
@@ -215,6 +224,26 @@ void FaultBar::apply(int switchIndex, int value)
     RelayFaults faults = m_relay->faults();
     kSwitches[switchIndex].write(faults, value);
     m_relay->setFaults(faults);
+    Q_EMIT faultsChanged();
+}
+
+void FaultBar::saveSettings(QSettings &settings) const
+{
+    const RelayFaults &faults = m_relay->faults();
+    for (const FaultSwitch &s : kSwitches)
+        settings.setValue(settingsKey(s), s.read(faults));
+}
+
+void FaultBar::restoreSettings(const QSettings &settings)
+{
+    RelayFaults faults = m_relay->faults();
+    const RelayFaults off;
+    for (const FaultSwitch &s : kSwitches) {
+        const int highest = s.maximum == 0 ? 1 : s.maximum; // a check box is 0 or 1
+        s.write(faults, std::clamp(settings.value(settingsKey(s), s.read(off)).toInt(), s.minimum, highest));
+    }
+    m_relay->setFaults(faults);
+    refresh();
     Q_EMIT faultsChanged();
 }
 

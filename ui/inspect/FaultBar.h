@@ -4,6 +4,7 @@
 
 class QLabel;
 class QPushButton;
+class QSettings;
 
 namespace wslab {
 
@@ -25,6 +26,11 @@ public:
 
     // Sets the switches from the relay's faults (after someone else changed them).
     void refresh();
+    // Each switch's value under its name (its objectName without "fault": "latency", "blackHole"),
+    // for a session. Restoring sets every switch, to its off value when the settings lack it, and
+    // sends the result to the relay; pause and the one-shot actions are never kept.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
     // The switches, in the order Tab visits them.
     QList<QWidget *> focusOrder() const;
 

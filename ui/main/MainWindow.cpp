@@ -5,10 +5,14 @@
 #include "core/inspect/Relay.h"
 #include "core/log/LogBudget.h"
 #include "core/protocol/CloseCode.h"
+#include "core/protocol/Redaction.h"
 #include "core/server/Server.h"
+#include "core/session/SessionFile.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/client/ClientPanel.h"
+#include "ui/client/HeadersEditor.h"
 #include "ui/composer/Composer.h"
+#include "ui/inspect/FaultBar.h"
 #include "ui/inspect/FrameTableModel.h"
 #include "ui/inspect/InspectorPanel.h"
 #include "ui/lesson/LessonPane.h"
@@ -22,10 +26,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -142,25 +148,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     QSettings settings;
     const bool hasState = m_options.persist && settings.contains(QStringLiteral("window/geometry"));
     if (hasState) {
-        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-        restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
-        // No lesson reopens with the window: its dock keeps its place, not an empty pane in sight.
-        m_lessonDock->hide();
-        m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-        m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
-        m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
-        m_darkColours->setChecked(settings.value(QStringLiteral("window/darkColours"), false).toBool());
-        TextScale::apply(settings.value(QStringLiteral("window/textScale"), TextScale::kNormal).toInt());
-        m_presentation->setChecked(settings.value(QStringLiteral("window/presentation"), false).toBool());
-        m_scaleBeforePresentation = settings.value(QStringLiteral("window/scaleBeforePresentation"), TextScale::kNormal).toInt();
-        settings.beginGroup(QStringLiteral("server"));
-        m_server->restoreSettings(settings);
-        settings.endGroup();
-        m_inspectorDock->setVisible(settings.value(QStringLiteral("window/inspector"), false).toBool());
-        settings.beginGroup(QStringLiteral("inspector"));
-        m_inspector->restoreSettings(settings);
-        settings.endGroup();
-        restoreClients(settings);
+        readSetup(settings, SetupStore::AppSettings);
     } else {
         resize(1500, 900);
         if (m_options.firstStartDemo)
@@ -250,6 +238,7 @@ void MainWindow::runFirstStartDemo()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    setUpSessions(file);
     QAction *add = file->addAction(tr("&Add client"), this, &MainWindow::addClient);
     add->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     QAction *startStop = file->addAction(tr("&Start or stop the server"), this, [this] {
@@ -292,10 +281,12 @@ void MainWindow::buildMenus()
     showInspector->setToolTip(tr("A relay between a client and its server that shows every frame, bit by bit, and can break the link "
                                  "on purpose (Ctrl+4)"));
     view->addAction(showInspector);
-    QAction *stacked = view->addAction(tr("Server &above clients"));
-    stacked->setCheckable(true);
-    stacked->setToolTip(tr("Stack the server and the clients vertically, for a narrow screen or a projector"));
-    connect(stacked, &QAction::toggled, m_splitter, [this](bool on) { m_splitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
+    m_serverAboveClients = view->addAction(tr("Server &above clients"));
+    m_serverAboveClients->setObjectName(QStringLiteral("serverAboveClients"));
+    m_serverAboveClients->setCheckable(true);
+    m_serverAboveClients->setToolTip(tr("Stack the server and the clients vertically, for a narrow screen or a projector"));
+    connect(m_serverAboveClients, &QAction::toggled, m_splitter,
+            [this](bool on) { m_splitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
     view->addSeparator();
     auto step = [this](int by) {
         const QList<ClientPanel *> panels = m_clients->panels();
@@ -565,21 +556,52 @@ void MainWindow::saveState() const
     if (!m_options.persist)
         return;
     QSettings settings;
+    writeSetup(settings, SetupStore::AppSettings);
+}
+
+void MainWindow::writeSetup(QSettings &settings, SetupStore store) const
+{
+    const bool session = store != SetupStore::AppSettings;
+    const bool redact = store == SetupStore::Session;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/docks"), QMainWindow::saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
     settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());
-    settings.setValue(QStringLiteral("window/darkColours"), m_darkColours->isChecked());
-    settings.setValue(QStringLiteral("window/textScale"), TextScale::percent());
-    settings.setValue(QStringLiteral("window/presentation"), m_presentation->isChecked());
-    settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
+    settings.setValue(QStringLiteral("window/serverAboveClients"), m_serverAboveClients->isChecked());
+    if (session) {
+        settings.setValue(QStringLiteral("secretsIncluded"), !redact);
+    } else {
+        // Preferences of the person at this machine, which a session from someone else must not change.
+        settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
+        settings.setValue(QStringLiteral("window/darkColours"), m_darkColours->isChecked());
+        settings.setValue(QStringLiteral("window/textScale"), TextScale::percent());
+        settings.setValue(QStringLiteral("window/presentation"), m_presentation->isChecked());
+        settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
+    }
+    // Written back through redactSecrets, so a file without secrets shows where they were.
+    const auto redactValue = [&settings](const QString &key) { settings.setValue(key, redactSecrets(settings.value(key).toString())); };
     settings.beginGroup(QStringLiteral("server"));
     m_server->saveSettings(settings);
+    if (store == SetupStore::SessionWithSecrets) {
+        QString ignored;
+        settings.setValue(QStringLiteral("token"), m_server->configFromForm(&ignored).token);
+    }
+    settings.beginGroup(QStringLiteral("composer"));
+    m_server->composer()->saveSettings(settings);
+    settings.endGroup();
     settings.endGroup();
     settings.setValue(QStringLiteral("window/inspector"), !m_inspectorDock->isHidden());
     settings.beginGroup(QStringLiteral("inspector"));
     m_inspector->saveSettings(settings);
+    if (redact)
+        redactValue(QStringLiteral("target"));
+    // A restart starts without faults, so no window opens with a black hole nobody remembers setting;
+    // a session is opened on purpose, faults and all.
+    if (session) {
+        settings.beginGroup(QStringLiteral("faults"));
+        m_inspector->faultBar()->saveSettings(settings);
+        settings.endGroup();
+    }
     settings.endGroup();
     // Every open client comes back, in its order; the old single "client" group is still read.
     settings.remove(QStringLiteral("clients"));
@@ -588,8 +610,49 @@ void MainWindow::saveState() const
     for (int i = 0; i < panels.size(); ++i) {
         settings.setArrayIndex(i);
         panels.at(i)->saveSettings(settings);
+        if (redact) {
+            redactValue(QStringLiteral("url"));
+            redactValue(QStringLiteral("headers"));
+        }
+        settings.beginGroup(QStringLiteral("composer"));
+        panels.at(i)->composer()->saveSettings(settings);
+        settings.endGroup();
     }
     settings.endArray();
+}
+
+void MainWindow::readSetup(QSettings &settings, SetupStore store)
+{
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/docks")).toByteArray());
+    // No lesson reopens with the window: its dock keeps its place, not an empty pane in sight.
+    m_lessonDock->hide();
+    m_serverAboveClients->setChecked(settings.value(QStringLiteral("window/serverAboveClients"), false).toBool());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    if (store == SetupStore::AppSettings) {
+        m_recentUrls = settings.value(QStringLiteral("client/recentUrls")).toStringList();
+        m_darkColours->setChecked(settings.value(QStringLiteral("window/darkColours"), false).toBool());
+        TextScale::apply(settings.value(QStringLiteral("window/textScale"), TextScale::kNormal).toInt());
+        m_presentation->setChecked(settings.value(QStringLiteral("window/presentation"), false).toBool());
+        m_scaleBeforePresentation = settings.value(QStringLiteral("window/scaleBeforePresentation"), TextScale::kNormal).toInt();
+    }
+    m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
+    settings.beginGroup(QStringLiteral("server"));
+    m_server->restoreSettings(settings);
+    settings.beginGroup(QStringLiteral("composer"));
+    m_server->composer()->restoreSettings(settings);
+    settings.endGroup();
+    settings.endGroup();
+    m_inspectorDock->setVisible(settings.value(QStringLiteral("window/inspector"), false).toBool());
+    settings.beginGroup(QStringLiteral("inspector"));
+    m_inspector->restoreSettings(settings);
+    if (store != SetupStore::AppSettings) {
+        settings.beginGroup(QStringLiteral("faults"));
+        m_inspector->faultBar()->restoreSettings(settings);
+        settings.endGroup();
+    }
+    settings.endGroup();
+    restoreClients(settings);
 }
 
 void MainWindow::restoreClients(QSettings &settings)
@@ -597,7 +660,11 @@ void MainWindow::restoreClients(QSettings &settings)
     const int count = settings.beginReadArray(QStringLiteral("clients"));
     for (int i = 0; i < count; ++i) {
         settings.setArrayIndex(i);
-        addClient()->restoreSettings(settings);
+        ClientPanel *panel = addClient();
+        panel->restoreSettings(settings);
+        settings.beginGroup(QStringLiteral("composer"));
+        panel->composer()->restoreSettings(settings);
+        settings.endGroup();
     }
     settings.endArray();
     if (count > 0)
@@ -606,6 +673,119 @@ void MainWindow::restoreClients(QSettings &settings)
     settings.beginGroup(QStringLiteral("client")); // written by WsLab before every tab was kept
     client->restoreSettings(settings);
     settings.endGroup();
+}
+
+void MainWindow::setUpSessions(QMenu *file)
+{
+    QAction *open = file->addAction(tr("&Open session…"), this, &MainWindow::askToOpenSession);
+    open->setObjectName(QStringLiteral("openSession"));
+    open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)); // Ctrl+O opens a lesson
+    open->setToolTip(tr("Replace the window's setup with a saved session's: server, clients, inspector and faults, composers"));
+    QAction *save = file->addAction(tr("&Save session…"), this, &MainWindow::askToSaveSession);
+    save->setObjectName(QStringLiteral("saveSession"));
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    save->setToolTip(tr("Keep the window's setup in a .wslab file, to open again later or on another machine"));
+    file->addSeparator();
+}
+
+bool MainWindow::holdsSecrets() const
+{
+    QString ignored;
+    if (!m_server->configFromForm(&ignored).token.isEmpty() || redactSecrets(m_inspector->target()) != m_inspector->target())
+        return true;
+    for (ClientPanel *panel : clientPanels()) {
+        const auto *headers = panel->findChild<HeadersEditor *>();
+        if (redactSecrets(panel->url()) != panel->url() || (headers && redactSecrets(headers->toText()) != headers->toText()))
+            return true;
+    }
+    return false;
+}
+
+void MainWindow::askToSaveSession()
+{
+    const QString filter = tr("WsLab session (*.%1)").arg(QString::fromLatin1(SessionFile::kExtension));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save session"), m_sessionPath, filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u'.' + QString::fromLatin1(SessionFile::kExtension);
+    bool withSecrets = false;
+    // Only asked when there is something to leave out; leaving it out is the default.
+    if (holdsSecrets()) {
+        QMessageBox ask(QMessageBox::Question, tr("Save session"),
+                        tr("This window holds secrets: the server's token, an Authorization or Cookie header, or a ?token= in a URL."),
+                        QMessageBox::Save | QMessageBox::Cancel, this);
+        ask.setInformativeText(tr("Without them, the file reads \"<redacted>\" where they were, and the token is left out."));
+        auto *include = new QCheckBox(tr("Include the secrets in the file"), &ask);
+        include->setObjectName(QStringLiteral("includeSecrets"));
+        ask.setCheckBox(include);
+        if (ask.exec() != QMessageBox::Save)
+            return;
+        withSecrets = include->isChecked();
+    }
+    QString error;
+    if (!saveSession(path, withSecrets, &error))
+        QMessageBox::warning(this, tr("Save session"), error);
+}
+
+void MainWindow::askToOpenSession()
+{
+    const QString filter = tr("WsLab session (*.%1);;All files (*)").arg(QString::fromLatin1(SessionFile::kExtension));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QFileInfo(m_sessionPath).path(), filter);
+    QString error;
+    if (!path.isEmpty() && !openSession(path, &error))
+        QMessageBox::warning(this, tr("Open session"), tr("%1 was not opened: %2").arg(QFileInfo(path).fileName(), error));
+}
+
+bool MainWindow::saveSession(const QString &path, bool withSecrets, QString *error)
+{
+    // QSettings merges into what the file holds: a file of another kind there would end in a format error.
+    if (QFileInfo::exists(path) && !SessionFile::check(path).isEmpty() && !QFile::remove(path)) {
+        *error = tr("cannot replace %1").arg(path);
+        return false;
+    }
+    {
+        QSettings settings(path, SessionFile::format());
+        settings.clear();
+        writeSetup(settings, withSecrets ? SetupStore::SessionWithSecrets : SetupStore::Session);
+        settings.sync();
+        if (settings.status() != QSettings::NoError) {
+            *error = tr("cannot write %1").arg(path);
+            return false;
+        }
+    }
+    m_sessionPath = path;
+    setWindowTitle(tr("%1 — WsLab").arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(
+        withSecrets ? tr("Session saved to %1, secrets included").arg(path) : tr("Session saved to %1, without secrets").arg(path), 8000);
+    return true;
+}
+
+bool MainWindow::openSession(const QString &path, QString *error)
+{
+    *error = SessionFile::check(path);
+    if (!error->isEmpty())
+        return false;
+    QSettings settings(path, SessionFile::format());
+    if (settings.status() != QSettings::NoError) {
+        *error = tr("cannot read %1").arg(path);
+        return false;
+    }
+    m_server->stop();
+    m_inspector->stop();
+    for (ClientPanel *panel : clientPanels())
+        m_clients->closePanel(panel);
+    m_nextClientNumber = 1;
+    readSetup(settings, SetupStore::Session);
+    m_sessionPath = path;
+    const QString name = QFileInfo(path).fileName();
+    setWindowTitle(tr("%1 — WsLab").arg(name));
+    QString message = tr("Session %1 opened: press Start / Connect").arg(name);
+    if (!settings.value(QStringLiteral("secretsIncluded"), false).toBool())
+        message += tr(" (saved without secrets: fill in any token or header that reads <redacted>)");
+    statusBar()->showMessage(message, 15000);
+    updateStatusBar();
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -90,6 +90,16 @@ public:
     // Opens a lesson file (a built-in one is ":/lessons/NAME.json") in the lesson dock; on failure
     // nothing changes and `error` says what is wrong and where.
     bool openLesson(const QString &path, QString *error);
+    // File → Save session…: the window's setup into a .wslab file (docs/sessions.md). With secrets it
+    // also holds the server's token, and the clients' Authorization and Cookie headers and ?token= in
+    // URLs as typed; without, those read "<redacted>". False with error when it was not written.
+    bool saveSession(const QString &path, bool withSecrets, QString *error);
+    // File → Open session…: the file's setup replaces the window's. The server and the inspector stop,
+    // every client closes, the rest is restored, and nothing starts by itself. A file that cannot be
+    // opened leaves the window untouched, and error says why.
+    bool openSession(const QString &path, QString *error);
+    // The session last opened or saved; empty before any.
+    QString sessionPath() const { return m_sessionPath; }
 
     // File → Open log…: the logs opened from files and their replays, each in a dock of its own.
     RecordedLogs *recordedLogs() const { return m_recordedLogs; }
@@ -105,7 +115,17 @@ private:
     void runFirstStartDemo();
     void updateStatusBar();
     void saveState() const;
+    // Where a setup is kept: the app's own settings (with the preferences: colours, text size, recent
+    // URLs, but never the faults nor the token), or a session file (the setup with the faults, and its
+    // secrets or not). One pair of functions for both, so a session holds what a restart restores.
+    enum class SetupStore { AppSettings, Session, SessionWithSecrets };
+    void writeSetup(QSettings &settings, SetupStore store) const;
+    void readSetup(QSettings &settings, SetupStore store);
     void restoreClients(QSettings &settings);
+    void setUpSessions(QMenu *file);
+    void askToSaveSession();
+    void askToOpenSession();
+    bool holdsSecrets() const;
     void showCloseCodes();
     void showShortcuts();
     void applyColours();
@@ -129,6 +149,7 @@ private:
     ServerPanel *m_server;
     ClientArea *m_clients;
     QAction *m_sideBySide;
+    QAction *m_serverAboveClients = nullptr;
     QAction *m_darkColours = nullptr;
     QAction *m_presentation = nullptr;
     int m_scaleBeforePresentation = 100; // TextScale::kNormal
@@ -149,6 +170,7 @@ private:
     QDockWidget *m_lessonDock = nullptr;
     LessonPane *m_lessonPane = nullptr;
     RecordedLogs *m_recordedLogs = nullptr;
+    QString m_sessionPath;
 };
 
 } // namespace wslab

@@ -694,7 +694,7 @@ void ServerPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("name"), c.name);
     s.setValue(QStringLiteral("announce"), c.announce);
     s.setValue(QStringLiteral("rules"), QString::fromUtf8(m_rules->rulesJson()));
-    // The token is a secret: it is not written to disk.
+    // The token is a secret: it is not written here. A session saved with its secrets adds it (MainWindow).
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         s.setValue(QStringLiteral("panes"), split->saveState());
 }
@@ -713,6 +713,7 @@ void ServerPanel::restoreSettings(const QSettings &s)
     m_certFile->setText(s.value(QStringLiteral("certFile")).toString());
     m_keyFile->setText(s.value(QStringLiteral("keyFile")).toString());
     m_name->setText(s.value(QStringLiteral("name")).toString());
+    m_token->setText(s.value(QStringLiteral("token")).toString());
     m_announce->setChecked(s.value(QStringLiteral("announce"), ServerConfig().announce).toBool());
     m_rules->restoreRulesJson(s.value(QStringLiteral("rules")).toString().toUtf8());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))

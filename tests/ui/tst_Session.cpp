@@ -1,0 +1,333 @@
+// File → Save session / Open session: a window set up by hand, saved, and opened in a fresh window
+// comes back as it was (server, clients, inspector and its faults, composers), its secrets only when
+// asked for; nothing starts by itself; a bad file changes nothing; `wslab --session` refuses one.
+#include "core/client/Client.h"
+#include "core/inspect/Relay.h"
+#include "core/server/Server.h"
+#include "core/session/SessionFile.h"
+#include "tests/support/ChildProcess.h"
+#include "ui/client/ClientPanel.h"
+#include "ui/client/HeadersEditor.h"
+#include "ui/composer/Composer.h"
+#include "ui/inspect/InspectorPanel.h"
+#include "ui/main/ClientArea.h"
+#include "ui/main/MainWindow.h"
+#include "ui/server/ServerPanel.h"
+
+#include <QCheckBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace wslab;
+
+namespace {
+
+QString headersOf(ClientPanel *panel)
+{
+    return panel->findChild<HeadersEditor *>()->toText();
+}
+
+QString tokenOf(MainWindow &window)
+{
+    QString error;
+    return window.serverPanel()->configFromForm(&error).token;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A window set up the way a teacher would before class: every kind of setting away from its default.
+void setUp(MainWindow &window)
+{
+    ServerPanel *server = window.serverPanel();
+    server->setPort(9123);
+    server->setMode(ServerMode::Broadcast);
+    ServerConfig limits;
+    limits.maxMessageSize = 64 * 1024;
+    limits.rateLimit = 20;
+    limits.slowReaderLimit = 512 * 1024;
+    limits.heartbeat.interval = std::chrono::milliseconds(7000);
+    limits.heartbeat.pongTimeout = std::chrono::milliseconds(3000);
+    server->setLimits(limits);
+    server->findChild<QLineEdit *>(QStringLiteral("serverPath"))->setText(QStringLiteral("/lab"));
+    server->findChild<QLineEdit *>(QStringLiteral("serverToken"))->setText(QStringLiteral("s3cret-token"));
+    server->composer()->setHistory({QStringLiteral("hello all"), QStringLiteral("{\"type\":\"quiz\"}")});
+    server->composer()->setMode(Composer::Mode::Json);
+
+    ClientPanel *first = window.clientPanels().at(0);
+    first->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab?room=1&token=url-secret"));
+    first->findChild<HeadersEditor *>()->setText(QStringLiteral("Authorization: Bearer header-secret\nX-Lab: one"));
+    first->findChild<QLineEdit *>(QStringLiteral("clientSubprotocols"))->setText(QStringLiteral("chat, json"));
+    ReconnectPolicy reconnect;
+    reconnect.baseDelay = std::chrono::milliseconds(250);
+    reconnect.maxDelay = std::chrono::milliseconds(4000);
+    reconnect.maxAttempts = 3;
+    HeartbeatPolicy heartbeat;
+    heartbeat.interval = std::chrono::milliseconds(5000);
+    heartbeat.pongTimeout = std::chrono::milliseconds(2000);
+    first->setPolicies(reconnect, heartbeat);
+    first->composer()->setHistory({QStringLiteral("first says hi")});
+
+    ClientPanel *second = window.addClient();
+    second->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab"));
+    second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Lab: two"));
+    second->findChild<QCheckBox *>(QStringLiteral("clientReconnect"))->setChecked(false);
+    QStringList many;
+    for (int i = 0; i < 80; ++i)
+        many << QStringLiteral("message %1").arg(i);
+    second->composer()->setHistory(many);
+
+    window.inspectorDock()->show();
+    window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9123/lab"));
+    window.inspectorPanel()->findChild<QSpinBox *>(QStringLiteral("faultLatency"))->setValue(250);
+    window.inspectorPanel()->findChild<QCheckBox *>(QStringLiteral("faultWithholdPongsFromServer"))->setChecked(true);
+    window.findChild<QAction *>(QStringLiteral("clientsSideBySide"))->setChecked(true);
+    window.findChild<QAction *>(QStringLiteral("serverAboveClients"))->setChecked(true);
+    window.resize(1300, 850);
+}
+
+} // namespace
+
+class tst_Session : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void aSavedSessionOpensAsItWas()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("class.wslab"));
+        QSize savedSize;
+        {
+            MainWindow window({false, false});
+            window.show();
+            setUp(window);
+            savedSize = window.size();
+            QString error;
+            QVERIFY2(window.saveSession(path, false, &error), qPrintable(error));
+            QVERIFY(window.windowTitle().contains(QStringLiteral("class.wslab")));
+        }
+        const QByteArray text = readAll(path);
+        QVERIFY(text.startsWith("{\n    \"format\": \"wslab-session\""));
+        QVERIFY(text.contains("\"secretsIncluded\": false"));
+        for (const char *secret : {"s3cret-token", "url-secret", "header-secret"})
+            QVERIFY2(!text.contains(secret), secret);
+
+        MainWindow window({false, false});
+        window.show();
+        QString error;
+        QVERIFY2(window.openSession(path, &error), qPrintable(error));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("class.wslab")));
+        QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("press Start / Connect")),
+                 qPrintable(window.statusBar()->currentMessage()));
+
+        const ServerConfig server = window.serverPanel()->configFromForm(&error);
+        QCOMPARE(server.port, quint16(9123));
+        QCOMPARE(server.mode, ServerMode::Broadcast);
+        QCOMPARE(server.path, QStringLiteral("/lab"));
+        QCOMPARE(server.maxMessageSize, qint64(64 * 1024));
+        QCOMPARE(server.rateLimit, 20.0);
+        QCOMPARE(server.slowReaderLimit, qint64(512 * 1024));
+        QCOMPARE(server.heartbeat.interval, std::chrono::milliseconds(7000));
+        QCOMPARE(server.heartbeat.pongTimeout, std::chrono::milliseconds(3000));
+        QVERIFY(server.token.isEmpty());
+        QCOMPARE(window.serverPanel()->composer()->history(),
+                 (QStringList{QStringLiteral("hello all"), QStringLiteral("{\"type\":\"quiz\"}")}));
+        QCOMPARE(window.serverPanel()->composer()->mode(), Composer::Mode::Json);
+
+        const QList<ClientPanel *> clients = window.clientPanels();
+        QCOMPARE(clients.size(), 2);
+        QCOMPARE(clients.at(0)->name(), QStringLiteral("client 1"));
+        QCOMPARE(clients.at(1)->name(), QStringLiteral("client 2"));
+        // Without secrets a session shows where they were.
+        QCOMPARE(clients.at(0)->url(), QStringLiteral("ws://127.0.0.1:9123/lab?room=1&token=<redacted>"));
+        QCOMPARE(headersOf(clients.at(0)), QStringLiteral("Authorization: <redacted>\nX-Lab: one"));
+        const ClientConfig first = clients.at(0)->configFromForm(&error);
+        QCOMPARE(first.subprotocols, (QStringList{QStringLiteral("chat"), QStringLiteral("json")}));
+        QCOMPARE(first.reconnect.enabled, true);
+        QCOMPARE(first.reconnect.baseDelay, std::chrono::milliseconds(250));
+        QCOMPARE(first.reconnect.maxDelay, std::chrono::milliseconds(4000));
+        QCOMPARE(first.reconnect.maxAttempts, 3);
+        QCOMPARE(first.heartbeat.interval, std::chrono::milliseconds(5000));
+        QCOMPARE(first.heartbeat.pongTimeout, std::chrono::milliseconds(2000));
+        QCOMPARE(clients.at(0)->composer()->history(), QStringList{QStringLiteral("first says hi")});
+        QCOMPARE(clients.at(1)->url(), QStringLiteral("ws://127.0.0.1:9123/lab"));
+        QCOMPARE(headersOf(clients.at(1)), QStringLiteral("X-Lab: two"));
+        QCOMPARE(clients.at(1)->configFromForm(&error).reconnect.enabled, false);
+        // The newest entries, bounded.
+        const QStringList kept = clients.at(1)->composer()->history();
+        QCOMPARE(kept.size(), Composer::kKeptHistory);
+        QCOMPARE(kept.last(), QStringLiteral("message 79"));
+
+        QVERIFY(window.inspectorDock()->isVisible());
+        QCOMPARE(window.inspectorPanel()->target(), QStringLiteral("ws://127.0.0.1:9123/lab"));
+        const RelayFaults faults = window.inspectorPanel()->relay()->faults();
+        QCOMPARE(faults.latency, std::chrono::milliseconds(250));
+        QVERIFY(faults.withholdPongsFromServer);
+        QVERIFY(!faults.blackHole);
+        QCOMPARE(window.inspectorPanel()->findChild<QSpinBox *>(QStringLiteral("faultLatency"))->value(), 250);
+        QVERIFY(window.clientArea()->isSideBySide());
+        QVERIFY(window.findChild<QAction *>(QStringLiteral("serverAboveClients"))->isChecked());
+        QCOMPARE(window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->orientation(), Qt::Vertical);
+        // Stacked, the panels' least height may grow the window past what was asked: what was saved comes back.
+        QCOMPARE(window.size(), savedSize);
+
+        // Nothing started by itself.
+        QCOMPARE(window.serverPanel()->server()->state(), Server::State::Stopped);
+        QVERIFY(!window.inspectorPanel()->isRunning());
+        for (ClientPanel *panel : clients)
+            QCOMPARE(panel->client()->state(), Client::State::Idle);
+    }
+
+    void secretsAreKeptOnlyWhenAsked()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("secret.wslab"));
+        {
+            MainWindow window({false, false});
+            setUp(window);
+            QString error;
+            QVERIFY2(window.saveSession(path, true, &error), qPrintable(error));
+        }
+        QVERIFY(readAll(path).contains("\"secretsIncluded\": true"));
+        MainWindow window({false, false});
+        QString error;
+        QVERIFY2(window.openSession(path, &error), qPrintable(error));
+        QCOMPARE(tokenOf(window), QStringLiteral("s3cret-token"));
+        QCOMPARE(window.clientPanels().at(0)->url(), QStringLiteral("ws://127.0.0.1:9123/lab?room=1&token=url-secret"));
+        QCOMPARE(headersOf(window.clientPanels().at(0)), QStringLiteral("Authorization: Bearer header-secret\nX-Lab: one"));
+        QVERIFY(!window.statusBar()->currentMessage().contains(QStringLiteral("without secrets")));
+    }
+
+    void openingReplacesARunningSetup()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("quiet.wslab"));
+        {
+            MainWindow window({false, false});
+            window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:1/quiet"));
+            QString error;
+            QVERIFY2(window.saveSession(path, false, &error), qPrintable(error));
+        }
+        MainWindow window({false, false});
+        ServerPanel *server = window.serverPanel();
+        server->setPort(0);
+        QVERIFY(server->start());
+        ClientPanel *client = window.clientPanels().at(0);
+        client->setUrl(server->server()->url().toString() + u'/');
+        QVERIFY(client->connectToServer());
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
+        window.addClient();
+        window.addClient();
+        window.inspectorPanel()->setTarget(server->server()->url().toString() + u'/');
+        QVERIFY(window.inspectorPanel()->start());
+        window.inspectorPanel()->findChild<QCheckBox *>(QStringLiteral("faultBlackHole"))->setChecked(true);
+
+        QString error;
+        QVERIFY2(window.openSession(path, &error), qPrintable(error));
+        QCOMPARE(server->server()->state(), Server::State::Stopped);
+        QVERIFY(!window.inspectorPanel()->isRunning());
+        QCOMPARE(window.clientPanels().size(), 1);
+        QCOMPARE(window.clientPanels().at(0)->url(), QStringLiteral("ws://127.0.0.1:1/quiet"));
+        QCOMPARE(window.clientPanels().at(0)->client()->state(), Client::State::Idle);
+        // The session had no faults on: the black hole goes.
+        QVERIFY(!window.inspectorPanel()->relay()->faults().blackHole);
+    }
+
+    void aBadFileLeavesTheWindowUntouched_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("not JSON") << QByteArray("port=9001") << QStringLiteral("not JSON");
+        QTest::newRow("a lesson") << QByteArray("{\"format\": \"wslab-lesson\", \"version\": 1}") << QStringLiteral("wslab-lesson");
+        QTest::newRow("newer") << QByteArray("{\"format\": \"wslab-session\", \"version\": 99, \"server\": {\"port\": 1}}")
+                               << QStringLiteral("newer WsLab");
+    }
+
+    void aBadFileLeavesTheWindowUntouched()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const QString path = test::writeFile(dir, QStringLiteral("bad.wslab"), content);
+
+        MainWindow window({false, false});
+        setUp(window);
+        const QString title = window.windowTitle();
+        QString error;
+        QVERIFY(!window.openSession(path, &error));
+        QVERIFY2(error.contains(reason), qPrintable(error));
+        QCOMPARE(window.windowTitle(), title);
+        QCOMPARE(window.clientPanels().size(), 2);
+        QCOMPARE(window.serverPanel()->configFromForm(&error).port, quint16(9123));
+        QCOMPARE(tokenOf(window), QStringLiteral("s3cret-token"));
+        QCOMPARE(window.clientPanels().at(0)->url(), QStringLiteral("ws://127.0.0.1:9123/lab?room=1&token=url-secret"));
+        QCOMPARE(window.inspectorPanel()->relay()->faults().latency, std::chrono::milliseconds(250));
+        QVERIFY(window.sessionPath().isEmpty());
+    }
+
+    void aVersionOneFileOpensInTheWindow()
+    {
+        const QString path = QStringLiteral(WSLAB_TEST_DATA_DIR "/session-v1.wslab");
+        MainWindow window({false, false});
+        QString error;
+        QVERIFY2(window.openSession(path, &error), qPrintable(error));
+        const ServerConfig server = window.serverPanel()->configFromForm(&error);
+        QCOMPARE(server.port, quint16(9001));
+        QCOMPARE(server.mode, ServerMode::Broadcast);
+        QCOMPARE(server.path, QStringLiteral("/lab"));
+        QCOMPARE(server.maxConnections, 25);
+        QCOMPARE(server.name, QStringLiteral("classroom"));
+        QCOMPARE(window.serverPanel()->composer()->history().size(), 2);
+        QCOMPARE(window.clientPanels().size(), 2);
+        const ClientConfig first = window.clientPanels().at(0)->configFromForm(&error);
+        QCOMPARE(first.subprotocols, (QStringList{QStringLiteral("chat"), QStringLiteral("json")}));
+        QCOMPARE(first.reconnect.maxAttempts, 3);
+        QCOMPARE(window.clientPanels().at(1)->configFromForm(&error).reconnect.enabled, false);
+        const RelayFaults faults = window.inspectorPanel()->relay()->faults();
+        QCOMPARE(faults.latency, std::chrono::milliseconds(250));
+        QCOMPARE(faults.dropPercent, 10);
+        QVERIFY(faults.blackHole);
+        QVERIFY(window.clientArea()->isSideBySide());
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("without secrets")));
+    }
+
+    void theAppRefusesABadSessionOnItsCommandLine()
+    {
+        const QString gui = qEnvironmentVariable("WSLAB_GUI");
+        QVERIFY2(QFileInfo(gui).isExecutable(), "WSLAB_GUI must name the built wslab");
+        QTemporaryDir dir;
+        const QString lesson = test::writeFile(dir, QStringLiteral("lesson.wslab"), "{\"format\": \"wslab-lesson\", \"version\": 1}");
+        for (const QString &path : {dir.filePath(QStringLiteral("missing.wslab")), lesson}) {
+            // The file is refused before any window (and its LAN listener) exists; a private network
+            // namespace all the same, so a regression that opens the window cannot reach the LAN.
+            QProcess wslab;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+            wslab.setProcessEnvironment(env);
+            wslab.start(QStringLiteral("unshare"), {QStringLiteral("-rn"), gui, QStringLiteral("--session"), path});
+            QVERIFY(wslab.waitForFinished(30000));
+            QCOMPARE(wslab.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(wslab.exitCode(), 2);
+            // One line of WsLab's own (Qt may add its warnings about the environment).
+            const QStringList lines = QString::fromUtf8(wslab.readAllStandardError()).split(u'\n').filter(QStringLiteral("wslab:"));
+            QCOMPARE(lines.size(), 1);
+            QVERIFY2(lines.first().startsWith(QStringLiteral("wslab: --session ") + path + QStringLiteral(": ")),
+                     qPrintable(lines.first()));
+        }
+    }
+};
+
+QTEST_MAIN(tst_Session)
+#include "tst_Session.moc"
