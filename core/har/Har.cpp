@@ -27,28 +27,24 @@ bool isMessage(const LogEvent &e)
     return e.kind == EventKind::Text || e.kind == EventKind::Binary;
 }
 
-// A request head logged by the server: "GET /path HTTP/1.1", then "Name: value" lines.
-struct RequestHead
+// A head as the server logs it: the start line ("GET /path HTTP/1.1" for a request, "HTTP/1.1 101
+// Switching Protocols" for an answer), then "Name: value" lines.
+struct Head
 {
-    QString method = QStringLiteral("GET");
-    QString target;
-    QString httpVersion = QStringLiteral("HTTP/1.1");
+    QStringList startLine;
     QList<std::pair<QString, QString>> headers;
 };
 
-RequestHead parseHead(const QByteArray &head)
+Head parseHead(const QByteArray &bytes)
 {
-    RequestHead parsed;
-    const QList<QByteArray> lines = head.split('\n');
+    Head parsed;
+    const QList<QByteArray> lines = bytes.split('\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString line = QString::fromUtf8(lines[i].trimmed());
         if (line.isEmpty())
             break;
         if (i == 0) {
-            const QStringList parts = line.split(u' ', Qt::SkipEmptyParts);
-            parsed.method = parts.value(0, parsed.method);
-            parsed.target = parts.value(1);
-            parsed.httpVersion = parts.value(2, parsed.httpVersion);
+            parsed.startLine = line.split(u' ', Qt::SkipEmptyParts);
             continue;
         }
         const qsizetype colon = line.indexOf(u':');
@@ -56,6 +52,20 @@ RequestHead parseHead(const QByteArray &head)
             parsed.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
     return parsed;
+}
+
+// A handshake event that holds the answer, an HTTP response head (the server's 101 as Qt wrote it, or
+// what the inspecting relay saw come back), belongs to the connection its request started.
+bool isAnswer(const LogEvent &e)
+{
+    return e.kind == EventKind::Handshake && e.payload.startsWith("HTTP/");
+}
+
+// The server logs a request before the peer has an id; its detail, like the answer's and a refusal's,
+// starts with the peer's "ADDRESS:PORT", which is what joins the request to its answer.
+QString remoteOf(const LogEvent &e)
+{
+    return e.detail.section(u' ', 0, 0);
 }
 
 QByteArray buildHead(const QString &method, const QUrl &url, const QString &httpVersion, const QJsonArray &headers)
@@ -84,13 +94,16 @@ QString isoTime(qint64 wallMs)
 
 QJsonObject entryFor(const RecordedConnection &c)
 {
-    const LogEvent *handshake = nullptr;
+    const LogEvent *request = nullptr;
+    const LogEvent *answer = nullptr;
     const LogEvent *open = nullptr;
     const LogEvent *refused = nullptr;
     QJsonArray messages;
     for (const LogEvent &e : c.events) {
-        if (e.kind == EventKind::Handshake && !handshake)
-            handshake = &e;
+        if (isAnswer(e) && !answer)
+            answer = &e;
+        else if (e.kind == EventKind::Handshake && !request)
+            request = &e;
         else if (e.kind == EventKind::Open && !open)
             open = &e;
         else if (e.kind == EventKind::Refused && !refused)
@@ -106,34 +119,43 @@ QJsonObject entryFor(const RecordedConnection &c)
         }
     }
     const qint64 startMs = c.events.isEmpty() ? 0 : c.events.first().wallMs;
-    const RequestHead head = handshake ? parseHead(handshake->payload) : RequestHead{};
+    // A refusal holds the request head when the server turned the request away before logging it.
+    const Head requestHead = parseHead(request ? request->payload : refused ? refused->payload : QByteArray());
+    const QString method = requestHead.startLine.value(0, QStringLiteral("GET"));
+    const QString target = requestHead.startLine.value(1, QStringLiteral("/"));
+    const QString httpVersion = requestHead.startLine.value(2, QStringLiteral("HTTP/1.1"));
     QString url = c.url();
     if (url.isEmpty()) {
         // The server logs the request head, not a URL: rebuild it from Host and the target.
         QString host;
-        for (const auto &[name, value] : head.headers)
+        for (const auto &[name, value] : requestHead.headers)
             if (name.compare(u"host", Qt::CaseInsensitive) == 0)
                 host = value;
-        url = QStringLiteral("ws://%1%2")
-                  .arg(host.isEmpty() ? QStringLiteral("localhost") : host, head.target.isEmpty() ? QStringLiteral("/") : head.target);
+        url = QStringLiteral("ws://%1%2").arg(host.isEmpty() ? QStringLiteral("localhost") : host, target);
     }
-    const int status = open ? 101 : refused ? refused->httpStatus : 0;
+    const Head answerHead = parseHead(answer ? answer->payload : QByteArray());
+    int status = answerHead.startLine.value(1).toInt();
+    if (status == 0)
+        status = open ? 101 : refused ? refused->httpStatus : 0;
+    QString statusText = answerHead.startLine.mid(2).join(u' ');
+    if (statusText.isEmpty() && status == 101)
+        statusText = QStringLiteral("Switching Protocols");
     QJsonObject entry{
         {QStringLiteral("startedDateTime"), isoTime(startMs)},
         {QStringLiteral("time"), double(open ? open->wallMs - startMs : 0)},
-        {QStringLiteral("request"), QJsonObject{{QStringLiteral("method"), head.method},
+        {QStringLiteral("request"), QJsonObject{{QStringLiteral("method"), method},
                                                 {QStringLiteral("url"), url},
-                                                {QStringLiteral("httpVersion"), head.httpVersion},
-                                                {QStringLiteral("headers"), headersJson(head.headers)},
+                                                {QStringLiteral("httpVersion"), httpVersion},
+                                                {QStringLiteral("headers"), headersJson(requestHead.headers)},
                                                 {QStringLiteral("queryString"), QJsonArray{}},
                                                 {QStringLiteral("cookies"), QJsonArray{}},
                                                 {QStringLiteral("headersSize"), -1},
                                                 {QStringLiteral("bodySize"), 0}}},
         {QStringLiteral("response"),
          QJsonObject{{QStringLiteral("status"), status},
-                     {QStringLiteral("statusText"), status == 101 ? QStringLiteral("Switching Protocols") : QString()},
-                     {QStringLiteral("httpVersion"), head.httpVersion},
-                     {QStringLiteral("headers"), QJsonArray{}},
+                     {QStringLiteral("statusText"), statusText},
+                     {QStringLiteral("httpVersion"), answerHead.startLine.value(0, httpVersion)},
+                     {QStringLiteral("headers"), headersJson(answerHead.headers)},
                      {QStringLiteral("cookies"), QJsonArray{}},
                      {QStringLiteral("content"),
                       QJsonObject{{QStringLiteral("size"), 0}, {QStringLiteral("mimeType"), QStringLiteral("x-unknown")}}},
@@ -277,14 +299,31 @@ QList<RecordedConnection> splitConnections(const QList<LogEvent> &events)
 {
     QList<RecordedConnection> connections;
     QHash<QString, qsizetype> current; // endpoint and peer -> index of its connection in progress
+    QHash<QString, qsizetype> unanswered; // endpoint and a server's remote ADDRESS:PORT -> its request's connection
     for (const LogEvent &e : events) {
         if (e.kind == EventKind::Listening || e.kind == EventKind::Stopped)
             continue;
         const QString key = e.endpoint + u'\n' + QString::number(e.peer);
+        if (e.kind == EventKind::Handshake && e.direction == Direction::In && e.peer < 0 && !isAnswer(e)) {
+            // A server's request, logged before the peer has an id: its answer will name both.
+            connections.append({e.endpoint, e.peer, {e}});
+            unanswered.insert(e.endpoint + u'\n' + remoteOf(e), connections.size() - 1);
+            continue;
+        }
         auto it = current.find(key);
-        // A handshake starts a connection; so does a server peer's first event when the log was cut
-        // before its handshake. A client's state changes before its first handshake belong to none.
-        const bool starts = e.kind == EventKind::Handshake || (it == current.end() && e.peer >= 0);
+        if (isAnswer(e)) {
+            const auto request = unanswered.constFind(e.endpoint + u'\n' + remoteOf(e));
+            if (request != unanswered.constEnd()) {
+                connections[*request].peer = e.peer;
+                it = current.insert(key, *request);
+                unanswered.erase(request);
+            }
+        }
+        // A request starts a connection; so does a server peer's first event when the log was cut
+        // before its handshake, and a refusal the server logged instead of the request. A client's
+        // state changes before its first handshake belong to none.
+        const bool starts = (e.kind == EventKind::Handshake && !isAnswer(e)) ||
+                            (it == current.end() && (e.peer >= 0 || e.kind == EventKind::Refused || isAnswer(e)));
         if (starts) {
             connections.append({e.endpoint, e.peer, {}});
             it = current.insert(key, connections.size() - 1);
@@ -292,6 +331,8 @@ QList<RecordedConnection> splitConnections(const QList<LogEvent> &events)
             continue;
         }
         connections[*it].events.append(e);
+        if (e.kind == EventKind::Refused)
+            current.erase(it); // nothing follows a refusal: the next one is another request's
     }
     return connections;
 }

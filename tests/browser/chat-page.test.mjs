@@ -9,93 +9,20 @@
 //
 // Exit code 77 (ctest: skipped) when chromium or playwright-core is not installed.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const chromiumPath = '/usr/bin/chromium';
+import { BrowserTest, check, chromiumPath } from './support.mjs';
+
 const stepTimeoutMs = 20000;
-const wholeTestMs = 100000;
+const test = new BrowserTest({ scratchPrefix: 'wslab-browser-', stepTimeoutMs, wholeTestMs: 100000 });
+const historyFile = join(test.scratch, 'history.jsonl');
 
-const cli = process.env.WSLAB_CLI;
-if (!cli) {
-  console.error('WSLAB_CLI must name the wslab-cli executable');
-  process.exit(2);
-}
-if (!existsSync(chromiumPath)) {
-  console.error(`skipped: ${chromiumPath} is missing (scripts/install-deps.sh installs it)`);
-  process.exit(77);
-}
-let chromium;
-try {
-  ({ chromium } = createRequire(import.meta.url)('playwright-core'));
-} catch {
-  console.error('skipped: playwright-core is missing (scripts/install-deps.sh runs npm ci in tests/browser)');
-  process.exit(77);
-}
-
-const scratch = mkdtempSync(join(tmpdir(), 'wslab-browser-'));
-const historyFile = join(scratch, 'history.jsonl');
-const servers = new Set();
-
-function cleanUp() {
-  for (const child of servers)
-    child.kill('SIGKILL');
-  rmSync(scratch, { recursive: true, force: true });
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`FAIL: the test did not finish within ${wholeTestMs / 1000} s`);
-  cleanUp();
-  process.exit(1);
-}, wholeTestMs);
-
-function check(condition, what) {
-  if (!condition)
-    throw new Error(`check failed: ${what}`);
-  console.log(`ok - ${what}`);
-}
-
-// Starts the chat server on 127.0.0.1 and resolves with its port once it prints its listening line.
+// The chat server on 127.0.0.1; resolves with the child and its port once it prints its listening line.
 function startServer(port) {
-  const child = spawn(cli, ['serve', '--host', '127.0.0.1', '--port', String(port), '--mode', 'chat',
-    '--history', historyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  servers.add(child);
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk) => { err += chunk; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${err}`)), stepTimeoutMs);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
-      }
-    });
-    child.on('exit', (code) => {
-      servers.delete(child);
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before listening: ${err}`));
-    });
-  });
+  return test.startServer(['--port', String(port), '--mode', 'chat', '--history', historyFile]);
 }
 
-// SIGTERM: the server asks every peer to leave (close 1001) and exits once they have answered.
-function stopServer(child) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not exit after SIGTERM')), stepTimeoutMs);
-    child.once('exit', () => {
-      servers.delete(child);
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const stopServer = (child) => test.stopServer(child);
 
 const texts = (page) => page.$$eval('#messages li.message .text', (nodes) => nodes.map((n) => n.textContent));
 const seqs = (page) => page.$$eval('#messages li.message', (nodes) => nodes.map((n) => Number(n.dataset.seq)));
@@ -135,12 +62,12 @@ async function say(page, text) {
 }
 
 async function main() {
-  const userDataDir = join(scratch, 'chromium-profile');
+  const userDataDir = join(test.scratch, 'chromium-profile');
   let server = await startServer(0);
   const port = server.port;
   const url = `http://127.0.0.1:${port}/`;
 
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const context = await test.chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -247,13 +174,4 @@ async function main() {
   await stopServer(server.child);
 }
 
-main().then(() => {
-  clearTimeout(watchdog);
-  cleanUp();
-  console.log('PASS');
-}, (error) => {
-  clearTimeout(watchdog);
-  console.error(`FAIL: ${error.stack || error}`);
-  cleanUp();
-  process.exit(1);
-});
+test.run(main);

@@ -51,6 +51,56 @@ QList<LogEvent> clientLog()
     };
 }
 
+LogEvent serverEvent(EventKind kind, Direction dir, qint64 wallMs, int peer, const QString &detail, const QByteArray &payload = {})
+{
+    LogEvent e = logged(kind, dir, wallMs, payload);
+    e.endpoint = QStringLiteral("server");
+    e.peer = peer;
+    e.detail = detail;
+    return e;
+}
+
+// What `serve --log` writes: each request before its peer has an id, then the answer with the id,
+// two connections upgrading at once, and two requests the server turned away.
+QList<LogEvent> serverLog()
+{
+    const qint64 t0 = 1796156836000;
+    const QByteArray request = "GET /chat?room=1 HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n";
+    const QByteArray answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n";
+    const QByteArray refusedHead = "GET /admin HTTP/1.1\r\nHost: 127.0.0.1:9001\r\n";
+    using K = EventKind;
+    using D = Direction;
+    QList<LogEvent> log{
+        serverEvent(K::Listening, D::Local, t0, -1, QStringLiteral("ws://127.0.0.1:9001")),
+        serverEvent(K::Handshake, D::In, t0 + 10, -1, QStringLiteral("127.0.0.1:50001 GET /chat?room=1"), request),
+        serverEvent(K::Handshake, D::In, t0 + 11, -1, QStringLiteral("127.0.0.1:50002 GET /chat?room=1"), request),
+        serverEvent(K::Handshake, D::Out, t0 + 12, 2, QStringLiteral("127.0.0.1:50002 answered 101: ..."), answer),
+        serverEvent(K::Open, D::Local, t0 + 12, 2, QStringLiteral("peer 2 from 127.0.0.1:50002 path /chat")),
+        serverEvent(K::Handshake, D::Out, t0 + 13, 1, QStringLiteral("127.0.0.1:50001 answered 101: ..."), answer),
+        serverEvent(K::Open, D::Local, t0 + 14, 1, QStringLiteral("peer 1 from 127.0.0.1:50001 path /chat")),
+        serverEvent(K::Text, D::In, t0 + 20, 1, {}, "from one"),
+        serverEvent(K::Text, D::Out, t0 + 21, 1, {}, "from one"),
+        serverEvent(K::Text, D::In, t0 + 22, 2, {}, "from two"),
+        serverEvent(K::Refused, D::Out, t0 + 30, -1, QStringLiteral("127.0.0.1:50003 refused with HTTP 401: no token"), refusedHead),
+        serverEvent(K::Refused, D::Out, t0 + 31, -1, QStringLiteral("127.0.0.1:50004 refused with HTTP 429: too many"), refusedHead),
+        serverEvent(K::Stopped, D::Local, t0 + 40, -1, QStringLiteral("stopped listening")),
+    };
+    log[10].httpStatus = 401;
+    log[11].httpStatus = 429;
+    return log;
+}
+
+// A HAR headers list's names, in order, joined by spaces.
+QString headerNames(const QJsonValue &headers)
+{
+    QStringList names;
+    for (const QJsonValue &h : headers.toArray())
+        names << h[u"name"].toString();
+    return names.join(u' ');
+}
+
 // The events a HAR can carry, in a form QCOMPARE can print when they differ.
 QStringList carried(const QList<LogEvent> &events)
 {
@@ -140,6 +190,44 @@ private Q_SLOTS:
         QCOMPARE(connections[0].outgoingMessages().size(), 2);
         QCOMPARE(connections[1].outgoingMessages().size(), 1);
         QCOMPARE(connections[1].outgoingMessages().first().payload, QByteArray("second"));
+    }
+
+    void joinsAServersRequestToItsAnswer()
+    {
+        const QList<RecordedConnection> connections = splitConnections(serverLog());
+        QCOMPARE(connections.size(), 4);
+        QCOMPARE(connections[0].peer, 1);
+        QCOMPARE(connections[0].events.size(), 5); // request, answer, open, two messages
+        QCOMPARE(connections[0].outgoingMessages().size(), 1);
+        QCOMPARE(connections[1].peer, 2);
+        QCOMPARE(connections[1].events.size(), 4);
+        QCOMPARE(connections[2].events.size(), 1);
+        QCOMPARE(connections[3].events.size(), 1);
+    }
+
+    // Chrome's DevTools shows a server's connection with its URL, both heads and its status.
+    void writesAServersConnectionAsOneEntry()
+    {
+        const QJsonArray entries = harOf(serverLog())[u"log"][u"entries"].toArray();
+        QCOMPARE(entries.size(), 4);
+        const QJsonObject first = entries[0].toObject();
+        QCOMPARE(first[u"request"][u"url"].toString(), QStringLiteral("ws://127.0.0.1:9001/chat?room=1"));
+        QCOMPARE(headerNames(first[u"request"][u"headers"]), QStringLiteral("Host Upgrade Connection Sec-WebSocket-Version"));
+        QCOMPARE(first[u"response"][u"status"].toInt(), 101);
+        QCOMPARE(first[u"response"][u"statusText"].toString(), QStringLiteral("Switching Protocols"));
+        QCOMPARE(headerNames(first[u"response"][u"headers"]), QStringLiteral("Upgrade Connection Sec-WebSocket-Accept"));
+        QCOMPARE(first[u"time"].toDouble(), 4.0); // from the request to the open
+        QCOMPARE(first[u"_wslabPeer"].toInt(), 1);
+        const QJsonArray messages = first[u"_webSocketMessages"].toArray();
+        QCOMPARE(messages.size(), 2);
+        QCOMPARE(messages[0][u"type"].toString(), QStringLiteral("receive"));
+        QCOMPARE(messages[1][u"type"].toString(), QStringLiteral("send"));
+        QCOMPARE(entries[1][u"_wslabPeer"].toInt(), 2);
+        QCOMPARE(entries[1][u"_webSocketMessages"].toArray().size(), 1);
+        const QJsonObject refused = entries[2].toObject();
+        QCOMPARE(refused[u"request"][u"url"].toString(), QStringLiteral("ws://127.0.0.1:9001/admin"));
+        QCOMPARE(refused[u"response"][u"status"].toInt(), 401);
+        QCOMPARE(entries[3][u"response"][u"status"].toInt(), 429);
     }
 
     void writesChromesWebSocketEntries()
