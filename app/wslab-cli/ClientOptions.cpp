@@ -3,6 +3,7 @@
 #include "app/wslab-cli/CliArgs.h"
 #include "core/client/Client.h"
 #include "core/client/WebSocketUrl.h"
+#include "core/settings/SettingsTable.h"
 
 namespace wslab::cli {
 
@@ -10,25 +11,15 @@ using O = QCommandLineOption;
 
 QList<QCommandLineOption> clientOptions()
 {
-    return {
+    QList<QCommandLineOption> options{
         O(QStringLiteral("header"), QStringLiteral("Extra request header (repeatable)."), QStringLiteral("'Name: value'")),
         O(QStringLiteral("subprotocol"), QStringLiteral("Subprotocol to offer (repeatable, in order of preference)."), QStringLiteral("P")),
         O(QStringLiteral("origin"), QStringLiteral("Origin header to send."), QStringLiteral("O")),
-        O(QStringLiteral("no-reconnect"), QStringLiteral("Do not reconnect after the connection drops or fails.")),
-        O(QStringLiteral("reconnect-base"), QStringLiteral("First reconnect delay bound in ms (default 1000)."), QStringLiteral("MS")),
-        O(QStringLiteral("reconnect-cap"), QStringLiteral("Largest reconnect delay in ms (default 30000)."), QStringLiteral("MS")),
-        O(QStringLiteral("max-attempts"), QStringLiteral("Give up after this many retries in a row (default 0: never)."),
-          QStringLiteral("N")),
-        O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."),
-          QStringLiteral("MS")),
-        O(QStringLiteral("pong-timeout"), QStringLiteral("Declare the server dead after this many ms without a pong (default 20000)."),
-          QStringLiteral("MS")),
-        O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."),
-          QStringLiteral("MS")),
         O(QStringLiteral("ca"), QStringLiteral("wss: also trust the CA or self-signed certificate(s) in this PEM file."),
           QStringLiteral("FILE")),
-        O(QStringLiteral("insecure"), QStringLiteral("wss: connect even if the certificate is not trusted (a warning is printed).")),
     };
+    // Reconnect, heartbeat, timeouts and TLS switches the window offers too: help, defaults and ranges from the table.
+    return options + settingOptions(clientSettings());
 }
 
 ClientConfig clientConfigFrom(const CliArgs &args, const QString &command)
@@ -50,17 +41,8 @@ ClientConfig clientConfigFrom(const CliArgs &args, const QString &command)
     }
     c.subprotocols = args.values(QStringLiteral("subprotocol"));
     c.origin = args.value(QStringLiteral("origin"));
-    c.reconnect.enabled = !args.isSet(QStringLiteral("no-reconnect"));
-    c.reconnect.baseDelay = args.millis(QStringLiteral("reconnect-base"), c.reconnect.baseDelay, 1);
-    c.reconnect.maxDelay = args.millis(QStringLiteral("reconnect-cap"), c.reconnect.maxDelay, 1);
-    if (c.reconnect.minDelay > c.reconnect.baseDelay)
-        c.reconnect.minDelay = c.reconnect.baseDelay; // a script asking for 10 ms retries gets them
-    c.reconnect.maxAttempts = int(args.integer(QStringLiteral("max-attempts"), 0, 0, 1000000));
-    c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
-    c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
     c.caFile = args.value(QStringLiteral("ca"));
-    c.ignoreCertificateErrors = args.isSet(QStringLiteral("insecure"));
-    c.connectTimeout = args.millis(QStringLiteral("connect-timeout"), c.connectTimeout, 1);
+    args.readSettings(clientSettings(), &c);
     const QString problem = c.validate();
     if (!problem.isEmpty())
         throw UsageError(command + QStringLiteral(": ") + problem);
