@@ -23,6 +23,7 @@
 #include <QIcon>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 
 #include <functional>
 #include <utility>
@@ -186,7 +187,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption lesson(
         QStringLiteral("screenshot-lesson"),
         QStringLiteral("With --screenshot: the close codes lesson run up to its fourth code, its pane beside the panels."));
-    parser.addOptions({screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson});
+    const QCommandLineOption settingsShot(
+        QStringLiteral("screenshot-settings"),
+        QStringLiteral("With --screenshot: the server's and the first client's Settings opened, as the settings forms show them."));
+    parser.addOptions(
+        {screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson, settingsShot});
     parser.process(app);
 
     wslab::MainWindow::Options options;
@@ -253,6 +258,12 @@ int main(int argc, char *argv[])
             stageChartsScene(window);
         if (parser.isSet(lesson))
             stageLessonScene(window);
+        if (parser.isSet(settingsShot)) {
+            for (const char *toggle : {"serverSettingsToggle", "clientSettingsToggle"}) {
+                if (auto *button = window.findChild<QToolButton *>(QString::fromLatin1(toggle)))
+                    button->setChecked(true);
+            }
+        }
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.
