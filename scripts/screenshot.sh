@@ -7,9 +7,9 @@
 # explain-frame.png (that frame's "Explain this frame"), charts.png (View → Live charts of a client that
 # chats, pings and rides out a server restart) and lesson.png (Help → Lessons: the close codes lesson run
 # by its own "Do it" up to the server's kick with 1008, its pane beside the panels), replay.png
-# (File → Open log… of examples/recording.har, replayed to the window's echo server beside it) and
+# (File → Open log… of examples/recording.har, replayed to the window's echo server beside it),
 # rules.png (the server in rules mode answering the client by examples/mock-rules.json, the Rules…
-# window over it).
+# window over it) and settings.png (the server's and the first client's Settings opened).
 #   scripts/screenshot.sh [BUILD_DIR]     (default: build/release, built with `make build`)
 #   ONLY=NAME scripts/screenshot.sh       retakes only the pictures whose file name contains NAME
 #
@@ -50,6 +50,8 @@ SCREEN=1600x1200 shoot docs/screenshots/explain-frame.png --screenshot-inspector
 SCREEN=1920x1080 shoot docs/screenshots/sequence.png --screenshot-sequence --screenshot-delay 4000
 # Long enough for the server's stop, the client's jittered retries and its return after the restart.
 SCREEN=1600x1200 shoot docs/screenshots/charts.png --screenshot-charts --screenshot-delay 18000
+# Both settings forms opened: every number with its range and unit from the settings table.
+SCREEN=1600x1200 shoot docs/screenshots/settings.png --screenshot-settings
 SCREEN=1920x1080 shoot docs/screenshots/lesson.png --screenshot-lesson --screenshot-delay 4000
 SCREEN=1600x1200 shoot docs/screenshots/replay.png --screenshot-replay examples/recording.har --screenshot-delay 4000
 shoot docs/screenshots/rules.png --screenshot-rules examples/mock-rules.json

@@ -29,24 +29,20 @@ bool CliArgs::parse(const QStringList &arguments)
     return true;
 }
 
-qint64 CliArgs::integer(const QString &name, qint64 fallback, qint64 min, qint64 max) const
+qint64 CliArgs::integer(const QString &name, qint64 fallback, qint64 min, qint64 max, SettingUnit unit) const
 {
     if (!m_parser.isSet(name))
         return fallback;
-    bool ok = false;
-    const qint64 v = m_parser.value(name).toLongLong(&ok);
-    if (!ok || v < min || v > max)
-        throw UsageError(QStringLiteral("%1: --%2 expects a whole number from %3 to %4, got \"%5\"")
-                             .arg(m_command, name)
-                             .arg(min)
-                             .arg(max)
-                             .arg(m_parser.value(name)));
+    qint64 v = 0;
+    const QString problem = judgeSettingText(name, unit, min, max, m_parser.value(name), &v);
+    if (!problem.isEmpty())
+        throw UsageError(m_command + QStringLiteral(": ") + problem);
     return v;
 }
 
 std::chrono::milliseconds CliArgs::millis(const QString &name, std::chrono::milliseconds fallback, qint64 min) const
 {
-    return std::chrono::milliseconds(integer(name, fallback.count(), min, 24ll * 3600 * 1000));
+    return std::chrono::milliseconds(integer(name, fallback.count(), min, 24ll * 3600 * 1000, SettingUnit::Millis));
 }
 
 } // namespace wslab::cli

@@ -3,6 +3,7 @@
 #include "app/wslab-cli/CliArgs.h"
 #include "core/client/Client.h"
 #include "core/client/WebSocketUrl.h"
+#include "core/settings/SettingsTable.h"
 
 namespace wslab::cli {
 
@@ -22,21 +23,14 @@ QList<QCommandLineOption> handshakeOptions()
 
 QList<QCommandLineOption> clientOptions()
 {
-    return handshakeOptions() +
-           QList<QCommandLineOption>{
-               O(QStringLiteral("no-reconnect"), QStringLiteral("Do not reconnect after the connection drops or fails.")),
-               O(QStringLiteral("reconnect-base"), QStringLiteral("First reconnect delay bound in ms (default 1000)."),
-                 QStringLiteral("MS")),
-               O(QStringLiteral("reconnect-cap"), QStringLiteral("Largest reconnect delay in ms (default 30000)."), QStringLiteral("MS")),
-               O(QStringLiteral("max-attempts"), QStringLiteral("Give up after this many retries in a row (default 0: never)."),
-                 QStringLiteral("N")),
-               O(QStringLiteral("ping-interval"), QStringLiteral("Heartbeat ping interval in ms, 0 for none (default 20000)."),
-                 QStringLiteral("MS")),
-               O(QStringLiteral("pong-timeout"),
-                 QStringLiteral("Declare the server dead after this many ms without a pong (default 20000)."), QStringLiteral("MS")),
-               O(QStringLiteral("connect-timeout"), QStringLiteral("Give up on one connection attempt after this many ms (default 10000)."),
-                 QStringLiteral("MS")),
-           };
+    // Reconnect, heartbeat and timeouts, as the window offers them: help, defaults and ranges from the
+    // table. The table's TLS switch is already one of the handshake's options.
+    QList<QCommandLineOption> options = handshakeOptions();
+    for (const QCommandLineOption &option : settingOptions(clientSettings())) {
+        if (!option.names().contains(QStringLiteral("insecure")))
+            options.append(option);
+    }
+    return options;
 }
 
 void applyHandshakeOptions(const CliArgs &args, const QString &command, ClientConfig *config)
@@ -65,15 +59,7 @@ ClientConfig clientConfigFrom(const CliArgs &args, const QString &command)
     if (!urlError.isEmpty())
         throw UsageError(command + QStringLiteral(": ") + urlError);
     applyHandshakeOptions(args, command, &c);
-    c.reconnect.enabled = !args.isSet(QStringLiteral("no-reconnect"));
-    c.reconnect.baseDelay = args.millis(QStringLiteral("reconnect-base"), c.reconnect.baseDelay, 1);
-    c.reconnect.maxDelay = args.millis(QStringLiteral("reconnect-cap"), c.reconnect.maxDelay, 1);
-    if (c.reconnect.minDelay > c.reconnect.baseDelay)
-        c.reconnect.minDelay = c.reconnect.baseDelay; // a script asking for 10 ms retries gets them
-    c.reconnect.maxAttempts = int(args.integer(QStringLiteral("max-attempts"), 0, 0, 1000000));
-    c.heartbeat.interval = args.millis(QStringLiteral("ping-interval"), c.heartbeat.interval);
-    c.heartbeat.pongTimeout = args.millis(QStringLiteral("pong-timeout"), c.heartbeat.pongTimeout, 1);
-    c.connectTimeout = args.millis(QStringLiteral("connect-timeout"), c.connectTimeout, 1);
+    args.readSettings(clientSettings(), &c);
     const QString problem = c.validate();
     if (!problem.isEmpty())
         throw UsageError(command + QStringLiteral(": ") + problem);

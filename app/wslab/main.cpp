@@ -31,6 +31,7 @@
 #include <QPainter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 
 #include <cstdio>
 #include <functional>
@@ -305,8 +306,11 @@ int main(int argc, char *argv[])
                                      QStringLiteral("Open the session FILE (File → Open session…): its server, clients, inspector and "
                                                     "composers, nothing started."),
                                      QStringLiteral("FILE"));
+    const QCommandLineOption settingsShot(
+        QStringLiteral("screenshot-settings"),
+        QStringLiteral("With --screenshot: the server's and the first client's Settings opened, as the settings forms show them."));
     parser.addOptions({session, screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson,
-                       replay, rulesShot});
+                       replay, rulesShot, settingsShot});
     parser.process(app);
 
     // Checked before the window exists, so a bad file costs one line and no window; exit code 2 like a
@@ -402,6 +406,12 @@ int main(int argc, char *argv[])
             stageLessonScene(window);
         if (parser.isSet(replay) && !stageReplayScene(window, parser.value(replay)))
             return 1;
+        if (parser.isSet(settingsShot)) {
+            for (const char *toggle : {"serverSettingsToggle", "clientSettingsToggle"}) {
+                if (auto *button = window.findChild<QToolButton *>(QString::fromLatin1(toggle)))
+                    button->setChecked(true);
+            }
+        }
         const QString path = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, path] {
             // Show the detail panes at work: the last message each side saw.

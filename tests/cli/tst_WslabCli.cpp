@@ -164,7 +164,7 @@ private Q_SLOTS:
         QCOMPARE(inspect.process().exitCode(), 2);
         const QStringList err = inspect.stderrText().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(err.size(), 1);
-        QVERIFY2(err.first().startsWith(QStringLiteral("wslab-cli: inspect: ") + flag + QStringLiteral(" expects")),
+        QVERIFY2(err.first().startsWith(QStringLiteral("wslab-cli: inspect: ") + flag + QStringLiteral(" must be a whole number")),
                  qPrintable(err.first()));
         QVERIFY(inspect.stdoutText().isEmpty());
     }

@@ -6,11 +6,14 @@
 #include "core/protocol/CloseCode.h"
 #include "core/server/Peer.h"
 #include "core/server/Server.h"
+#include "core/settings/SettingsTable.h"
 #include "ui/client/ClientPanel.h"
+#include "ui/client/ClientSettingsForm.h"
 #include "ui/client/HeadersEditor.h"
 #include "ui/close/CloseDialog.h"
 #include "ui/main/MainWindow.h"
 #include "ui/server/ServerPanel.h"
+#include "ui/server/ServerSettingsForm.h"
 
 #include <QLineEdit>
 #include <QProcess>
@@ -34,6 +37,46 @@ int cliVerdict(const QStringList &args, QString *stderrText)
         return -1;
     *stderrText = QString::fromUtf8(cli.readAllStandardError());
     return cli.exitCode();
+}
+
+// What `wslab-cli serve` says of these arguments: 2 for a usage error (refused), 1 when it accepted
+// them and then stopped at the chat history in a folder that does not exist, before listening.
+int serveVerdict(const QStringList &args, QString *stderrText)
+{
+    QProcess cli;
+    cli.start(qEnvironmentVariable("WSLAB_CLI"),
+              QStringList{QStringLiteral("serve"), QStringLiteral("--mode"), QStringLiteral("chat"), QStringLiteral("--history"),
+                          QStringLiteral("/nonexistent-wslab-dir/history.jsonl")} +
+                  args);
+    cli.closeWriteChannel();
+    if (!cli.waitForFinished(15000)) {
+        cli.kill();
+        cli.waitForFinished();
+        return -1;
+    }
+    *stderrText = QString::fromUtf8(cli.readAllStandardError());
+    return cli.exitCode();
+}
+
+// The client rows start from a base of 1 ms and a cap of a day, so every delay the table allows is
+// also a valid pair (the cap may not be below the base: a rule across two fields, not the table's).
+const QStringList kClientBaseline{QStringLiteral("--reconnect-base"), QStringLiteral("1"), QStringLiteral("--reconnect-cap"),
+                                  QStringLiteral("86400000")};
+
+template <class Config> void addSettingRows(const char *command, const QList<Setting<Config>> &table)
+{
+    for (const Setting<Config> &s : table) {
+        if (s.unit == SettingUnit::Switch)
+            continue;
+        const auto row = [&](const char *what, const QString &text, bool inWindow) {
+            QTest::addRow("%s --%s %s", command, qPrintable(s.flag), what) << QString::fromLatin1(command) << s.key << text << inWindow;
+        };
+        row("min", QString::number(s.min), true);
+        row("max", QString::number(s.max), true);
+        row("min-1", QString::number(s.min - 1), true);
+        row("max+1", QString::number(s.max + 1), true);
+        row("not a number", QStringLiteral("12abc"), false);
+    }
 }
 
 } // namespace
@@ -162,6 +205,81 @@ private Q_SLOTS:
             QCOMPARE(server.errorString(), dialog.problem());
             QCOMPARE(client.close(code, reason), false);
             QCOMPARE(client.errorString(), dialog.problem());
+        }
+    }
+
+    // Every number the settings table holds goes to wslab-cli and to the panel's form: its ends, one
+    // past each end and (the CLI only: the window's spin box takes no letters) a non-number. Both
+    // accept or refuse alike, and a refusal reads the same, word for word.
+    void numericSettingsAreJudgedAlike_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("inWindow");
+        addSettingRows("serve", serverSettings());
+        addSettingRows("connect", clientSettings());
+    }
+
+    void numericSettingsAreJudgedAlike()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, key);
+        QFETCH(QString, text);
+        QFETCH(bool, inWindow);
+        const bool isServer = command == u"serve";
+        const QString flag = isServer ? findSetting(serverSettings(), key)->flag : findSetting(clientSettings(), key)->flag;
+        const qint64 min = isServer ? findSetting(serverSettings(), key)->min : findSetting(clientSettings(), key)->min;
+        const qint64 max = isServer ? findSetting(serverSettings(), key)->max : findSetting(clientSettings(), key)->max;
+        bool isNumber = false;
+        const qint64 value = text.toLongLong(&isNumber);
+        const bool accepted = isNumber && value >= min && value <= max;
+
+        QString cliError;
+        const QStringList args{QStringLiteral("--") + flag, text};
+        const int verdict = isServer ? serveVerdict(args, &cliError) : cliVerdict(kClientBaseline + args, &cliError);
+        QVERIFY2(verdict == (accepted ? 1 : 2), qPrintable(cliError));
+        if (!accepted) {
+            QCOMPARE(cliError.count(u'\n'), 1); // one line, as every usage error
+            QVERIFY2(cliError.contains(QStringLiteral("--%1 must be a whole number").arg(flag)), qPrintable(cliError));
+        }
+        if (!inWindow)
+            return;
+
+        QString windowError;
+        qint64 shown = 0;
+        if (isServer) {
+            ServerPanel panel;
+            ServerSettingsForm *form = panel.settingsForm();
+            const qint64 before = findSetting(serverSettings(), key)->read(panel.configFromForm(&windowError));
+            QCOMPARE(form->setValue(key, value, &windowError), accepted);
+            QString configError;
+            const ServerConfig config = panel.configFromForm(&configError);
+            QVERIFY2(configError.isEmpty(), qPrintable(configError));
+            shown = findSetting(serverSettings(), key)->read(config);
+            if (!accepted)
+                QCOMPARE(shown, before); // a refused value leaves the field as it was
+        } else {
+            ClientPanel panel(QStringLiteral("client"));
+            panel.setUrl(QStringLiteral("ws://127.0.0.1:1/"));
+            ClientSettingsForm *form = panel.settingsForm();
+            QVERIFY(form->setValue(QStringLiteral("reconnectBase"), 1, &windowError));
+            QVERIFY(form->setValue(QStringLiteral("reconnectCap"), 86400000, &windowError));
+            const qint64 before = findSetting(clientSettings(), key)->read(panel.configFromForm(&windowError));
+            QCOMPARE(form->setValue(key, value, &windowError), accepted);
+            QString configError;
+            const ClientConfig config = panel.configFromForm(&configError);
+            QVERIFY2(configError.isEmpty(), qPrintable(configError));
+            shown = findSetting(clientSettings(), key)->read(config);
+            if (!accepted)
+                QCOMPARE(shown, before);
+        }
+        if (accepted) {
+            // What the form holds is what was given (the KiB fields hold whole KiB: rounded up).
+            const qint64 scale = isServer ? findSetting(serverSettings(), key)->formScale : findSetting(clientSettings(), key)->formScale;
+            QCOMPARE(shown, (value + scale - 1) / scale * scale);
+        } else {
+            QCOMPARE(cliError.trimmed(), QStringLiteral("wslab-cli: %1: %2").arg(command, windowError));
         }
     }
 

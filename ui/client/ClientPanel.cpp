@@ -5,26 +5,20 @@
 #include "core/discovery/Discovery.h"
 #include "core/log/EventLog.h"
 #include "ui/chat/ChatView.h"
-#include "ui/client/HeadersEditor.h"
+#include "ui/client/ClientSettingsForm.h"
 #include "ui/client/StateIndicator.h"
 #include "ui/close/CloseDialog.h"
 #include "ui/composer/Composer.h"
 #include "ui/keyboard/FocusChain.h"
 #include "ui/log/LogView.h"
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
-#include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTimer>
@@ -41,17 +35,6 @@ namespace {
 constexpr int kLanItemRole = Qt::UserRole + 1;
 constexpr int kLanUrlRole = Qt::UserRole + 2;
 
-QSpinBox *millisBox(int value, int min, const QString &objectName, QWidget *parent)
-{
-    auto *box = new QSpinBox(parent);
-    box->setObjectName(objectName);
-    box->setRange(min, 24 * 3600 * 1000);
-    box->setSingleStep(100);
-    box->setSuffix(QStringLiteral(" ms"));
-    box->setValue(value);
-    return box;
-}
-
 } // namespace
 
 ClientPanel::ClientPanel(const QString &name, QWidget *parent)
@@ -60,6 +43,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     , m_url(new QComboBox(this))
     , m_connect(new QPushButton(tr("Connect"), this))
     , m_indicator(new StateIndicator(m_client, this))
+    , m_form(new ClientSettingsForm(this))
     , m_composer(new Composer(this))
     , m_log(new LogView(m_client->log(), this))
     , m_views(new QSplitter(Qt::Horizontal, this))
@@ -145,7 +129,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     settingsToggle->setCheckable(true);
     settingsToggle->setToolTip(tr("Headers, subprotocols, origin, reconnect, heartbeat and TLS"));
     auto *settings = new QScrollArea(this);
-    settings->setWidget(buildSettings());
+    settings->setWidget(m_form);
     settings->setWidgetResizable(true);
     settings->setFrameShape(QFrame::NoFrame);
     settings->setMaximumHeight(settings->widget()->sizeHint().height() + 4);
@@ -201,79 +185,6 @@ ClientPanel::~ClientPanel()
     delete m_log; // views of the endpoint's log go before the log itself
     delete m_chatView;
     delete m_client;
-}
-
-QWidget *ClientPanel::buildSettings()
-{
-    auto *box = new QGroupBox(tr("Connection settings"), this);
-    box->setObjectName(QStringLiteral("clientSettings"));
-    auto *form = new QFormLayout(box);
-    const ClientConfig defaults;
-
-    m_headers = new HeadersEditor(box);
-    form->addRow(tr("Headers"), m_headers);
-
-    m_subprotocols = new QLineEdit(box);
-    m_subprotocols->setObjectName(QStringLiteral("clientSubprotocols"));
-    m_subprotocols->setPlaceholderText(tr("chat, json (in order of preference)"));
-    m_subprotocols->setToolTip(tr("Subprotocols offered in Sec-WebSocket-Protocol; the server picks at most one"));
-    form->addRow(tr("Subprotocols"), m_subprotocols);
-
-    m_origin = new QLineEdit(box);
-    m_origin->setObjectName(QStringLiteral("clientOrigin"));
-    m_origin->setPlaceholderText(tr("http://example.org (browsers always send one)"));
-    form->addRow(tr("Origin"), m_origin);
-
-    m_reconnect = new QCheckBox(tr("Reconnect after a drop (exponential backoff with jitter)"), box);
-    m_reconnect->setObjectName(QStringLiteral("clientReconnect"));
-    m_reconnect->setChecked(true);
-    form->addRow(QString(), m_reconnect);
-    m_reconnectBase = millisBox(int(defaults.reconnect.baseDelay.count()), 1, QStringLiteral("clientReconnectBase"), box);
-    m_reconnectCap = millisBox(int(defaults.reconnect.maxDelay.count()), 1, QStringLiteral("clientReconnectCap"), box);
-    m_maxAttempts = new QSpinBox(box);
-    m_maxAttempts->setObjectName(QStringLiteral("clientMaxAttempts"));
-    m_maxAttempts->setRange(0, 1000000);
-    m_maxAttempts->setSpecialValueText(tr("unlimited"));
-    auto *backoff = new QHBoxLayout;
-    backoff->addWidget(new QLabel(tr("base"), box));
-    backoff->addWidget(m_reconnectBase);
-    backoff->addWidget(new QLabel(tr("cap"), box));
-    backoff->addWidget(m_reconnectCap);
-    backoff->addWidget(new QLabel(tr("attempts"), box));
-    backoff->addWidget(m_maxAttempts);
-    form->addRow(tr("Backoff"), backoff);
-
-    m_pingInterval = millisBox(int(defaults.heartbeat.interval.count()), 0, QStringLiteral("clientPingInterval"), box);
-    m_pingInterval->setSpecialValueText(tr("off"));
-    m_pongTimeout = millisBox(int(defaults.heartbeat.pongTimeout.count()), 1, QStringLiteral("clientPongTimeout"), box);
-    auto *heartbeat = new QHBoxLayout;
-    heartbeat->addWidget(new QLabel(tr("ping every"), box));
-    heartbeat->addWidget(m_pingInterval);
-    heartbeat->addWidget(new QLabel(tr("pong within"), box));
-    heartbeat->addWidget(m_pongTimeout);
-    auto *heartbeatLabel = new QLabel(tr("Heartbeat"), box);
-    heartbeatLabel->setToolTip(tr("Pings are control frames; a peer that sends no pong (nor any data) in time is declared dead (1006)"));
-    form->addRow(heartbeatLabel, heartbeat);
-
-    m_caFile = new QLineEdit(box);
-    m_caFile->setObjectName(QStringLiteral("clientCaFile"));
-    m_caFile->setPlaceholderText(tr("ca.pem to trust for wss:// (besides the system's)"));
-    auto *browse = new QToolButton(box);
-    browse->setText(QStringLiteral("…"));
-    connect(browse, &QToolButton::clicked, this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Trust this CA or certificate"), {}, tr("PEM (*.pem *.crt);;All files (*)"));
-        if (!path.isEmpty())
-            m_caFile->setText(path);
-    });
-    auto *ca = new QHBoxLayout;
-    ca->addWidget(m_caFile, 1);
-    ca->addWidget(browse);
-    form->addRow(tr("TLS trust"), ca);
-    m_insecure = new QCheckBox(tr("Ignore certificate errors (the server is then NOT authenticated)"), box);
-    m_insecure->setObjectName(QStringLiteral("clientInsecure"));
-    form->addRow(QString(), m_insecure);
-    return box;
 }
 
 QString ClientPanel::name() const
@@ -370,32 +281,15 @@ ClientConfig ClientPanel::configFromForm(QString *error) const
     c.url = webSocketUrlFromUserInput(url(), error);
     if (!error->isEmpty())
         return c;
-    if (!m_headers->headers(&c.headers, error))
+    if (!m_form->fill(&c, error))
         return c;
-    for (const QString &p : m_subprotocols->text().split(u',', Qt::SkipEmptyParts))
-        c.subprotocols << p.trimmed();
-    c.origin = m_origin->text().trimmed();
-    c.reconnect.enabled = m_reconnect->isChecked();
-    c.reconnect.baseDelay = std::chrono::milliseconds(m_reconnectBase->value());
-    c.reconnect.maxDelay = std::chrono::milliseconds(m_reconnectCap->value());
-    c.reconnect.minDelay = std::min(c.reconnect.minDelay, c.reconnect.baseDelay);
-    c.reconnect.maxAttempts = m_maxAttempts->value();
-    c.heartbeat.interval = std::chrono::milliseconds(m_pingInterval->value());
-    c.heartbeat.pongTimeout = std::chrono::milliseconds(m_pongTimeout->value());
-    c.caFile = m_caFile->text().trimmed();
-    c.ignoreCertificateErrors = m_insecure->isChecked();
     *error = c.validate();
     return c;
 }
 
 void ClientPanel::setPolicies(const ReconnectPolicy &reconnect, const HeartbeatPolicy &heartbeat)
 {
-    m_reconnect->setChecked(reconnect.enabled);
-    m_reconnectBase->setValue(int(reconnect.baseDelay.count()));
-    m_reconnectCap->setValue(int(reconnect.maxDelay.count()));
-    m_maxAttempts->setValue(reconnect.maxAttempts);
-    m_pingInterval->setValue(int(heartbeat.interval.count()));
-    m_pongTimeout->setValue(int(heartbeat.pongTimeout.count()));
+    m_form->setPolicies(reconnect, heartbeat);
 }
 
 void ClientPanel::setOutgoingFrameSize(quint64 bytes)
@@ -510,33 +404,13 @@ void ClientPanel::updateState()
 void ClientPanel::saveSettings(QSettings &s) const
 {
     s.setValue(QStringLiteral("url"), url());
-    s.setValue(QStringLiteral("headers"), m_headers->toText());
-    s.setValue(QStringLiteral("subprotocols"), m_subprotocols->text());
-    s.setValue(QStringLiteral("origin"), m_origin->text());
-    s.setValue(QStringLiteral("reconnect"), m_reconnect->isChecked());
-    s.setValue(QStringLiteral("reconnectBase"), m_reconnectBase->value());
-    s.setValue(QStringLiteral("reconnectCap"), m_reconnectCap->value());
-    s.setValue(QStringLiteral("maxAttempts"), m_maxAttempts->value());
-    s.setValue(QStringLiteral("pingInterval"), m_pingInterval->value());
-    s.setValue(QStringLiteral("pongTimeout"), m_pongTimeout->value());
-    s.setValue(QStringLiteral("caFile"), m_caFile->text());
-    s.setValue(QStringLiteral("insecure"), m_insecure->isChecked());
+    m_form->saveSettings(s);
 }
 
 void ClientPanel::restoreSettings(const QSettings &s)
 {
     setUrl(s.value(QStringLiteral("url"), url()).toString());
-    m_headers->setText(s.value(QStringLiteral("headers")).toString());
-    m_subprotocols->setText(s.value(QStringLiteral("subprotocols")).toString());
-    m_origin->setText(s.value(QStringLiteral("origin")).toString());
-    m_reconnect->setChecked(s.value(QStringLiteral("reconnect"), true).toBool());
-    m_reconnectBase->setValue(s.value(QStringLiteral("reconnectBase"), m_reconnectBase->value()).toInt());
-    m_reconnectCap->setValue(s.value(QStringLiteral("reconnectCap"), m_reconnectCap->value()).toInt());
-    m_maxAttempts->setValue(s.value(QStringLiteral("maxAttempts"), 0).toInt());
-    m_pingInterval->setValue(s.value(QStringLiteral("pingInterval"), m_pingInterval->value()).toInt());
-    m_pongTimeout->setValue(s.value(QStringLiteral("pongTimeout"), m_pongTimeout->value()).toInt());
-    m_caFile->setText(s.value(QStringLiteral("caFile")).toString());
-    m_insecure->setChecked(s.value(QStringLiteral("insecure"), false).toBool());
+    m_form->restoreSettings(s);
 }
 
 } // namespace wslab

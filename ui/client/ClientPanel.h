@@ -6,12 +6,9 @@
 
 #include <functional>
 
-class QCheckBox;
 class QComboBox;
-class QLineEdit;
 class QPushButton;
 class QSettings;
-class QSpinBox;
 class QSplitter;
 class QToolButton;
 class QTimer;
@@ -20,15 +17,15 @@ namespace wslab {
 
 class Client;
 class Composer;
+class ClientSettingsForm;
 class Discovery;
-class HeadersEditor;
 class ChatView;
 class LogView;
 class StateIndicator;
 
-// One client endpoint: where to connect and how (headers, subprotocols, origin, reconnect, heartbeat,
-// TLS trust), Connect/Disconnect, a state line that tells the truth at a glance, the composer and the
-// live log. It only fills a ClientConfig and calls the Client; the Client does the protocol.
+// One live client endpoint: the URL (recent ones, servers heard on the LAN), Connect/Disconnect with
+// the settings of its ClientSettingsForm (how to connect), a state line that tells the truth at a
+// glance, the composer, the chat and the log. It hands a ClientConfig to the Client, which does the protocol.
 class ClientPanel : public QWidget
 {
     Q_OBJECT
@@ -41,6 +38,7 @@ public:
     LogView *logView() const { return m_log; }
     ChatView *chatView() const { return m_chatView; }
     Composer *composer() const { return m_composer; }
+    ClientSettingsForm *settingsForm() const { return m_form; }
     QString name() const;
 
     void setUrl(const QString &url);
@@ -54,7 +52,8 @@ public:
     QList<QUrl> lanServerUrls() const;
     // The form as a config; empty error when it is usable.
     ClientConfig configFromForm(QString *error) const;
-    // The form's backoff and heartbeat fields (a lesson sets them before it connects).
+    // The form's backoff and heartbeat fields (a lesson sets them before it connects); a value the
+    // settings table refuses leaves its field as it was.
     void setPolicies(const ReconnectPolicy &reconnect, const HeartbeatPolicy &heartbeat);
     // Qt cuts each message this client sends into frames of at most this many bytes (512 KiB until
     // set): how a lesson shows a fragmented message. Not a form field; it lasts until set again.
@@ -87,7 +86,6 @@ Q_SIGNALS:
 private:
     void updateState();
     void askClose();
-    QWidget *buildSettings();
     void updateLanServers();
     void reconnectForRoute();
     void note(const QString &text);
@@ -96,17 +94,7 @@ private:
     QComboBox *m_url;
     QPushButton *m_connect;
     StateIndicator *m_indicator;
-    HeadersEditor *m_headers;
-    QLineEdit *m_subprotocols;
-    QLineEdit *m_origin;
-    QCheckBox *m_reconnect;
-    QSpinBox *m_reconnectBase;
-    QSpinBox *m_reconnectCap;
-    QSpinBox *m_maxAttempts;
-    QSpinBox *m_pingInterval;
-    QSpinBox *m_pongTimeout;
-    QLineEdit *m_caFile;
-    QCheckBox *m_insecure;
+    ClientSettingsForm *m_form;
     Composer *m_composer;
     LogView *m_log;
     QSplitter *m_views;

@@ -4,13 +4,11 @@
 
 #include <QWidget>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSettings;
-class QSpinBox;
 class QTableView;
 class QToolButton;
 
@@ -22,10 +20,11 @@ class LogView;
 class PeerTableModel;
 class RulesEditor;
 class Server;
+class ServerSettingsForm;
 
-// The server endpoint: where and how to listen (interface, port, mode, limits, heartbeat, front-door
-// checks, TLS), Start/Stop, the address to share, the connected peers with send and kick, the
-// composer and the live log. It fills a ServerConfig and calls the Server; nothing more.
+// The live server endpoint: Start/Stop with the settings of its ServerSettingsForm (where and how to
+// listen), the address to share, the connected peers with send and kick, the composer and the log.
+// It hands the form's ServerConfig to the Server and shows what the Server does; nothing more.
 class ServerPanel : public QWidget
 {
     Q_OBJECT
@@ -43,6 +42,7 @@ public:
     RulesEditor *rulesEditor() const { return m_rules; }
     // Opens the rules window, raised.
     void showRules();
+    ServerSettingsForm *settingsForm() const { return m_form; }
 
     void setHost(const QString &host);
     void setPort(quint16 port);
@@ -50,6 +50,7 @@ public:
     ServerConfig configFromForm(QString *error) const;
     // The form's message size, rate limit, slow reader and heartbeat fields from `limits` (a lesson
     // sets them before it starts the server); like every setting but the mode, they apply at the next Start.
+    // A value the settings table refuses leaves its field as it was.
     void setLimits(const ServerConfig &limits);
     // Starts with the form's settings; false with the reason shown.
     bool start();
@@ -76,44 +77,21 @@ Q_SIGNALS:
     void summaryChanged();
 
 private:
-    QWidget *buildSettings();
+    // Where the composer's messages go; kept in the target box's item data.
+    enum class SendTarget { All, Selected };
+
     void updateState();
     void updateSendLabel();
     void askKick();
     void makeCertificate();
-    // The number fields kept between runs, with their settings keys.
-    QList<QPair<QSpinBox *, QString>> persistedSpinBoxes() const;
+    SendTarget sendTarget() const;
 
     Server *m_server;
-    QComboBox *m_host;
-    QSpinBox *m_port;
-    QComboBox *m_mode;
+    ServerSettingsForm *m_form;
     QPushButton *m_startStop;
     QLabel *m_status;
     QLineEdit *m_share;
     QToolButton *m_showQr;
-    QSpinBox *m_maxConnections;
-    QSpinBox *m_maxMessageKiB;
-    QSpinBox *m_maxPerAddress;
-    QSpinBox *m_rateLimit;
-    QSpinBox *m_pingInterval;
-    QSpinBox *m_pongTimeout;
-    QSpinBox *m_slowReaderKiB;
-    QSpinBox *m_handshakeTimeout;
-    QSpinBox *m_closeTimeout;
-    QSpinBox *m_idleTimeout;
-    QSpinBox *m_maxHeaderLine;
-    QSpinBox *m_maxHeaders;
-    QLineEdit *m_path;
-    QLineEdit *m_token;
-    QLineEdit *m_origins;
-    QLineEdit *m_certFile;
-    QLineEdit *m_keyFile;
-    QLabel *m_certInfo;
-    QLineEdit *m_name;
-    QCheckBox *m_announce;
-    QWidget *m_settingsBox = nullptr;
-    QLabel *m_settingsNote = nullptr;
     // The last Start failed: the status line keeps saying why until the next Start.
     bool m_startFailed = false;
     PeerTableModel *m_peers;
