@@ -31,9 +31,12 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
+
+#include <algorithm>
 
 using namespace wslab;
 using namespace wslab::test;
@@ -84,6 +87,7 @@ private Q_SLOTS:
     void explainDrawsTheRealBits();
     void aClientRoutedThroughTheInspectorShowsItsFrames();
     void aRouteThatCannotStartSaysWhyAndDoesNotConnect();
+    void aRoutedClientFollowsTheInspectorToItsNewPort();
     void theInspectorComesBackWithItsTarget();
     void wssOnBothSidesFromTheWindow();
 };
@@ -437,6 +441,49 @@ void tst_InspectorPanel::aRouteThatCannotStartSaysWhyAndDoesNotConnect()
     QVERIFY(!notes.isEmpty());
     QVERIFY2(notes.last().detail.contains(QStringLiteral("cannot listen")), qPrintable(notes.last().detail));
     QCOMPARE(server.peerCount(), 0);
+}
+
+// The inspector stopped and started again on another port: a routed client's retries find it there,
+// and no retry starts a stopped inspector on its own.
+void tst_InspectorPanel::aRoutedClientFollowsTheInspectorToItsNewPort()
+{
+    Server server;
+    QVERIFY(startServer(server));
+    MainWindow window({false, false});
+    InspectorPanel *inspector = window.inspectorPanel();
+    ClientPanel *panel = window.clientPanels().at(0);
+    ReconnectPolicy fast;
+    fast.baseDelay = std::chrono::milliseconds(50);
+    fast.maxDelay = std::chrono::milliseconds(200);
+    fast.minDelay = std::chrono::milliseconds(10);
+    panel->setPolicies(fast, HeartbeatPolicy{});
+    panel->setUrl(withPath(server.url()).toString());
+    panel->setRoutedThroughInspector(true);
+    QVERIFY(panel->connectToServer());
+    QTRY_COMPARE(panel->client()->state(), Client::State::Open);
+    const quint16 firstPort = inspector->relay()->url().port();
+    QCOMPARE(panel->connectedUrl().port(), firstPort);
+
+    QSignalSpy retries(panel->client(), &Client::retryScheduled);
+    inspector->stop();
+    QTRY_VERIFY(retries.size() >= 3);
+    QVERIFY(!inspector->isRunning());
+    QCOMPARE(panel->connectedUrl().port(), firstPort);
+
+    quint16 secondPort = 0;
+    while (secondPort == 0 || secondPort == firstPort) {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        secondPort = probe.serverPort();
+    }
+    inspector->setPort(secondPort);
+    QVERIFY(inspector->start());
+    QTRY_VERIFY(panel->client()->state() == Client::State::Open && panel->connectedUrl().port() == secondPort);
+    QTRY_COMPARE(inspector->relay()->connectionCount(), 1);
+    const QList<LogEvent> notes = eventsOfKind(panel->client()->log(), EventKind::Info);
+    QVERIFY(std::any_of(notes.begin(), notes.end(), [](const LogEvent &e) { return e.detail.contains(QStringLiteral("now listens at")); }));
+    QVERIFY(panel->client()->sendText(QStringLiteral("found it")));
+    QTRY_VERIFY(frameRow(inspector->model(), true, Opcode::Text, "found it") >= 0);
 }
 
 void tst_InspectorPanel::theInspectorComesBackWithItsTarget()

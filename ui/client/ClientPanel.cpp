@@ -93,6 +93,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
                                   "receives; the inspector starts relaying to this client's server if it is not already"));
     m_viaInspector->hide();
     connect(m_viaInspector, &QToolButton::toggled, this, [this] { reconnectForRoute(); });
+    connect(m_client, &Client::retryScheduled, this, &ClientPanel::followInspector);
     connect(m_client, &Client::stateChanged, this, [this] {
         if (m_reconnectWhenIdle && m_client->state() == Client::State::Idle) {
             m_reconnectWhenIdle = false;
@@ -308,15 +309,17 @@ bool ClientPanel::connectToServer()
     // "localhost:8080" becomes ws://localhost:8080: the box shows what was really used.
     const QString used = config.url.toString();
     ClientConfig sent = config;
+    m_routedTarget.clear();
     if (isRoutedThroughInspector()) {
         QString why;
-        sent.url = m_route(config.url, &why);
+        sent.url = m_route(config.url, true, &why);
         if (sent.url.isEmpty()) {
             m_indicator->showProblem(tr("Not connected: the inspector cannot relay to %1: %2").arg(used, why));
             note(tr("not connected: the inspector cannot relay to %1: %2").arg(used, why));
             return false;
         }
         note(tr("connecting to %1 through the inspector at %2").arg(used, sent.url.toString()));
+        m_routedTarget = config.url;
     }
     m_client->setConfig(sent);
     if (!m_client->open()) {
@@ -370,6 +373,21 @@ void ClientPanel::reconnectForRoute()
     if (!m_client->close(1000, isRoutedThroughInspector() ? QStringLiteral("rerouting through the inspector")
                                                           : QStringLiteral("connecting directly again")))
         m_reconnectWhenIdle = false;
+}
+
+void ClientPanel::followInspector()
+{
+    if (m_routedTarget.isEmpty() || !isRoutedThroughInspector())
+        return;
+    // A stopped inspector is not started again by a retry: only the person who stopped it does that.
+    QString why;
+    const QUrl now = m_route(m_routedTarget, false, &why);
+    if (now.isEmpty() || now == m_client->config().url)
+        return;
+    ClientConfig config = m_client->config();
+    config.url = now;
+    m_client->setConfig(config);
+    note(tr("the inspector now listens at %1: the next retry goes there").arg(now.toString()));
 }
 
 void ClientPanel::note(const QString &text)

@@ -66,8 +66,9 @@ public:
     StateIndicator *stateIndicator() const { return m_indicator; }
 
     // How this client goes through the window's inspector: given the server's URL, the address to
-    // connect to instead, or an empty URL and the reason. Until one is set, "Via inspector" is hidden.
-    using InspectorRoute = std::function<QUrl(const QUrl &target, QString *error)>;
+    // connect to instead, or an empty URL and the reason. Connect may start the inspector (mayStart);
+    // a retry only asks where the running inspector listens now. Until one is set, "Via inspector" is hidden.
+    using InspectorRoute = std::function<QUrl(const QUrl &target, bool mayStart, QString *error)>;
     void setInspectorRoute(InspectorRoute route);
     // "Via inspector": connect through the inspector's relay (at once when connected, reconnecting),
     // or directly again when unticked.
@@ -88,6 +89,8 @@ private:
     void askClose();
     void updateLanServers();
     void reconnectForRoute();
+    // Before a retry of a routed connection: the inspector may have restarted on another port.
+    void followInspector();
     void note(const QString &text);
 
     Client *m_client;
@@ -105,6 +108,7 @@ private:
     QToolButton *m_viaInspector;
     InspectorRoute m_route;
     bool m_reconnectWhenIdle = false; // rerouting: connect again once the old connection has closed
+    QUrl m_routedTarget; // the server a routed connection goes to through the inspector; empty when direct
 };
 
 } // namespace wslab

@@ -319,8 +319,12 @@ QString InspectorPanel::statusText() const
     return m_status->text();
 }
 
-QUrl InspectorPanel::routeTo(const QUrl &target, QString *error)
+QUrl InspectorPanel::routeTo(const QUrl &target, QString *error, bool mayStart)
 {
+    if (!mayStart && !(isRunning() && sameTarget(m_relay->config().target, target))) {
+        *error = tr("the inspector does not relay to %1 now").arg(target.toString());
+        return {};
+    }
     if (isRunning() && !sameTarget(m_relay->config().target, target)) {
         if (m_relay->connectionCount() > 0) {
             *error = tr("the inspector relays %n connection(s) to %1; stop it or route a client of that server", nullptr,

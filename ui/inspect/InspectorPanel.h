@@ -62,8 +62,8 @@ public:
     // For a client routed through the inspector: the address it should connect to instead of `target`.
     // Starts the relay towards `target` unless it already relays there; refuses (empty URL, reason in
     // error) when it cannot start, or when it relays elsewhere with connections open, which a restart
-    // would cut.
-    QUrl routeTo(const QUrl &target, QString *error);
+    // would cut. With mayStart false it only answers while it already relays to `target`.
+    QUrl routeTo(const QUrl &target, QString *error, bool mayStart = true);
 
     // The port and target are remembered between runs; the faults are not, so a window never starts
     // with a black hole nobody remembers setting.

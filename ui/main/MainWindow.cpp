@@ -197,9 +197,10 @@ ClientPanel *MainWindow::addClient()
     connect(panel, &ClientPanel::summaryChanged, this, &MainWindow::updateStatusBar);
     m_logBudget->add(panel->client()->log());
     // "Via inspector" shows the inspector and asks it for the way; the inspector decides about its relay.
-    panel->setInspectorRoute([this](const QUrl &target, QString *error) {
-        m_inspectorDock->show();
-        return m_inspector->routeTo(target, error);
+    panel->setInspectorRoute([this](const QUrl &target, bool mayStart, QString *error) {
+        if (mayStart)
+            m_inspectorDock->show();
+        return m_inspector->routeTo(target, error, mayStart);
     });
     m_clients->addPanel(panel, name);
     updateStatusBar();
