@@ -81,6 +81,7 @@ void setUp(MainWindow &window)
     second->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab"));
     second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Lab: two"));
     second->findChild<QCheckBox *>(QStringLiteral("clientReconnect"))->setChecked(false);
+    second->setRoutedThroughInspector(true);
     QStringList many;
     for (int i = 0; i < 80; ++i)
         many << QStringLiteral("message %1").arg(i);
@@ -165,6 +166,9 @@ private Q_SLOTS:
         QCOMPARE(clients.at(1)->url(), QStringLiteral("ws://127.0.0.1:9123/lab"));
         QCOMPARE(headersOf(clients.at(1)), QStringLiteral("X-Lab: two"));
         QCOMPARE(clients.at(1)->configFromForm(&error).reconnect.enabled, false);
+        QVERIFY(!clients.at(0)->isRoutedThroughInspector());
+        QVERIFY(clients.at(1)->isRoutedThroughInspector());
+        QCOMPARE(clients.at(1)->client()->state(), Client::State::Idle);
         // The newest entries, bounded.
         const QStringList kept = clients.at(1)->composer()->history();
         QCOMPARE(kept.size(), Composer::kKeptHistory);

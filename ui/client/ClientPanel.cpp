@@ -422,12 +422,15 @@ void ClientPanel::updateState()
 void ClientPanel::saveSettings(QSettings &s) const
 {
     s.setValue(QStringLiteral("url"), url());
+    s.setValue(QStringLiteral("viaInspector"), m_viaInspector->isChecked());
     m_form->saveSettings(s);
 }
 
 void ClientPanel::restoreSettings(const QSettings &s)
 {
     setUrl(s.value(QStringLiteral("url"), url()).toString());
+    // Restored on an idle client: the next Connect goes through the inspector, nothing reconnects now.
+    setRoutedThroughInspector(s.value(QStringLiteral("viaInspector"), false).toBool());
     m_form->restoreSettings(s);
 }
 
