@@ -11,6 +11,7 @@
 #include "ui/composer/Composer.h"
 #include "ui/keyboard/FocusChain.h"
 #include "ui/log/LogView.h"
+#include "ui/settings/SettingsDrawer.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -124,18 +125,10 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
         return ok;
     });
 
-    auto *settingsToggle = new QToolButton(this);
-    settingsToggle->setObjectName(QStringLiteral("clientSettingsToggle"));
-    settingsToggle->setText(tr("Settings"));
-    settingsToggle->setCheckable(true);
-    settingsToggle->setToolTip(tr("Headers, subprotocols, origin, reconnect, heartbeat and TLS"));
-    auto *settings = new QScrollArea(this);
-    settings->setWidget(m_form);
-    settings->setWidgetResizable(true);
-    settings->setFrameShape(QFrame::NoFrame);
-    settings->setMaximumHeight(settings->widget()->sizeHint().height() + 4);
-    settings->hide();
-    connect(settingsToggle, &QToolButton::toggled, settings, &QWidget::setVisible);
+    const SettingsDrawer drawer = makeSettingsDrawer(this, m_form, QStringLiteral("clientSettingsToggle"),
+                                                     tr("Headers, subprotocols, origin, reconnect, heartbeat and TLS"));
+    QToolButton *settingsToggle = drawer.toggle;
+    QScrollArea *settings = drawer.area;
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_url, 1);

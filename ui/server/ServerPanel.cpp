@@ -12,6 +12,7 @@
 #include "ui/server/PeerTableModel.h"
 #include "ui/server/RulesEditor.h"
 #include "ui/server/ServerSettingsForm.h"
+#include "ui/settings/SettingsDrawer.h"
 #include "ui/share/QrDialog.h"
 #include "ui/style/LabColors.h"
 #include "ui/style/TextScale.h"
@@ -88,19 +89,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_showQr->setAccessibleName(tr("Show the chat page's address as a QR code"));
     connect(m_showQr, &QToolButton::clicked, this, &ServerPanel::showQrCode);
 
-    auto *settingsToggle = new QToolButton(this);
-    settingsToggle->setText(tr("Settings"));
-    settingsToggle->setCheckable(true);
-    settingsToggle->setObjectName(QStringLiteral("serverSettingsToggle"));
-    settingsToggle->setToolTip(tr("Limits, heartbeat, path, token, origins and TLS"));
-    // In a scroll area, so opening the settings squeezes them instead of growing the window off screen.
-    auto *settings = new QScrollArea(this);
-    settings->setWidget(m_form);
-    settings->setWidgetResizable(true);
-    settings->setFrameShape(QFrame::NoFrame);
-    settings->setMaximumHeight(settings->widget()->sizeHint().height() + 4);
-    settings->hide();
-    connect(settingsToggle, &QToolButton::toggled, settings, &QWidget::setVisible);
+    const SettingsDrawer drawer =
+        makeSettingsDrawer(this, m_form, QStringLiteral("serverSettingsToggle"), tr("Limits, heartbeat, path, token, origins and TLS"));
+    QToolButton *settingsToggle = drawer.toggle;
+    QScrollArea *settings = drawer.area;
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_form->hostField(), 1);
