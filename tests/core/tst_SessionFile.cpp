@@ -11,16 +11,7 @@
 #include <QtTest>
 
 using namespace wslab;
-
-namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-} // namespace
+using namespace wslab::test;
 
 class tst_SessionFile : public QObject
 {
@@ -66,7 +57,7 @@ private Q_SLOTS:
         QCOMPARE(SessionFile::check(path), QString());
 
         // Nested objects a person can read, the header first.
-        const QByteArray text = readAll(path);
+        const QByteArray text = readFile(path);
         QVERIFY2(text.startsWith("{\n    \"format\": \"wslab-session\",\n    \"version\": 1,\n    \"savedBy\": \"WsLab "),
                  text.constData());
         const QJsonObject root = QJsonDocument::fromJson(text).object();

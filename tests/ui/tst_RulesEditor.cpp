@@ -8,6 +8,7 @@
 #include "ui/server/ServerPanel.h"
 #include "ui/style/LabColors.h"
 
+#include "tests/support/ChildProcess.h"
 #include "tests/support/WsLabTest.h"
 
 #include <QAbstractItemModelTester>
@@ -74,18 +75,6 @@ struct Received
     }
     QStringList texts;
 };
-
-bool writeTo(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
-
-QByteArray readFrom(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 } // namespace
 
@@ -263,7 +252,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("rules.json"));
         QVERIFY2(editor.saveFile(path), qPrintable(editor.statusText()));
         QString error;
-        const std::optional<MockRules> fromFile = MockRules::fromJson(readFrom(path), &error);
+        const std::optional<MockRules> fromFile = MockRules::fromJson(readFile(path), &error);
         QVERIFY2(fromFile, qPrintable(error));
         QCOMPARE(fromFile->rules.size(), size_t(5));
 
@@ -277,14 +266,13 @@ private Q_SLOTS:
             "\"match\":{\"json\":{\"/type\":\"order\"},\"exists\":\"/item\"},"
             "\"reply\":\"{\\\"item\\\":\\\"${/item}\\\"}\",\"broadcast\":\"new order\",\"close\":4001,\"delay_ms\":20},"
             "{\"match\":{\"base64\":\"AQI=\"},\"reply\":\"bytes\"}]}";
-        const QString combinedPath = dir.filePath(QStringLiteral("combined.json"));
-        QVERIFY(writeTo(combinedPath, combined));
+        const QString combinedPath = writeFile(dir, QStringLiteral("combined.json"), combined);
         QVERIFY2(loaded.loadFile(combinedPath), qPrintable(loaded.statusText()));
         QCOMPARE(loaded.model()->rows().at(0).kind, Kind::Conditions);
         QCOMPARE(loaded.model()->rows().at(1).kind, Kind::Hex);
         QCOMPARE(loaded.model()->rows().at(1).pattern, QStringLiteral("0102"));
         QVERIFY(loaded.saveFile(path));
-        const std::optional<MockRules> resaved = MockRules::fromJson(readFrom(path), &error);
+        const std::optional<MockRules> resaved = MockRules::fromJson(readFile(path), &error);
         const std::optional<MockRules> original = MockRules::fromJson(combined, &error);
         QVERIFY(resaved && original);
         QCOMPARE(resaved->toJson(), original->toJson());
@@ -292,8 +280,8 @@ private Q_SLOTS:
 
         // A bad file is refused with the parser's line, and the table stays as it was.
         const QByteArray before = loaded.rulesJson();
-        const QString badPath = dir.filePath(QStringLiteral("bad.json"));
-        QVERIFY(writeTo(badPath, "{\"version\":1,\"rules\":[{\"match\":{\"regex\":\"[\"},\"reply\":\"x\"}]}"));
+        const QString badPath =
+            writeFile(dir, QStringLiteral("bad.json"), "{\"version\":1,\"rules\":[{\"match\":{\"regex\":\"[\"},\"reply\":\"x\"}]}");
         QVERIFY(!loaded.loadFile(badPath));
         QVERIFY2(loaded.statusText().contains(QStringLiteral("/rules/0/match/regex: invalid regular expression")),
                  qPrintable(loaded.statusText()));

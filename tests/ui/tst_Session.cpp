@@ -25,6 +25,7 @@
 #include <QtTest>
 
 using namespace wslab;
+using namespace wslab::test;
 
 namespace {
 
@@ -37,12 +38,6 @@ QString tokenOf(MainWindow &window)
 {
     QString error;
     return window.serverPanel()->configFromForm(&error).token;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 // A window set up the way a teacher would before class: every kind of setting away from its default.
@@ -119,7 +114,7 @@ private Q_SLOTS:
             QVERIFY2(window.saveSession(path, false, &error), qPrintable(error));
             QVERIFY(window.windowTitle().contains(QStringLiteral("class.wslab")));
         }
-        const QByteArray text = readAll(path);
+        const QByteArray text = readFile(path);
         QVERIFY(text.startsWith("{\n    \"format\": \"wslab-session\""));
         QVERIFY(text.contains("\"secretsIncluded\": false"));
         for (const char *secret : {"s3cret-token", "url-secret", "header-secret"})
@@ -204,7 +199,7 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(window.saveSession(path, true, &error), qPrintable(error));
         }
-        QVERIFY(readAll(path).contains("\"secretsIncluded\": true"));
+        QVERIFY(readFile(path).contains("\"secretsIncluded\": true"));
         MainWindow window({false, false});
         QString error;
         QVERIFY2(window.openSession(path, &error), qPrintable(error));
