@@ -91,7 +91,7 @@ private:
         if (m_client->state() == Client::State::Idle)
             QCoreApplication::exit(m_exitCode);
         else
-            m_client->close(1000, QStringLiteral("bye"));
+            m_client->closeAfterDrain(1000, QStringLiteral("bye")); // what the room says meanwhile is still printed
     }
 
     void onMembers(const QStringList &members)

@@ -8,8 +8,6 @@
 #include "core/client/Client.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QTimer>
 
 #include <cstdio>
 #include <deque>
@@ -25,10 +23,9 @@ using O = QCommandLineOption;
 class Session : public QObject
 {
 public:
-    Session(Client *client, bool binary, std::chrono::milliseconds linger)
+    Session(Client *client, bool binary)
         : m_client(client)
         , m_binary(binary)
-        , m_linger(linger)
         , m_stdin(new StdinLines(this))
         , m_lines(m_stdin->lines())
     {
@@ -37,24 +34,9 @@ public:
             m_everOpened = true;
             pump();
         });
-        connect(client, &Client::textReceived, this, [this](const QString &, const QByteArray &utf8) {
-            writeLine(utf8);
-            extendLinger();
-        });
-        connect(client, &Client::binaryReceived, this, [this](const QByteArray &data) {
-            writeLine(data);
-            extendLinger();
-        });
+        connect(client, &Client::textReceived, this, [](const QString &, const QByteArray &utf8) { writeLine(utf8); });
+        connect(client, &Client::binaryReceived, this, [](const QByteArray &data) { writeLine(data); });
         connect(client, &Client::stateChanged, this, &Session::onState);
-        connect(client, &Client::pongReceived, this, [this](const QByteArray &payload) {
-            if (m_draining && payload == kDrainPing) {
-                m_pongSeen = true;
-                m_sincePong.start();
-                m_drainTimer.start(m_linger);
-            }
-        });
-        m_drainTimer.setSingleShot(true);
-        connect(&m_drainTimer, &QTimer::timeout, this, &Session::closeNow);
     }
 
     void terminate()
@@ -108,44 +90,13 @@ private:
         if (!m_terminating)
             m_stdin->resume();
         if (m_stdin->atEnd() && m_client->state() == Client::State::Open && m_client->outboxSize() == 0)
-            drainThenClose();
-    }
-
-    // Qt closes the TCP connection as soon as it sends a close frame, so replies still in flight would
-    // be lost. The pong to a ping sent after the last message proves every message reached the server;
-    // servers that answer from a separate task (python-websockets does) may send replies just after
-    // it, so the close waits until the link has been quiet for the linger time after the pong. A server
-    // that never goes quiet (a busy broadcast) is closed after kLingerCap lingers all the same; see
-    // README's known limits for what that server then sees.
-    void drainThenClose()
-    {
-        if (m_draining)
-            return;
-        m_draining = true;
-        m_pongSeen = false;
-        m_client->ping(kDrainPing);
-        m_drainTimer.start(m_client->config().heartbeat.pongTimeout);
-    }
-
-    void extendLinger()
-    {
-        if (m_draining && m_pongSeen && m_sincePong.elapsed() < kLingerCap * m_linger.count())
-            m_drainTimer.start(m_linger);
-    }
-
-    void closeNow()
-    {
-        m_drainTimer.stop();
-        m_client->close(1000, QStringLiteral("end of input"));
+            m_client->closeAfterDrain(1000, QStringLiteral("end of input")); // replies still on their way are waited for
     }
 
     void onState(Client::State state)
     {
-        if (state != Client::State::Idle) {
-            if (state != Client::State::Open)
-                m_draining = false; // a new connection must be drained anew
+        if (state != Client::State::Idle)
             return;
-        }
         const DisconnectCause cause = m_client->lastCause();
         const bool clean = m_terminating || cause.kind == DisconnectCause::Kind::UserClose ||
                            (cause.kind == DisconnectCause::Kind::PeerClose && cause.closeCode == 1000);
@@ -165,15 +116,8 @@ private:
 
     Client *m_client;
     bool m_binary;
-    std::chrono::milliseconds m_linger;
     StdinLines *m_stdin;
     std::deque<QByteArray> &m_lines;
-    inline static const QByteArray kDrainPing = QByteArrayLiteral("wslab-drain");
-    QTimer m_drainTimer;
-    bool m_draining = false;
-    bool m_pongSeen = false;
-    QElapsedTimer m_sincePong;
-    static constexpr int kLingerCap = 10;
     bool m_terminating = false;
     bool m_warnedFull = false;
     bool m_everOpened = false;
@@ -192,10 +136,6 @@ int runConnect(const QStringList &arguments)
     p.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// address"));
     p.addOptions(clientOptions());
     p.addOptions({
-        O(QStringLiteral("linger"),
-          QStringLiteral("At end of input, wait until no reply arrived for this many ms before closing (default 300); a server that never "
-                         "goes quiet is closed after ten times that."),
-          QStringLiteral("MS")),
         O(QStringLiteral("binary"), QStringLiteral("Send each line as a binary message instead of text.")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),
@@ -213,7 +153,7 @@ int runConnect(const QStringList &arguments)
     sink.setQuietKinds(verbose, {EventKind::OutboxQueued, EventKind::Handshake});
     sink.watch(client.log());
 
-    Session session(&client, args.isSet(QStringLiteral("binary")), args.millis(QStringLiteral("linger"), std::chrono::milliseconds(300)));
+    Session session(&client, args.isSet(QStringLiteral("binary")));
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &session, [&session](int) { session.terminate(); });
     if (!client.open()) {

@@ -7,6 +7,7 @@
 #include "core/client/WebSocketUrl.h"
 #include "core/har/Har.h"
 #include "core/replay/Replayer.h"
+#include "core/settings/SettingsTable.h"
 
 #include <QCoreApplication>
 
@@ -77,13 +78,13 @@ int runReplay(const QStringList &arguments)
           QStringLiteral("ID")),
         O(QStringLiteral("speed"), QStringLiteral("Divide the recorded gaps by N (default 1); 0 or \"max\" sends without waiting."),
           QStringLiteral("N")),
-        O(QStringLiteral("linger"),
-          QStringLiteral("After the last message, wait until no reply arrived for this many ms before closing (default 300)."),
-          QStringLiteral("MS")),
         O(QStringLiteral("log"), QStringLiteral("Append every event to this JSON Lines file."), QStringLiteral("FILE.jsonl")),
         O(QStringLiteral("verbose"), QStringLiteral("Print every event on stderr, messages and pings included.")),
     });
     p.addOptions(handshakeOptions());
+    // The wait for the last replies is connect's --linger: the same help, default and range check.
+    const QList<Setting<ClientConfig>> lingerSetting{*findSetting(clientSettings(), QStringLiteral("closeLinger"))};
+    p.addOptions(settingOptions(lingerSetting));
     if (!args.parse(arguments))
         return 0;
     const QStringList positional = args.positional();
@@ -97,12 +98,12 @@ int runReplay(const QStringList &arguments)
     if (!urlError.isEmpty())
         throw UsageError(QStringLiteral("replay: --url: ") + urlError);
     const double speed = speedFrom(args);
-    const auto linger = args.millis(QStringLiteral("linger"), std::chrono::milliseconds(300));
     const RecordedConnection recorded = chooseConnection(positional.first(), args);
 
     ClientConfig config;
     config.url = url;
     applyHandshakeOptions(args, QStringLiteral("replay"), &config);
+    args.readSettings(lingerSetting, &config);
     if (const QString problem = config.validate(); !problem.isEmpty())
         throw UsageError(QStringLiteral("replay: ") + problem);
     Replayer replayer(QStringLiteral("replay"));
@@ -125,7 +126,7 @@ int runReplay(const QStringList &arguments)
     });
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &replayer, [&replayer](int) { replayer.stop(); });
-    if (!replayer.start(recorded, config, {speed, linger})) {
+    if (!replayer.start(recorded, config, {speed})) {
         std::fprintf(stderr, "wslab-cli: replay: %s\n", qPrintable(replayer.errorString()));
         return 2;
     }

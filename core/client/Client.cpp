@@ -13,6 +13,13 @@
 
 namespace wslab {
 
+namespace {
+
+// The ping closeAfterDrain() sends after the last message; its pong, not any other, ends the wait.
+const QByteArray kDrainPing = QByteArrayLiteral("wslab-drain");
+
+} // namespace
+
 Client::Client(const QString &name, QObject *parent)
     : QObject(parent)
     , m_name(name)
@@ -25,6 +32,15 @@ Client::Client(const QString &name, QObject *parent)
     m_backoffTimer.setSingleShot(true);
     m_stableTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
+    m_drainTimer.setSingleShot(true);
+    connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+        if (!m_drain.pongSeen) {
+            LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+            e.detail = QStringLiteral("no pong to the drain ping within %1 ms; closing anyway").arg(m_config.heartbeat.pongTimeout.count());
+            logEvent(std::move(e));
+        }
+        finishDrain();
+    });
     connect(&m_connectTimer, &QTimer::timeout, this, &Client::onConnectTimeout);
     connect(&m_backoffTimer, &QTimer::timeout, this, &Client::startAttempt);
     connect(&m_stableTimer, &QTimer::timeout, this, &Client::checkStable);
@@ -131,6 +147,7 @@ void Client::startAttempt()
     m_closeFrameSeen = false;
     m_downHandled = false;
     m_certificateErrorsIgnored = false;
+    m_drain = {};
     setState(State::Connecting);
     if (m_config.url.scheme() == u"wss") {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -277,6 +294,11 @@ void Client::heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArr
     logEvent(std::move(e));
     Q_EMIT pongReceived(payload, matched);
     Q_EMIT countersChanged();
+    if (m_drain.waiting && !m_drain.pongSeen && payload == kDrainPing) {
+        m_drain.pongSeen = true;
+        m_drain.pongAt = m_clock();
+        m_drainTimer.start(m_config.closeLinger);
+    }
 }
 
 void Client::heartbeatTimedOut()
@@ -315,6 +337,13 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
         checkStable(); // its timer may be late; the clock says whether the connection was stable
     m_stableTimer.stop();
     m_heartbeat->stop();
+    m_drainTimer.stop();
+    // Gone while draining: the close was asked for, so it is not retried whatever ended it.
+    const bool closeWasAsked = m_drain.asked;
+    const bool wasWaiting = m_drain.waiting;
+    m_drain = {};
+    if (wasWaiting)
+        Q_EMIT drainingChanged(false);
     m_lastCause = cause;
 
     const bool wasUp = closeCode != 0;
@@ -331,7 +360,7 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
         Q_EMIT closed(closeCode, reason);
     }
 
-    const bool retry = ReconnectPolicy::isRetryable(cause) && m_config.reconnect.allowsAttempt(m_attempt + 1);
+    const bool retry = !closeWasAsked && ReconnectPolicy::isRetryable(cause) && m_config.reconnect.allowsAttempt(m_attempt + 1);
     if (!retry) {
         if (cause.kind == DisconnectCause::Kind::UserClose && !m_outbox.isEmpty()) {
             LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
@@ -339,7 +368,9 @@ void Client::handleDown(const DisconnectCause &cause, int closeCode, const QStri
             logEvent(std::move(e));
         } else if (cause.kind != DisconnectCause::Kind::UserClose) {
             LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
-            if (!ReconnectPolicy::isRetryable(cause))
+            if (closeWasAsked)
+                e.detail = QStringLiteral("not retrying: the close was asked for");
+            else if (!ReconnectPolicy::isRetryable(cause))
                 e.detail = QStringLiteral("not retrying: this ending is not transient");
             else if (!m_config.reconnect.enabled)
                 e.detail = QStringLiteral("not retrying: reconnect is off");
@@ -369,6 +400,12 @@ bool Client::close(int code, const QString &reason)
         fail(why);
         return false;
     }
+    if (m_drain.waiting) {
+        m_drain.code = code;
+        m_drain.reason = reason;
+        finishDrain();
+        return true;
+    }
     switch (m_state) {
     case State::Idle:
     case State::Closing:
@@ -390,6 +427,51 @@ bool Client::close(int code, const QString &reason)
         return true;
     }
     return true;
+}
+
+bool Client::closeAfterDrain(int code, const QString &reason)
+{
+    if (m_drain.waiting)
+        return true;
+    QString why;
+    if (!CloseCode::isSendableClose(code, reason, &why)) {
+        fail(why);
+        return false;
+    }
+    if (m_state != State::Open || m_socket->state() != QAbstractSocket::ConnectedState)
+        return close(code, reason);
+    m_drain = {true, true, false, {}, code, reason};
+    LogEvent e = LogEvent::make(EventKind::Info, Direction::Local);
+    e.detail = QStringLiteral("closing once the server has everything: a ping, then %1 ms without a message after its pong")
+                   .arg(m_config.closeLinger.count());
+    logEvent(std::move(e));
+    setState(State::Closing);
+    Q_EMIT drainingChanged(true);
+    m_heartbeat->sendPing(kDrainPing);
+    m_drainTimer.start(m_config.heartbeat.pongTimeout);
+    return true;
+}
+
+void Client::extendDrain()
+{
+    if (!m_drain.waiting || !m_drain.pongSeen)
+        return;
+    if (m_clock() - m_drain.pongAt < kDrainLingerCap * m_config.closeLinger)
+        m_drainTimer.start(m_config.closeLinger);
+}
+
+void Client::finishDrain()
+{
+    if (!m_drain.waiting)
+        return;
+    m_drainTimer.stop();
+    m_drain.waiting = false;
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_userClosing = true;
+        m_closeTimer.start(m_config.closeTimeout);
+        m_socket->close(QWebSocketProtocol::CloseCode(m_drain.code), m_drain.reason);
+    } // otherwise the connection is already going, and disconnected() reports it
+    Q_EMIT drainingChanged(false);
 }
 
 void Client::retryNow()
@@ -525,6 +607,7 @@ void Client::onTextMessage(const QString &text)
     logEvent(LogEvent::make(EventKind::Text, Direction::In, utf8));
     Q_EMIT textReceived(text, utf8);
     Q_EMIT countersChanged();
+    extendDrain();
 }
 
 void Client::onBinaryMessage(const QByteArray &data)
@@ -535,6 +618,7 @@ void Client::onBinaryMessage(const QByteArray &data)
     logEvent(LogEvent::make(EventKind::Binary, Direction::In, data));
     Q_EMIT binaryReceived(data);
     Q_EMIT countersChanged();
+    extendDrain();
 }
 
 void Client::setState(State state)

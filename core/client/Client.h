@@ -48,7 +48,19 @@ public:
     // Starts connecting with the current config; false (with errorString) when the config is invalid.
     bool open();
     // Closes with a validated code, cancels any pending retry. False when the code may not be sent.
+    // While a closeAfterDrain() waits, closes at once with this code instead.
     bool close(int code = 1000, const QString &reason = {});
+    // Closes without losing what is still on its way: Qt drops the TCP connection as soon as the close
+    // frame is sent, so a reply in flight would be lost. A ping goes after the last message sent, and
+    // its pong proves the server has read them all; the close then waits until no message has arrived
+    // for config().closeLinger (each arrival restarts the wait, at most kDrainLingerCap waits after
+    // the pong, so a server that never goes quiet is closed all the same). Without a pong within the
+    // heartbeat's pong timeout it closes anyway. The state is Closing meanwhile, sends are queued for
+    // the next open, and a connection lost meanwhile is not retried. When not open, the same as close().
+    bool closeAfterDrain(int code = 1000, const QString &reason = {});
+    // A closeAfterDrain() is waiting for its pong or for the link to go quiet.
+    bool isDraining() const { return m_drain.waiting; }
+    static constexpr int kDrainLingerCap = 10;
     // In Backoff: retry at once instead of waiting out the delay.
     void retryNow();
     // Forgets every message waiting in the Outbox (logged with how many), so they are not sent on
@@ -89,6 +101,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(wslab::Client::State state);
+    // closeAfterDrain() started waiting (true), or its close frame went / the connection went first (false).
+    void drainingChanged(bool draining);
     void opened();
     // Full messages as received (the log keeps a bounded copy).
     // utf8 is text.toUtf8(), made once for the counters and the log.
@@ -113,6 +127,10 @@ private:
     void heartbeatPongReceived(std::chrono::microseconds rtt, const QByteArray &payload, bool matched) override;
     void heartbeatTimedOut() override;
     void onConnectTimeout();
+    // A message arrived while draining: the quiet wait starts again, within the cap.
+    void extendDrain();
+    // Ends a drain by sending its close frame now.
+    void finishDrain();
     // Once the connection has stayed open stableAfter (by the clock), the attempt counter starts again.
     void checkStable();
     // The connection is gone or never came up; decides between Backoff and Idle. Idempotent per attempt.
@@ -143,6 +161,17 @@ private:
     QTimer m_backoffTimer;
     QTimer m_stableTimer;
     QTimer m_closeTimer;
+    // The close that closeAfterDrain() holds back until the pong and the quiet after it.
+    struct Drain
+    {
+        bool asked = false; // until the connection is down: it is not retried
+        bool waiting = false; // the close frame is not sent yet
+        bool pongSeen = false;
+        std::chrono::nanoseconds pongAt{0};
+        int code = 1000;
+        QString reason;
+    } m_drain;
+    QTimer m_drainTimer;
     int m_attempt = 0;
     bool m_everOpened = false;
 

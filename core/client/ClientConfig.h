@@ -28,6 +28,9 @@ struct ClientConfig
     std::chrono::milliseconds connectTimeout{10000};
     // How long our close handshake may take before the connection is aborted.
     std::chrono::milliseconds closeTimeout{5000};
+    // A close asked for after the last send (end of input, Disconnect) first waits, once the server
+    // has everything, until no message has arrived for this long: see Client::closeAfterDrain().
+    std::chrono::milliseconds closeLinger{300};
     Outbox::Limits outbox;
     qint64 maxIncomingMessageSize = 0; // 0: Qt's own limit
     // wss: also trust the CA or self-signed certificates in this PEM file (besides the system's).

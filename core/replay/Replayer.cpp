@@ -6,35 +6,19 @@
 
 namespace wslab {
 
-namespace {
-
-// The ping after the last message; its pong, not any other, starts the linger.
-const QByteArray kDrainPing = QByteArrayLiteral("wslab-replay-drain");
-
-} // namespace
-
 Replayer::Replayer(const QString &name, QObject *parent)
     : QObject(parent)
     , m_client(new Client(name, this))
 {
     m_sendTimer.setSingleShot(true);
     m_sendTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
-    m_lingerTimer.setSingleShot(true);
     connect(&m_sendTimer, &QTimer::timeout, this, &Replayer::sendDue);
-    connect(&m_lingerTimer, &QTimer::timeout, this, [this] { m_client->close(1000, QStringLiteral("end of replay")); });
     connect(m_client, &Client::opened, this, [this] {
         m_sinceOpen.start();
         scheduleNext();
     });
     connect(m_client, &Client::textReceived, this, [this](const QString &, const QByteArray &utf8) { onReply(utf8); });
     connect(m_client, &Client::binaryReceived, this, &Replayer::onReply);
-    connect(m_client, &Client::pongReceived, this, [this](const QByteArray &payload) {
-        if (payload != kDrainPing)
-            return;
-        m_pongSeen = true;
-        m_sincePong.start();
-        m_lingerTimer.start(m_options.linger);
-    });
     connect(m_client, &Client::stateChanged, this, &Replayer::onState);
 }
 
@@ -44,7 +28,6 @@ bool Replayer::start(const RecordedConnection &recorded, ClientConfig config, Op
     m_options = options;
     m_next = 0;
     m_replies = 0;
-    m_pongSeen = false;
     m_errorString.clear();
     if (m_messages.isEmpty()) {
         m_errorString = tr("the recorded connection sent no message");
@@ -97,8 +80,7 @@ qint64 Replayer::dueMs(qsizetype index) const
 void Replayer::scheduleNext()
 {
     if (m_next == m_messages.size()) {
-        m_client->ping(kDrainPing);
-        m_lingerTimer.start(m_client->config().heartbeat.pongTimeout);
+        m_client->closeAfterDrain(1000, QStringLiteral("end of replay"));
         return;
     }
     // A QTimer takes an int of ms: a longer gap is waited for in steps, sendDue checking each time.
@@ -128,8 +110,6 @@ void Replayer::onReply(const QByteArray &data)
 {
     ++m_replies;
     Q_EMIT replyReceived(data);
-    if (m_pongSeen && m_sincePong.elapsed() < kLingerCap * m_options.linger.count())
-        m_lingerTimer.start(m_options.linger);
 }
 
 void Replayer::onState(Client::State state)
@@ -137,7 +117,6 @@ void Replayer::onState(Client::State state)
     if (state != Client::State::Idle || !m_running)
         return;
     m_sendTimer.stop();
-    m_lingerTimer.stop();
     if (m_next == m_messages.size()) {
         finish(true, {});
         return;

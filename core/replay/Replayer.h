@@ -8,15 +8,13 @@
 #include <QObject>
 #include <QTimer>
 
-#include <chrono>
-
 namespace wslab {
 
 // Sends a recorded connection's outgoing messages again over a Client of its own, each when its
 // moment comes: its gap from the first recorded message, divided by the speed, measured from the open.
 // The client's log holds the sends and the new replies, to be set beside the recording. After the
-// last message a ping's pong proves every message reached the server; the replies still under way get
-// the linger time (from the pong and after each reply, at most ten lingers) before the close with 1000.
+// last message it closes with 1000 through Client::closeAfterDrain, so the replies still under way
+// arrive first (the wait is the config's closeLinger).
 class Replayer : public QObject
 {
     Q_OBJECT
@@ -25,7 +23,6 @@ public:
     struct Options
     {
         double speed = 1.0; // how many times faster than recorded; 0: no waiting at all
-        std::chrono::milliseconds linger{300};
     };
 
     // `name` is the endpoint its log names.
@@ -75,10 +72,6 @@ private:
     QString m_errorString;
     QElapsedTimer m_sinceOpen;
     QTimer m_sendTimer;
-    QTimer m_lingerTimer;
-    QElapsedTimer m_sincePong;
-    bool m_pongSeen = false;
-    static constexpr int kLingerCap = 10;
 };
 
 } // namespace wslab

@@ -148,6 +148,12 @@ const QList<Setting<ClientConfig>> &clientSettings()
                  "Give up on one connection attempt (TCP, TLS and the upgrade) after this long"},
                 [](auto &c) -> auto & { return c.connectTimeout; }),
             row(
+                {"closeLinger", "linger", U::Millis, 0, kDay,
+                 "At a close you ask for (end of input, Disconnect): once a ping's pong shows the server has every message, wait "
+                 "until none has arrived for this long, ten times at most",
+                 "close at the pong"},
+                [](auto &c) -> auto & { return c.closeLinger; }),
+            row(
                 {"insecure", "insecure", U::Switch, 0, 1, "wss: connect even if the certificate is not trusted (a warning is printed)."},
                 [](auto &c) -> auto & { return c.ignoreCertificateErrors; }),
         };

@@ -1,7 +1,9 @@
 #include "tests/support/WsLabTest.h"
 
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
+#include <QTimer>
 
 using namespace std::chrono_literals;
 using namespace wslab::test;
@@ -17,6 +19,12 @@ private Q_SLOTS:
     void closeWithReservedCodeSendsNothing_data();
     void closeWithReservedCodeSendsNothing();
     void userCloseReachesServerAndDoesNotRetry();
+    void closeAfterDrainReceivesRepliesSentAfterItsPong();
+    void closeAfterDrainStopsWaitingForAServerThatNeverGoesQuiet();
+    void closeAfterDrainClosesAnywayWithoutAPong();
+    void closeDuringADrainClosesAtOnceWithItsCode();
+    void aConnectionLostWhileDrainingIsNotRetried();
+    void closeAfterDrainWhenNotOpenIsAClose();
     void queuesWhileNotOpenAndFlushesInOrderOnce();
     void outboxFullRefusesWithError();
     void stableAfterRule();
@@ -105,6 +113,208 @@ void tst_Client::userCloseReachesServerAndDoesNotRetry()
     QCOMPARE(closes.at(0).direction, wslab::Direction::In);
     QCOMPARE(closes.at(0).closeCode, 4000);
     QCOMPARE(closes.at(0).detail, QStringLiteral("done for today"));
+}
+
+namespace {
+
+// A server that only logs, and a client open on it that lingers this long at a drained close.
+bool openOnSilentServer(wslab::Server &server, wslab::Client &client, std::chrono::milliseconds linger)
+{
+    if (!startServer(server, loopbackServerConfig(wslab::ServerMode::Silent)))
+        return false;
+    wslab::ClientConfig config = fastClientConfig(server.url());
+    config.closeLinger = linger;
+    return openClient(client, config) && QTest::qWaitFor([&] { return peerOf(server, client) != nullptr; });
+}
+
+bool isDrainPong(const QByteArray &payload)
+{
+    return payload == QByteArrayLiteral("wslab-drain");
+}
+
+} // namespace
+
+// What Disconnect and the end of `connect`'s input rely on: a reply the server sends after it has
+// read everything (after the drain ping's pong) is still received, then the close goes with its code.
+void tst_Client::closeAfterDrainReceivesRepliesSentAfterItsPong()
+{
+    wslab::Server server;
+    wslab::Client client(QStringLiteral("c"));
+    QVERIFY(openOnSilentServer(server, client, 500ms));
+    const int peerId = peerOf(server, client)->id();
+
+    QStringList seen; // what the client saw, in order
+    connect(&client, &wslab::Client::textReceived, this, [&seen](const QString &text) { seen << text; });
+    connect(&client, &wslab::Client::closed, this, [&seen](int code) { seen << QStringLiteral("closed %1").arg(code); });
+    connect(&client, &wslab::Client::pongReceived, this, [&](const QByteArray &payload) {
+        if (isDrainPong(payload))
+            server.sendText(peerId, QStringLiteral("late reply"));
+    });
+    QSignalSpy draining(&client, &wslab::Client::drainingChanged);
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+
+    QVERIFY(client.sendText(QStringLiteral("one")));
+    QVERIFY(client.sendText(QStringLiteral("two")));
+    QVERIFY(client.closeAfterDrain(1000, QStringLiteral("done")));
+    QCOMPARE(client.state(), State::Closing);
+    QVERIFY(client.isDraining());
+    QCOMPARE(draining.size(), 1);
+    QVERIFY(client.closeAfterDrain(1000, QStringLiteral("done"))); // asking twice changes nothing
+
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Idle, 10000);
+    QCOMPARE(seen, (QStringList{QStringLiteral("late reply"), QStringLiteral("closed 1000")}));
+    QVERIFY(!client.isDraining());
+    QCOMPARE(draining.size(), 2);
+    QCOMPARE(draining.at(1).at(0).toBool(), false);
+    QCOMPARE(client.lastCause().kind, Kind::UserClose);
+    QCOMPARE(retries.size(), 0);
+
+    // The server read both messages, then the close with its code and reason.
+    QTRY_COMPARE(server.peerCount(), 0);
+    QList<wslab::LogEvent> in = eventsOfKind(server.log(), wslab::EventKind::Text);
+    in.removeIf([](const wslab::LogEvent &e) { return e.direction != wslab::Direction::In; });
+    QCOMPARE(in.size(), 2);
+    const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
+    QCOMPARE(closes.size(), 1);
+    QCOMPARE(closes.at(0).closeCode, 1000);
+    QCOMPARE(closes.at(0).detail, QStringLiteral("done"));
+    // The client's log shows why there was a ping before the close.
+    const auto pings = eventsOfKind(client.log(), wslab::EventKind::Ping);
+    QCOMPARE(pings.size(), 1);
+    QCOMPARE(pings.at(0).payload, QByteArrayLiteral("wslab-drain"));
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::Pong), 1);
+}
+
+// A server that keeps talking (a busy broadcast) is closed after ten lingers from the pong all the
+// same. The client's clock is a test clock: each message received moves it on by one linger, so the
+// eleventh message finds the cap reached and the close follows one real linger later.
+void tst_Client::closeAfterDrainStopsWaitingForAServerThatNeverGoesQuiet()
+{
+    wslab::Server server;
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ManualClock clock;
+    client.setClock(clock.clock());
+    QVERIFY(openOnSilentServer(server, client, 500ms));
+    const int peerId = peerOf(server, client)->id();
+
+    QTimer chatter; // a message every 5 ms, far more often than the linger
+    chatter.setInterval(5ms);
+    connect(&chatter, &QTimer::timeout, this, [&] { server.sendText(peerId, QStringLiteral("news")); });
+    int afterPong = 0;
+    bool pongSeen = false;
+    connect(&client, &wslab::Client::pongReceived, this, [&](const QByteArray &payload) {
+        if (isDrainPong(payload)) {
+            pongSeen = true;
+            chatter.start();
+        }
+    });
+    connect(&client, &wslab::Client::textReceived, this, [&] {
+        if (!pongSeen)
+            return;
+        ++afterPong;
+        clock.advance(client.config().closeLinger);
+    });
+
+    QVERIFY(client.closeAfterDrain());
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Idle, 10000);
+    chatter.stop();
+    QVERIFY2(afterPong >= wslab::Client::kDrainLingerCap, qPrintable(QString::number(afterPong)));
+    QCOMPARE(client.lastCloseCode(), 1000);
+    QCOMPARE(client.lastCause().kind, Kind::UserClose);
+}
+
+// A server that never answers the drain ping (it stopped reading) does not keep the close waiting
+// past the pong timeout, and the log says why the close went without it.
+void tst_Client::closeAfterDrainClosesAnywayWithoutAPong()
+{
+    HandRolledServer silent(101);
+    QVERIFY(silent.listen());
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(silent.url());
+    config.heartbeat.pongTimeout = 100ms;
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+    QVERIFY(openClient(client, config));
+
+    QVERIFY(client.closeAfterDrain(4000, QStringLiteral("bye")));
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Idle, 10000); // the pong timeout, then the close timeout
+    QCOMPARE(client.lastCause().kind, Kind::UserClose);
+    QCOMPARE(retries.size(), 0);
+    QCOMPARE(countOfKind(client.log(), wslab::EventKind::Pong), 0);
+    bool said = false;
+    for (const wslab::LogEvent &e : eventsOfKind(client.log(), wslab::EventKind::Info))
+        said = said || e.detail == QStringLiteral("no pong to the drain ping within 100 ms; closing anyway");
+    QVERIFY(said);
+}
+
+// Pressing Disconnect again (or Ctrl+C in `connect`) does not wait any longer: the close goes now,
+// with the code of the second request.
+void tst_Client::closeDuringADrainClosesAtOnceWithItsCode()
+{
+    wslab::Server server;
+    wslab::Client client(QStringLiteral("c"));
+    QVERIFY(openOnSilentServer(server, client, 24h)); // only the second request can end this drain in time
+    QSignalSpy draining(&client, &wslab::Client::drainingChanged);
+
+    QVERIFY(client.closeAfterDrain(1000, QStringLiteral("end of input")));
+    QTRY_COMPARE(countOfKind(client.log(), wslab::EventKind::Pong), 1);
+    QVERIFY(client.isDraining());
+    QVERIFY(client.close(1001, QStringLiteral("client going away")));
+    QVERIFY(!client.isDraining());
+    QCOMPARE(draining.size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Idle, 5000);
+    QCOMPARE(client.lastCloseCode(), 1001);
+    QTRY_COMPARE(server.peerCount(), 0);
+    const auto closes = eventsOfKind(server.log(), wslab::EventKind::Close);
+    QCOMPARE(closes.size(), 1);
+    QCOMPARE(closes.at(0).closeCode, 1001);
+    QCOMPARE(closes.at(0).detail, QStringLiteral("client going away"));
+}
+
+// The close was asked for: a server that ends the connection first, even with a code that is
+// normally retried (1001, going away: a restart), does not bring a reconnect.
+void tst_Client::aConnectionLostWhileDrainingIsNotRetried()
+{
+    wslab::Server server;
+    wslab::Client client(QStringLiteral("c"));
+    QVERIFY(openOnSilentServer(server, client, 24h));
+    QVERIFY(client.config().reconnect.enabled);
+    const int peerId = peerOf(server, client)->id();
+    QSignalSpy retries(&client, &wslab::Client::retryScheduled);
+
+    QVERIFY(client.closeAfterDrain());
+    QTRY_COMPARE(countOfKind(client.log(), wslab::EventKind::Pong), 1);
+    QVERIFY(server.kick(peerId, 1001, QStringLiteral("restarting")));
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Idle, 5000);
+    QCOMPARE(client.lastCause().kind, Kind::PeerClose); // what really ended it
+    QCOMPARE(client.lastCloseCode(), 1001);
+    QCOMPARE(retries.size(), 0);
+    QVERIFY(!client.isDraining());
+    bool said = false;
+    for (const wslab::LogEvent &e : eventsOfKind(client.log(), wslab::EventKind::Info))
+        said = said || e.detail == QStringLiteral("not retrying: the close was asked for");
+    QVERIFY(said);
+}
+
+// Not open, there is nothing to drain: a pending retry is cancelled at once, and a code that may
+// not be sent is refused as close() refuses it.
+void tst_Client::closeAfterDrainWhenNotOpenIsAClose()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    wslab::Client client(QStringLiteral("c"));
+    wslab::ClientConfig config = fastClientConfig(loopbackUrl(port));
+    config.reconnect.baseDelay = 60000ms;
+    config.reconnect.maxDelay = 60000ms;
+    client.setConfig(config);
+    QVERIFY(client.open());
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Backoff, 5000);
+    QVERIFY(!client.closeAfterDrain(1006));
+    QCOMPARE(client.state(), State::Backoff);
+    QVERIFY(client.closeAfterDrain());
+    QCOMPARE(client.state(), State::Idle);
+    QVERIFY(!client.isDraining());
 }
 
 void tst_Client::queuesWhileNotOpenAndFlushesInOrderOnce()

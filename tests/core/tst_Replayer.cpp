@@ -57,9 +57,10 @@ QList<QByteArray> payloads(const QList<LogEvent> &events)
     return out;
 }
 
-ClientConfig replayConfig(const QUrl &url)
+ClientConfig replayConfig(const QUrl &url, std::chrono::milliseconds linger = 50ms)
 {
     ClientConfig config = fastClientConfig(url);
+    config.closeLinger = linger;
     config.reconnect.enabled = true; // the replayer must switch it off itself
     return config;
 }
@@ -78,7 +79,7 @@ private Q_SLOTS:
         Replayer replayer(QStringLiteral("replay"));
         QSignalSpy finished(&replayer, &Replayer::finished);
         QSignalSpy replies(&replayer, &Replayer::replyReceived);
-        QVERIFY(replayer.start(recording(texts, 5000, QByteArray("\x00\x01\xff", 3)), replayConfig(server.url()), {0.0, 100ms}));
+        QVERIFY(replayer.start(recording(texts, 5000, QByteArray("\x00\x01\xff", 3)), replayConfig(server.url(), 100ms), {0.0}));
         QVERIFY(replayer.isRunning());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000); // 5 s gaps: only max speed ends in time
         QCOMPARE(finished.first().at(0).toBool(), true);
@@ -101,7 +102,7 @@ private Q_SLOTS:
         Replayer replayer(QStringLiteral("replay"));
         QSignalSpy finished(&replayer, &Replayer::finished);
         // 400 ms recorded between messages, replayed twice as fast: never less than 200 ms apart.
-        QVERIFY(replayer.start(recording({"a", "b", "c"}, 400, {}), replayConfig(server.url()), {2.0, 50ms}));
+        QVERIFY(replayer.start(recording({"a", "b", "c"}, 400, {}), replayConfig(server.url()), {2.0}));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QVERIFY(finished.first().at(0).toBool());
         const QList<LogEvent> sent = messages(replayer.log(), Direction::Out);
@@ -122,7 +123,7 @@ private Q_SLOTS:
         config.subprotocols = {QStringLiteral("lab.v1"), QStringLiteral("lab.v2")};
         Replayer replayer(QStringLiteral("replay"));
         QSignalSpy finished(&replayer, &Replayer::finished);
-        QVERIFY(replayer.start(recording({"hello"}, 10), config, {0.0, 50ms}));
+        QVERIFY(replayer.start(recording({"hello"}, 10), config, {0.0}));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QVERIFY(finished.first().at(0).toBool());
         QList<LogEvent> requests = eventsOfKind(server.log(), EventKind::Handshake); // the request in, the answer out
@@ -142,7 +143,7 @@ private Q_SLOTS:
         }
         Replayer replayer(QStringLiteral("replay"));
         QSignalSpy finished(&replayer, &Replayer::finished);
-        QVERIFY(replayer.start(recording({"a", "b"}, 10), replayConfig(loopbackUrl(port)), {0.0, 50ms}));
+        QVERIFY(replayer.start(recording({"a", "b"}, 10), replayConfig(loopbackUrl(port)), {0.0}));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QCOMPARE(finished.first().at(0).toBool(), false);
         const QString reason = finished.first().at(1).toString();

@@ -45,6 +45,7 @@ const QHash<QString, std::function<qint64(const ClientConfig &)>> &clientFields(
         {QStringLiteral("pingInterval"), [](const ClientConfig &c) { return qint64(c.heartbeat.interval.count()); }},
         {QStringLiteral("pongTimeout"), [](const ClientConfig &c) { return qint64(c.heartbeat.pongTimeout.count()); }},
         {QStringLiteral("connectTimeout"), [](const ClientConfig &c) { return qint64(c.connectTimeout.count()); }},
+        {QStringLiteral("closeLinger"), [](const ClientConfig &c) { return qint64(c.closeLinger.count()); }},
         {QStringLiteral("insecure"), [](const ClientConfig &c) { return qint64(c.ignoreCertificateErrors); }},
     };
     return fields;

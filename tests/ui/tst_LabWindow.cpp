@@ -2,6 +2,7 @@
 // clients, messages into all three logs, backoff with a countdown, refusals shown where they happen.
 #include "core/client/Client.h"
 #include "core/server/Server.h"
+#include "tests/support/WsLabTest.h"
 #include "ui/client/ClientPanel.h"
 #include "ui/client/HeadersEditor.h"
 #include "ui/client/StateIndicator.h"
@@ -153,6 +154,56 @@ private Q_SLOTS:
         QVERIFY2(server->start(), qPrintable(server->statusText()));
         QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
         QVERIFY(rowsWith(client->logView(), EventKind::RetryScheduled, Direction::Local, {}) >= 1);
+    }
+
+    // Disconnect does not cut off what the server is still saying: a reply the server sends after it
+    // has read everything (after the drain ping's pong) still reaches the log, then the close goes.
+    void disconnectWaitsForTheRepliesOnTheirWay()
+    {
+        MainWindow window({false, false});
+        ClientPanel *client = startServerAndOpenClient(window);
+        QVERIFY(client);
+        Server *server = window.serverPanel()->server();
+        QTRY_VERIFY(test::peerOf(*server, *client->client()));
+        const int peerId = test::peerOf(*server, *client->client())->id();
+        connect(client->client(), &Client::pongReceived, this, [server, peerId](const QByteArray &payload) {
+            if (payload == QByteArrayLiteral("wslab-drain"))
+                server->sendText(peerId, QStringLiteral("the last word"));
+        });
+        auto *button = client->findChild<QPushButton *>(QStringLiteral("clientConnect"));
+        QCOMPARE(button->text(), QStringLiteral("Disconnect"));
+
+        button->click();
+        QCOMPARE(client->client()->state(), Client::State::Closing);
+        QCOMPARE(button->text(), QStringLiteral("Close now"));
+        QVERIFY2(client->stateText().startsWith(QStringLiteral("Closing: waiting for the replies")), qPrintable(client->stateText()));
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 10000);
+        QCOMPARE(rowsWith(client->logView(), EventKind::Text, Direction::In, "the last word"), 1);
+        QCOMPARE(client->client()->lastCloseCode(), 1000);
+        QCOMPARE(button->text(), QStringLiteral("Connect"));
+    }
+
+    // A second press does not wait any longer.
+    void closeNowEndsTheWaitAtOnce()
+    {
+        MainWindow window({false, false});
+        ServerPanel *serverPanel = window.serverPanel();
+        serverPanel->setPort(0);
+        QVERIFY(serverPanel->start());
+        ClientPanel *client = window.clientPanels().at(0);
+        prepareClient(client, serverPanel->server()->url().toString() + u'/');
+        client->findChild<QSpinBox *>(QStringLiteral("clientCloseLinger"))->setValue(600000); // ten minutes of quiet
+        QVERIFY(client->connectToServer());
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Open, 10000);
+        auto *button = client->findChild<QPushButton *>(QStringLiteral("clientConnect"));
+
+        button->click();
+        QTRY_VERIFY(rowsWith(client->logView(), EventKind::Pong, Direction::In, "wslab-drain") == 1);
+        QVERIFY(client->client()->isDraining());
+        button->click();
+        QTRY_COMPARE_WITH_TIMEOUT(client->client()->state(), Client::State::Idle, 5000);
+        QCOMPARE(client->client()->lastCloseCode(), 1000);
+        QCOMPARE(client->client()->lastCause().kind, DisconnectCause::Kind::UserClose);
     }
 
     void countdownCountsDown()

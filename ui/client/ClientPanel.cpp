@@ -66,15 +66,16 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
     auto *closeWith = new QToolButton(this);
     closeWith->setObjectName(QStringLiteral("clientCloseWithCode"));
     closeWith->setText(tr("Close…"));
-    closeWith->setToolTip(
-        tr("Close the connection with a close code and reason of your choice (the close frame's 2-byte status and text)"));
+    closeWith->setToolTip(tr("Close the connection at once with a close code and reason of your choice (the close frame's 2-byte "
+                             "status and text)"));
     connect(closeWith, &QToolButton::clicked, this, &ClientPanel::askClose);
 
     connect(m_connect, &QPushButton::clicked, this, [this] {
         if (m_client->state() == Client::State::Idle)
             connectToServer();
-        else
-            disconnectFromServer();
+        else // a second press while the replies are awaited closes at once
+            disconnectFromServer(1000, QStringLiteral("closed from the lab window"),
+                                 m_client->isDraining() ? CloseWhen::AtOnce : CloseWhen::AfterReplies);
     });
     connect(m_url, &QComboBox::activated, this, [this](int index) {
         // The item reads "name (mode) — URL"; the box takes just the URL.
@@ -87,6 +88,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
             connectToServer();
     });
     connect(m_client, &Client::stateChanged, this, &ClientPanel::updateState);
+    connect(m_client, &Client::drainingChanged, this, &ClientPanel::updateState);
     m_viaInspector->setObjectName(QStringLiteral("clientViaInspector"));
     m_viaInspector->setText(tr("Via inspector"));
     m_viaInspector->setCheckable(true);
@@ -326,9 +328,10 @@ bool ClientPanel::connectToServer()
     return true;
 }
 
-bool ClientPanel::disconnectFromServer(int code, const QString &reason)
+bool ClientPanel::disconnectFromServer(int code, const QString &reason, CloseWhen when)
 {
-    if (!m_client->close(code, reason)) {
+    const bool closed = when == CloseWhen::AfterReplies ? m_client->closeAfterDrain(code, reason) : m_client->close(code, reason);
+    if (!closed) {
         m_indicator->showProblem(tr("Not closed: %1").arg(m_client->errorString()));
         return false;
     }
@@ -397,7 +400,7 @@ void ClientPanel::askClose()
     CloseDialog dialog(tr("Close %1's connection").arg(name()), this);
     dialog.setReason(QStringLiteral("closed from the lab window"));
     if (dialog.exec() == QDialog::Accepted)
-        disconnectFromServer(dialog.code(), dialog.reason());
+        disconnectFromServer(dialog.code(), dialog.reason(), CloseWhen::AtOnce);
 }
 
 QString ClientPanel::stateText() const
@@ -408,7 +411,12 @@ QString ClientPanel::stateText() const
 void ClientPanel::updateState()
 {
     m_indicator->refresh();
-    m_connect->setText(m_client->state() == Client::State::Idle ? tr("Connect") : tr("Disconnect"));
+    if (m_client->state() == Client::State::Idle)
+        m_connect->setText(tr("Connect"));
+    else
+        m_connect->setText(m_client->isDraining() ? tr("Close now") : tr("Disconnect"));
+    m_connect->setToolTip(m_client->isDraining() ? tr("Close at once instead of waiting for the replies still on their way")
+                                                 : tr("Connect, or disconnect once the replies still on their way have arrived"));
     Q_EMIT summaryChanged();
 }
 

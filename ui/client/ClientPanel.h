@@ -60,8 +60,13 @@ public:
     void setOutgoingFrameSize(quint64 bytes);
     // Connects with the form's settings; false with the reason shown when the form is not valid.
     bool connectToServer();
-    // Closes with 1000, or with the code and reason given (validated by the Client); cancels a pending retry.
-    bool disconnectFromServer(int code = 1000, const QString &reason = QStringLiteral("closed from the lab window"));
+    // AfterReplies: what Disconnect does, the messages still on their way are received first
+    // (Client::closeAfterDrain); AtOnce: the close frame goes now (Close…, a lesson's close step).
+    enum class CloseWhen { AfterReplies, AtOnce };
+    // Closes with 1000, or with the code and reason given (validated by the Client); cancels a pending
+    // retry. A close while the client waits for replies closes at once.
+    bool disconnectFromServer(int code = 1000, const QString &reason = QStringLiteral("closed from the lab window"),
+                              CloseWhen when = CloseWhen::AfterReplies);
     QString stateText() const;
     StateIndicator *stateIndicator() const { return m_indicator; }
 

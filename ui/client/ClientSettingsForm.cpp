@@ -56,6 +56,7 @@ ClientSettingsForm::ClientSettingsForm(QWidget *parent)
     heartbeatLabel->setToolTip(tr("Pings are control frames; a peer that sends no pong (nor any data) in time is declared dead (1006)"));
     form->addRow(heartbeatLabel, heartbeat);
     form->addRow(tr("Connect timeout"), m_fields.spinBox(QStringLiteral("connectTimeout"), QStringLiteral("clientConnectTimeout"), this));
+    form->addRow(tr("Close linger"), m_fields.spinBox(QStringLiteral("closeLinger"), QStringLiteral("clientCloseLinger"), this));
 
     m_caFile->setObjectName(QStringLiteral("clientCaFile"));
     m_caFile->setPlaceholderText(tr("ca.pem to trust for wss:// (besides the system's)"));

@@ -110,7 +110,7 @@ void StateIndicator::refresh()
         break;
     }
     case Client::State::Closing:
-        text = tr("Closing…");
+        text = m_client->isDraining() ? tr("Closing: waiting for the replies on their way…") : tr("Closing…");
         colour = Tone::Closing;
         break;
     case Client::State::Backoff:

@@ -329,7 +329,7 @@ bool LessonRunner::connectClient(const QJsonObject &p, QString *error)
             }
         });
     });
-    if (!panel->disconnectFromServer(1000, tr("connecting again for the lesson"))) {
+    if (!panel->disconnectFromServer(1000, tr("connecting again for the lesson"), ClientPanel::CloseWhen::AtOnce)) {
         QObject::disconnect(*once);
         *error = client->errorString();
         return false;
@@ -344,7 +344,9 @@ bool LessonRunner::disconnectClient(const QJsonObject &p, QString *error)
         *error = tr("there is no such client in the window");
         return false;
     }
-    if (!panel->disconnectFromServer(intParam(p, "code", 1000), p.value(QStringLiteral("reason")).toString())) {
+    // The close frame the lesson is about goes at once, as written.
+    if (!panel->disconnectFromServer(intParam(p, "code", 1000), p.value(QStringLiteral("reason")).toString(),
+                                     ClientPanel::CloseWhen::AtOnce)) {
         *error = panel->client()->errorString();
         return false;
     }

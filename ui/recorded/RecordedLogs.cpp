@@ -69,7 +69,7 @@ ReplayView *RecordedLogs::replay(RecordedLogView *recorded, int connectionIndex,
     if (!urlError.isEmpty())
         replayer->refuse(urlError);
     else
-        replayer->start(recorded->connections().value(connectionIndex), config, {speed, Replayer::Options{}.linger});
+        replayer->start(recorded->connections().value(connectionIndex), config, {speed});
     return view;
 }
 
