@@ -12,8 +12,9 @@ packages=(
   chromium
   libqrcodegencpp-dev libzxing-dev
   iproute2
-  # The package test checks the .desktop file and the AppStream metainfo with their validators.
-  desktop-file-utils appstream
+  # The package test checks the .desktop file and the AppStream metainfo with their validators, and the
+  # session MIME type with xmllint and update-mime-database.
+  desktop-file-utils appstream libxml2-utils shared-mime-info
 )
 # npm comes with some nodejs builds (NodeSource's); Debian's own nodejs needs the npm package.
 if ! command -v npm >/dev/null 2>&1; then

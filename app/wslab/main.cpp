@@ -249,11 +249,29 @@ QString takeSessionFile(int &argc, char **argv)
     return file;
 }
 
+// The session to open: the --session FILE, or the one file given by position (`wslab FILE.wslab`, as the
+// desktop entry's `Exec=wslab %f` starts it), or none. Two files, or a file both ways, is a usage error:
+// the window opens one session, and guessing which would surprise whoever typed both.
+QString chosenSessionFile(const QString &sessionOption, const QStringList &positional, QString *usageError)
+{
+    if (positional.size() > 1) {
+        *usageError = QStringLiteral("one session file at a time, got %1").arg(positional.size());
+        return {};
+    }
+    if (positional.isEmpty())
+        return sessionOption;
+    if (!sessionOption.isEmpty()) {
+        *usageError = QStringLiteral("give the session file either by position or with --session, not both");
+        return {};
+    }
+    return positional.first();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    const QString sessionFile = takeSessionFile(argc, argv);
+    const QString sessionOption = takeSessionFile(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("WsLab"));
     QApplication::setApplicationName(QStringLiteral("wslab"));
@@ -311,10 +329,22 @@ int main(int argc, char *argv[])
         QStringLiteral("With --screenshot: the server's and the first client's Settings opened, as the settings forms show them."));
     parser.addOptions({session, screenshot, delay, dark, presentation, shareQr, inspectorShot, explainShot, sequence, chartsShot, lesson,
                        replay, rulesShot, settingsShot});
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A session to open (a .wslab file), as --session FILE opens it. A file manager "
+                                                "opens a double-clicked .wslab file this way."),
+                                 QStringLiteral("[file]"));
     parser.process(app);
 
+    QString usageError;
+    const QString sessionFile = chosenSessionFile(sessionOption, parser.positionalArguments(), &usageError);
+    if (!usageError.isEmpty()) {
+        std::fprintf(stderr, "wslab: %s; see wslab --help\n", qUtf8Printable(usageError));
+        return 2;
+    }
+
     // Checked before the window exists, so a bad file costs one line and no window; exit code 2 like a
-    // usage error of wslab-cli. (The option is in the parser for --help; takeSessionFile reads it.)
+    // usage error of wslab-cli. (The option is in the parser for --help; takeSessionFile reads it.) The
+    // line is the same whichever way the file was given.
     if (!sessionFile.isEmpty()) {
         const QString problem = wslab::SessionFile::check(sessionFile);
         if (!problem.isEmpty()) {

@@ -1,12 +1,15 @@
 // The .deb that `make package` builds, as a user would get it: CPack makes it into a temporary folder,
 // dpkg-deb unpacks it into a temporary root (never onto this machine), and the test checks what is in it,
 // runs the unpacked wslab-cli, and has the validators judge the desktop entry and the AppStream metadata.
+#include "core/session/SessionFile.h"
 #include "tests/support/ChildProcess.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QMimeDatabase>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,6 +20,7 @@ using namespace wslab::test;
 namespace {
 
 const QString kVersion = QStringLiteral(WSLAB_VERSION);
+const QString kSessionType = QStringLiteral("application/x-wslab-session");
 
 QString appId()
 {
@@ -120,6 +124,7 @@ class tst_Package : public QObject
 
     QString unpacked(const QString &relative) const { return m_root + u'/' + relative; }
     QString cli() const { return unpacked(QStringLiteral("usr/bin/wslab-cli")); }
+    QString mimePackage() const { return unpacked(QStringLiteral("usr/share/mime/packages/%1.xml").arg(appId())); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -188,6 +193,7 @@ private Q_SLOTS:
         QTest::newRow("wslab-cli") << QStringLiteral("usr/bin/wslab-cli") << true;
         QTest::newRow("desktop entry") << QStringLiteral("usr/share/applications/%1.desktop").arg(id) << false;
         QTest::newRow("metainfo") << QStringLiteral("usr/share/metainfo/%1.metainfo.xml").arg(id) << false;
+        QTest::newRow("session MIME type") << QStringLiteral("usr/share/mime/packages/%1.xml").arg(id) << false;
         QTest::newRow("man wslab-cli") << QStringLiteral("usr/share/man/man1/wslab-cli.1.gz") << false;
         QTest::newRow("man wslab") << QStringLiteral("usr/share/man/man1/wslab.1.gz") << false;
         QTest::newRow("scalable icon") << QStringLiteral("usr/share/icons/hicolor/scalable/apps/%1.svg").arg(id) << false;
@@ -255,8 +261,12 @@ private Q_SLOTS:
         QFile desktop(unpacked(QStringLiteral("usr/share/applications/%1.desktop").arg(appId())));
         QVERIFY(desktop.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(desktop.readAll()).split(u'\n');
-        QVERIFY2(lines.contains(QStringLiteral("Exec=wslab")), "Exec must start the installed wslab");
+        // %f: a file manager passes the double-clicked session, which wslab opens by position.
+        QVERIFY2(lines.contains(QStringLiteral("Exec=wslab %f")), "Exec must start the installed wslab with the file");
         QVERIFY2(lines.contains(QStringLiteral("Icon=") + appId()), "Icon must name the installed hicolor icon");
+        const QStringList mimeTypes = lines.filter(QRegularExpression(QStringLiteral("^MimeType=")));
+        QCOMPARE(mimeTypes.size(), 1);
+        QVERIFY2(mimeTypes.first().mid(9).split(u';').contains(kSessionType), qPrintable(mimeTypes.first()));
     }
 
     void desktopEntryIsValid()
@@ -301,6 +311,58 @@ private Q_SLOTS:
         const Output verdict = runToEnd(validator, {QStringLiteral("validate"), QStringLiteral("--no-net"),
                                                     unpacked(QStringLiteral("usr/share/metainfo/%1.metainfo.xml").arg(appId()))});
         QVERIFY2(verdict.ok, qPrintable(verdict.out + verdict.err));
+    }
+
+    void mimeTypeIsWellFormedXml()
+    {
+        const QString xmllint = QStandardPaths::findExecutable(QStringLiteral("xmllint"));
+        if (xmllint.isEmpty())
+            QSKIP("xmllint is not installed (Debian: libxml2-utils, scripts/install-deps.sh)");
+        const Output verdict = runToEnd(xmllint, {QStringLiteral("--noout"), mimePackage()});
+        QVERIFY2(verdict.ok, qPrintable(verdict.out + verdict.err));
+    }
+
+    // What the shared-mime-info trigger does on a system, done to a copy: update-mime-database builds
+    // a database from the package's file alone, and a file manager's lookup (Qt's, pointed at that
+    // database) names a session by its extension and, renamed, by its content.
+    void mimeDatabaseKnowsSessions()
+    {
+        const QString updater = QStandardPaths::findExecutable(QStringLiteral("update-mime-database"));
+        if (updater.isEmpty())
+            QSKIP("update-mime-database is not installed (Debian: shared-mime-info, scripts/install-deps.sh)");
+        const QString dataDir = m_work.filePath(QStringLiteral("mime-data"));
+        const QString mimeDir = dataDir + QStringLiteral("/mime");
+        QVERIFY(QDir().mkpath(mimeDir + QStringLiteral("/packages")));
+        QVERIFY(QFile::copy(mimePackage(), mimeDir + QStringLiteral("/packages/") + QFileInfo(mimePackage()).fileName()));
+        QVERIFY(runToEnd(updater, {mimeDir}).ok);
+
+        QFile globs(mimeDir + QStringLiteral("/globs2"));
+        QVERIFY(globs.open(QIODevice::ReadOnly));
+        // globs2 lines are weight:type:pattern.
+        const QString pattern = QStringLiteral("*.") + QString::fromLatin1(wslab::SessionFile::kExtension);
+        const QStringList globLines = QString::fromUtf8(globs.readAll()).split(u'\n').filter(QStringLiteral(":") + pattern);
+        QCOMPARE(globLines.size(), 1);
+        QCOMPARE(globLines.first().section(u':', 1), kSessionType + u':' + pattern);
+
+        // Qt reads the databases of XDG_DATA_DIRS when it first needs one: nothing in this test did before.
+        const QByteArray savedDirs = qgetenv("XDG_DATA_DIRS");
+        const QByteArray savedHome = qgetenv("XDG_DATA_HOME");
+        const auto restore = qScopeGuard([&] {
+            qputenv("XDG_DATA_DIRS", savedDirs);
+            qputenv("XDG_DATA_HOME", savedHome);
+        });
+        qputenv("XDG_DATA_DIRS", QFile::encodeName(dataDir));
+        qputenv("XDG_DATA_HOME", QFile::encodeName(m_work.filePath(QStringLiteral("no-user-data"))));
+        const QMimeDatabase mimes;
+        const QMimeType byName = mimes.mimeTypeForFile(QStringLiteral("lesson.wslab"), QMimeDatabase::MatchExtension);
+        QCOMPARE(byName.name(), kSessionType);
+        QCOMPARE(byName.comment(), QStringLiteral("WsLab session"));
+        QVERIFY(byName.inherits(QStringLiteral("application/json")));
+
+        // A session as this WsLab writes it, mailed without its extension; and JSON of another format.
+        const QByteArray session = wslab::SessionFile::toJson({{QStringLiteral("server/port"), 9001}});
+        QCOMPARE(mimes.mimeTypeForData(session).name(), kSessionType);
+        QVERIFY(mimes.mimeTypeForData(QByteArrayLiteral("{\"format\": \"wslab-lesson\", \"version\": 1}")).name() != kSessionType);
     }
 
     // The man page keeps up with the program: each command the unpacked wslab-cli lists has its own

@@ -1,6 +1,7 @@
 // File → Save session / Open session: a window set up by hand, saved, and opened in a fresh window
 // comes back as it was (server, clients, inspector and its faults, composers), its secrets only when
-// asked for; nothing starts by itself; a bad file changes nothing; `wslab --session` refuses one.
+// asked for; nothing starts by itself; a bad file changes nothing; `wslab --session FILE` and `wslab
+// FILE` refuse one alike, and two sessions on one command line are a usage error.
 #include "core/client/Client.h"
 #include "core/inspect/Relay.h"
 #include "core/server/Server.h"
@@ -304,27 +305,78 @@ private Q_SLOTS:
 
     void theAppRefusesABadSessionOnItsCommandLine()
     {
-        const QString gui = qEnvironmentVariable("WSLAB_GUI");
-        QVERIFY2(QFileInfo(gui).isExecutable(), "WSLAB_GUI must name the built wslab");
         QTemporaryDir dir;
         const QString lesson = test::writeFile(dir, QStringLiteral("lesson.wslab"), "{\"format\": \"wslab-lesson\", \"version\": 1}");
         for (const QString &path : {dir.filePath(QStringLiteral("missing.wslab")), lesson}) {
-            // The file is refused before any window (and its LAN listener) exists; a private network
-            // namespace all the same, so a regression that opens the window cannot reach the LAN.
-            QProcess wslab;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-            wslab.setProcessEnvironment(env);
-            wslab.start(QStringLiteral("unshare"), {QStringLiteral("-rn"), gui, QStringLiteral("--session"), path});
-            QVERIFY(wslab.waitForFinished(30000));
-            QCOMPARE(wslab.exitStatus(), QProcess::NormalExit);
-            QCOMPARE(wslab.exitCode(), 2);
-            // One line of WsLab's own (Qt may add its warnings about the environment).
-            const QStringList lines = QString::fromUtf8(wslab.readAllStandardError()).split(u'\n').filter(QStringLiteral("wslab:"));
-            QCOMPARE(lines.size(), 1);
-            QVERIFY2(lines.first().startsWith(QStringLiteral("wslab: --session ") + path + QStringLiteral(": ")),
-                     qPrintable(lines.first()));
+            const GuiRun option = runGui({QStringLiteral("--session"), path});
+            QCOMPARE(option.exitCode, 2);
+            QCOMPARE(option.lines.size(), 1);
+            QVERIFY2(option.lines.first().startsWith(QStringLiteral("wslab: --session ") + path + QStringLiteral(": ")),
+                     qPrintable(option.lines.first()));
+            // By position (a file manager's double-click): the same checks, the same line.
+            const GuiRun positional = runGui({path});
+            QCOMPARE(positional.exitCode, 2);
+            QCOMPARE(positional.lines, option.lines);
         }
+    }
+
+    // The window opens one session: two files, or one by position and one with --session, are a usage
+    // error before any window, even when each file alone would open.
+    void theAppRefusesTwoSessionsOnItsCommandLine_data()
+    {
+        const QString good = QStringLiteral(WSLAB_TEST_DATA_DIR "/session-v1.wslab");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("two files") << QStringList{good, good} << QStringLiteral("one session file at a time");
+        QTest::newRow("file and --session") << QStringList{good, QStringLiteral("--session"), good}
+                                            << QStringLiteral("by position or with --session");
+        QTest::newRow("--session= and file") << QStringList{QStringLiteral("--session=") + good, good}
+                                             << QStringLiteral("by position or with --session");
+    }
+    void theAppRefusesTwoSessionsOnItsCommandLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, reason);
+        const GuiRun run = runGui(args);
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.lines.size(), 1);
+        QVERIFY2(run.lines.first().startsWith(QStringLiteral("wslab: ")) && run.lines.first().contains(reason) &&
+                     run.lines.first().endsWith(QStringLiteral("see wslab --help")),
+                 qPrintable(run.lines.first()));
+    }
+
+private:
+    // How the built wslab ended, and the lines of WsLab's own on its stderr (Qt may add warnings
+    // about the environment).
+    struct GuiRun
+    {
+        int exitCode = -1;
+        QStringList lines;
+    };
+
+    // Runs wslab with args in a private network namespace: what is tested here ends before any window
+    // (and its LAN listener) exists, but a regression that opens the window cannot reach the LAN. A
+    // window that opens all the same runs until the wait gives up, and fails the test.
+    static GuiRun runGui(const QStringList &args)
+    {
+        GuiRun run;
+        const QString gui = qEnvironmentVariable("WSLAB_GUI");
+        if (!QFileInfo(gui).isExecutable()) {
+            qWarning("WSLAB_GUI must name the built wslab");
+            return run;
+        }
+        QProcess wslab;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        wslab.setProcessEnvironment(env);
+        wslab.start(QStringLiteral("unshare"), QStringList{QStringLiteral("-rn"), gui} + args);
+        if (!wslab.waitForFinished(30000) || wslab.exitStatus() != QProcess::NormalExit) {
+            qWarning() << "wslab" << args << "did not exit by itself";
+            return run;
+        }
+        run.exitCode = wslab.exitCode();
+        run.lines = QString::fromUtf8(wslab.readAllStandardError()).split(u'\n').filter(QStringLiteral("wslab:"));
+        return run;
     }
 };
 
