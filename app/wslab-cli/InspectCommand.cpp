@@ -66,10 +66,10 @@ RelayConfig configFrom(const CliArgs &args)
     c.target = webSocketUrlFromUserInput(args.value(QStringLiteral("target")), &urlError);
     if (!urlError.isEmpty())
         throw UsageError(QStringLiteral("inspect: --target: ") + urlError);
-    c.tlsCertFile = args.value(QStringLiteral("tls-cert"));
-    c.tlsKeyFile = args.value(QStringLiteral("tls-key"));
-    c.caFile = args.value(QStringLiteral("ca"));
-    c.insecure = args.isSet(QStringLiteral("insecure"));
+    c.tls.certFile = args.value(QStringLiteral("tls-cert"));
+    c.tls.keyFile = args.value(QStringLiteral("tls-key"));
+    c.tls.caFile = args.value(QStringLiteral("ca"));
+    c.tls.insecure = args.isSet(QStringLiteral("insecure"));
     const QString problem = c.validate();
     if (!problem.isEmpty())
         throw UsageError(QStringLiteral("inspect: ") + problem);

@@ -32,17 +32,17 @@ bool Relay::start()
     if (m_config.isTls()) {
         QSslConfiguration tls;
         QString error;
-        if (!TlsFiles::serverConfiguration(m_config.tlsCertFile, m_config.tlsKeyFile, &tls, &error))
+        if (!TlsFiles::serverConfiguration(m_config.tls.certFile, m_config.tls.keyFile, &tls, &error))
             return fail(error);
         m_listener->setTls(tls);
     }
     m_targetTls = QSslConfiguration::defaultConfiguration();
-    if (!m_config.caFile.isEmpty()) {
+    if (!m_config.tls.caFile.isEmpty()) {
         QString error;
-        if (!TlsFiles::addTrustedCertificates(m_config.caFile, &m_targetTls, &error))
+        if (!TlsFiles::addTrustedCertificates(m_config.tls.caFile, &m_targetTls, &error))
             return fail(error);
     }
-    if (m_config.insecure)
+    if (m_config.tls.insecure)
         m_targetTls.setPeerVerifyMode(QSslSocket::VerifyNone);
     const QHostAddress address = m_config.host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(m_config.host);
     if (address.isNull())
@@ -54,7 +54,7 @@ bool Relay::start()
     e.endpoint = QStringLiteral("relay");
     e.detail = url().toString() + QStringLiteral(" -> ") + m_config.target.toString();
     m_log.append(std::move(e));
-    if (m_config.insecure)
+    if (m_config.tls.insecure)
         logInfo(QStringLiteral(
             "warning: the target's certificate is not verified (insecure); anyone on the path can read and change the traffic"));
     return true;

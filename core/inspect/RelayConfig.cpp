@@ -8,11 +8,11 @@ QString RelayConfig::validate() const
         return QStringLiteral("the target needs a ws:// or wss:// URL with a host");
     if (target.scheme() != u"ws" && target.scheme() != u"wss")
         return QStringLiteral("the target must be a ws:// or wss:// URL, not %1://").arg(target.scheme());
-    if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty())
+    if (tls.certFile.isEmpty() != tls.keyFile.isEmpty())
         return QStringLiteral("TLS needs both a certificate and its key");
-    if (target.scheme() == u"ws" && (!caFile.isEmpty() || insecure))
+    if (target.scheme() == u"ws" && (!tls.caFile.isEmpty() || tls.insecure))
         return QStringLiteral("a CA file or insecure mode only applies to a wss:// target");
-    if (!caFile.isEmpty() && insecure)
+    if (!tls.caFile.isEmpty() && tls.insecure)
         return QStringLiteral("choose either a CA file or insecure mode, not both");
     return {};
 }

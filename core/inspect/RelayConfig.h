@@ -11,19 +11,28 @@ namespace wslab {
 enum class RelaySide { Client, Server };
 
 // Where the inspecting relay listens and what it connects each accepted connection to.
+// The relay's TLS, both ways: the certificate and key it serves wss:// to its clients with (a lab
+// certificate from `wslab-cli cert` will do), and how it checks a wss:// target: against the system's
+// CAs plus a PEM file's, or not at all. The window's TLS… dialog edits it as it is.
+struct RelayTls
+{
+    // Terminate TLS on the listening side (wss:// towards the clients) with this certificate and key.
+    QString certFile;
+    QString keyFile;
+    // A wss:// target is verified against the system's CAs plus this PEM file's, or not at all.
+    QString caFile;
+    bool insecure = false;
+    bool operator==(const RelayTls &) const = default;
+};
+
 struct RelayConfig
 {
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 0;
     QUrl target; // ws:// or wss://
-    // Terminate TLS on the listening side (wss:// towards the clients) with this certificate and key.
-    QString tlsCertFile;
-    QString tlsKeyFile;
-    // A wss:// target is verified against the system's CAs plus this PEM file's, or not at all.
-    QString caFile;
-    bool insecure = false;
+    RelayTls tls;
 
-    bool isTls() const { return !tlsCertFile.isEmpty(); }
+    bool isTls() const { return !tls.certFile.isEmpty(); }
     // Empty when usable; otherwise what is wrong, in one sentence.
     QString validate() const;
 };

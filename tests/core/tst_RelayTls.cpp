@@ -81,9 +81,9 @@ private Q_SLOTS:
         Relay relay;
         RelayConfig config;
         config.target = server.url();
-        config.tlsCertFile = file("cert.pem");
-        config.tlsKeyFile = file("key.pem");
-        config.caFile = file("ca.pem");
+        config.tls.certFile = file("cert.pem");
+        config.tls.keyFile = file("key.pem");
+        config.tls.caFile = file("ca.pem");
         QVERIFY(startRelay(relay, config));
         QCOMPARE(relay.url().scheme(), QStringLiteral("wss"));
         echoThrough(relay, file("ca.pem"));
@@ -120,7 +120,7 @@ private Q_SLOTS:
         Relay relay;
         RelayConfig config;
         config.target = server.url();
-        config.insecure = true;
+        config.tls.insecure = true;
         QVERIFY(startRelay(relay, config));
         QCOMPARE(relay.url().scheme(), QStringLiteral("ws"));
         echoThrough(relay, QString());

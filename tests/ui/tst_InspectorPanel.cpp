@@ -506,7 +506,7 @@ void tst_InspectorPanel::theInspectorComesBackWithItsTarget()
     QVERIFY(!again.inspectorDock()->isHidden());
     QCOMPARE(again.inspectorPanel()->target(), QStringLiteral("ws://127.0.0.1:9009/watched"));
     QCOMPARE(again.inspectorPanel()->findChild<QSpinBox *>(QStringLiteral("inspectorPort"))->value(), 9010);
-    const InspectorTls remembered{QStringLiteral("/lab/cert.pem"), QStringLiteral("/lab/key.pem"), QStringLiteral("/lab/ca.pem"), false};
+    const RelayTls remembered{QStringLiteral("/lab/cert.pem"), QStringLiteral("/lab/key.pem"), QStringLiteral("/lab/ca.pem"), false};
     QCOMPARE(again.inspectorPanel()->tls(), remembered);
     QVERIFY(!again.inspectorPanel()->relay()->faults().blackHole); // faults start clear
     QVERIFY(!again.inspectorPanel()->isRunning()); // and nothing listens until asked

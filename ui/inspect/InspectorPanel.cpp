@@ -277,11 +277,10 @@ bool InspectorPanel::start()
     config.host = QStringLiteral("127.0.0.1");
     config.port = quint16(m_port->value());
     config.target = webSocketUrlFromUserInput(target(), &error);
-    config.tlsCertFile = m_tlsSettings.certFile;
-    config.tlsKeyFile = m_tlsSettings.keyFile;
-    if (config.target.scheme() == u"wss") {
-        config.caFile = m_tlsSettings.caFile;
-        config.insecure = m_tlsSettings.insecure;
+    config.tls = m_tlsSettings;
+    if (config.target.scheme() != u"wss") { // kept for the next wss:// target, but meaningless for ws://
+        config.tls.caFile.clear();
+        config.tls.insecure = false;
     }
     if (error.isEmpty()) {
         m_relay->setConfig(config);
@@ -298,7 +297,7 @@ bool InspectorPanel::start()
     return true;
 }
 
-void InspectorPanel::setTls(const InspectorTls &tls)
+void InspectorPanel::setTls(const RelayTls &tls)
 {
     m_tlsSettings = tls;
     const bool any = !tls.certFile.isEmpty() || !tls.caFile.isEmpty() || tls.insecure;

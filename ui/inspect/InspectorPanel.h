@@ -49,10 +49,10 @@ public:
     void setTarget(const QString &url);
     QString target() const;
     void setPort(quint16 port);
-    // TLS both ways (see InspectorTls); takes effect at the next start. The CA file and insecure mode
+    // TLS both ways (see RelayTls); takes effect at the next start. The CA file and insecure mode
     // apply only to a wss:// target.
-    void setTls(const InspectorTls &tls);
-    const InspectorTls &tls() const { return m_tlsSettings; }
+    void setTls(const RelayTls &tls);
+    const RelayTls &tls() const { return m_tlsSettings; }
     // Starts relaying with the form's settings; false with the reason shown when it cannot.
     bool start();
     void stop();
@@ -89,7 +89,7 @@ private:
     QLineEdit *m_url;
     QToolButton *m_copy;
     QToolButton *m_tls;
-    InspectorTls m_tlsSettings;
+    RelayTls m_tlsSettings;
     QLabel *m_status;
     FaultBar *m_faults;
     QTableView *m_table;

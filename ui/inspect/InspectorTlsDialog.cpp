@@ -11,7 +11,7 @@
 
 namespace wslab {
 
-InspectorTlsDialog::InspectorTlsDialog(const InspectorTls &tls, QWidget *parent)
+InspectorTlsDialog::InspectorTlsDialog(const RelayTls &tls, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Inspector TLS"));
@@ -69,7 +69,7 @@ QLineEdit *InspectorTlsDialog::fileRow(const QString &objectName, const QString 
     return edit;
 }
 
-InspectorTls InspectorTlsDialog::tls() const
+RelayTls InspectorTlsDialog::tls() const
 {
     return {m_cert->text().trimmed(), m_key->text().trimmed(), m_ca->isEnabled() ? m_ca->text().trimmed() : QString(),
             m_insecure->isEnabled() && m_insecure->isChecked()};

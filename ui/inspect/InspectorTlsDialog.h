@@ -1,32 +1,23 @@
 #pragma once
 
+#include "core/inspect/RelayConfig.h"
+
 #include <QDialog>
-#include <QString>
 
 class QCheckBox;
 class QLineEdit;
 
 namespace wslab {
 
-// The inspector's TLS, both ways: the certificate and key it serves wss:// to clients with (a lab
-// certificate from `wslab-cli cert` will do), and how it checks a wss:// target: against a CA file
-// besides the system's, or not at all.
-struct InspectorTls
-{
-    QString certFile;
-    QString keyFile;
-    QString caFile;
-    bool insecure = false;
-    bool operator==(const InspectorTls &) const = default;
-};
-
+// Edits the inspector's RelayTls: the certificate and key it serves wss:// with, and the CA file or
+// insecure mode for a wss:// target (one or the other).
 class InspectorTlsDialog : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InspectorTlsDialog)
 public:
-    explicit InspectorTlsDialog(const InspectorTls &tls, QWidget *parent = nullptr);
-    InspectorTls tls() const;
+    explicit InspectorTlsDialog(const RelayTls &tls, QWidget *parent = nullptr);
+    RelayTls tls() const;
 
 private:
     QLineEdit *fileRow(const QString &objectName, const QString &value, const QString &placeholder, const QString &caption);
