@@ -4,52 +4,14 @@
 // headers, origin and subprotocols asked for, reaches a wss:// server whose CA it is given, a dead
 // server exits 1, and bad files and flags exit 2 with one line.
 #include "tests/support/ChildProcess.h"
+#include "tests/support/HarRecording.h"
+#include "tests/support/WsLabTest.h"
 
 #include <QJsonArray>
-#include <QTcpServer>
 
 using namespace wslab::test;
 
 namespace {
-
-// Two connections as Chrome saves them: the first sends a1 a2, the second b1 b2 b3, 40 ms apart.
-QByteArray recordingHar()
-{
-    QJsonArray entries;
-    const QList<QStringList> connections{{QStringLiteral("a1"), QStringLiteral("a2")},
-                                         {QStringLiteral("b1"), QStringLiteral("b2"), QStringLiteral("b3")}};
-    double time = 1796119201.0;
-    for (const QStringList &sent : connections) {
-        QJsonArray messages;
-        for (const QString &text : sent) {
-            messages.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("send")},
-                                        {QStringLiteral("time"), time},
-                                        {QStringLiteral("opcode"), 1},
-                                        {QStringLiteral("data"), text}});
-            messages.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("receive")},
-                                        {QStringLiteral("time"), time + 0.001},
-                                        {QStringLiteral("opcode"), 1},
-                                        {QStringLiteral("data"), text}});
-            time += 0.04;
-        }
-        entries.append(QJsonObject{
-            {QStringLiteral("startedDateTime"), QStringLiteral("2026-12-01T10:00:00.000Z")},
-            {QStringLiteral("time"), 3.5},
-            {QStringLiteral("_resourceType"), QStringLiteral("websocket")},
-            {QStringLiteral("_initiator"), QJsonObject{{QStringLiteral("type"), QStringLiteral("script")}}},
-            {QStringLiteral("request"), QJsonObject{{QStringLiteral("method"), QStringLiteral("GET")},
-                                                    {QStringLiteral("url"), QStringLiteral("ws://127.0.0.1:9/")},
-                                                    {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
-                                                    {QStringLiteral("headers"), QJsonArray{}}}},
-            {QStringLiteral("response"),
-             QJsonObject{{QStringLiteral("status"), 101}, {QStringLiteral("statusText"), QStringLiteral("Switching Protocols")}}},
-            {QStringLiteral("_webSocketMessages"), messages},
-        });
-    }
-    return QJsonDocument(QJsonObject{{QStringLiteral("log"), QJsonObject{{QStringLiteral("version"), QStringLiteral("1.2")},
-                                                                         {QStringLiteral("entries"), entries}}}})
-        .toJson();
-}
 
 // The text messages of a --log file, one direction, in order.
 QStringList texts(const QString &logPath, const QString &dir)
@@ -65,13 +27,6 @@ QStringList texts(const QString &logPath, const QString &dir)
 int exitCodeOf(Child &child)
 {
     return child.finish() ? child.process().exitCode() : -1;
-}
-
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort(); // closed again when probe goes
 }
 
 } // namespace
@@ -227,8 +182,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString recording = writeFile(dir, QStringLiteral("recording.har"), recordingHar());
-        Child replay(
-            {QStringLiteral("replay"), recording, QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort())});
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
+        Child replay({QStringLiteral("replay"), recording, QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:%1/").arg(port)});
         QCOMPARE(exitCodeOf(replay), 1);
         QVERIFY2(replay.stderrText().contains(QStringLiteral("0 of 2 messages sent")), qPrintable(replay.stderrText()));
     }

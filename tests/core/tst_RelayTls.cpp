@@ -8,7 +8,6 @@
 #include "tests/support/WsLabTest.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <QtTest>
@@ -129,11 +128,8 @@ private Q_SLOTS:
 
     void unreachableTargetIsAnsweredWith502()
     {
-        // A port nothing listens on: bind one, note it, and close it again.
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        const quint16 port = probe.serverPort();
-        probe.close();
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
         Relay relay;
         RelayConfig config;
         config.target = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));

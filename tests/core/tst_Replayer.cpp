@@ -135,12 +135,8 @@ private Q_SLOTS:
 
     void aClosedPortFinishesWithTheError()
     {
-        quint16 port = 0;
-        {
-            QTcpServer probe; // a loopback port nothing listens on any more
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
         Replayer replayer(QStringLiteral("replay"));
         QSignalSpy finished(&replayer, &Replayer::finished);
         QVERIFY(replayer.start(recording({"a", "b"}, 10), replayConfig(loopbackUrl(port)), {0.0}));

@@ -139,10 +139,8 @@ void tst_SequenceModel::oneArrowPerMessageAcrossTheLogs()
 
 void tst_SequenceModel::retryIsAMarkOnItsLane()
 {
-    QTcpServer probe; // a port with no one listening on it
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const quint16 port = closedPort();
+    QVERIFY(port != 0);
     wslab::Client client(QStringLiteral("client 1"));
     wslab::SequenceModel model;
     model.setLanes({{QStringLiteral("client 1"), client.log()}});

@@ -58,6 +58,16 @@ inline QUrl loopbackUrl(quint16 port, const QString &path = {})
     return url;
 }
 
+// A loopback port that was free a moment ago and nothing listens on now: a connect there is refused.
+// 0 when no port could be bound at all.
+inline quint16 closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort(); // closed again as probe goes
+}
+
 // Starts `server` with `config` on loopback; false (with the reason printed) when it cannot listen.
 inline bool startServer(Server &server, const ServerConfig &config = loopbackServerConfig())
 {

@@ -6,6 +6,7 @@
 #include "core/log/EventLog.h"
 #include "core/replay/Replayer.h"
 #include "tests/support/ChildProcess.h"
+#include "tests/support/HarRecording.h"
 #include "tests/support/WsLabTest.h"
 #include "ui/composer/Composer.h"
 #include "ui/log/EventDetailView.h"
@@ -22,9 +23,6 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -38,46 +36,6 @@ using namespace wslab;
 using namespace wslab::test;
 
 namespace {
-
-QJsonObject harMessage(const QString &type, double time, const QString &text)
-{
-    return QJsonObject{
-        {QStringLiteral("type"), type}, {QStringLiteral("time"), time}, {QStringLiteral("opcode"), 1}, {QStringLiteral("data"), text}};
-}
-
-// Two connections as a browser saves them: the first sends a1 a2, the second b1 b2 b3, each answered
-// "recorded <text>". `badMessage` spoils the second entry's second message.
-QByteArray recordingHar(bool badMessage = false)
-{
-    QJsonArray entries;
-    const QList<QStringList> connections{{QStringLiteral("a1"), QStringLiteral("a2")},
-                                         {QStringLiteral("b1"), QStringLiteral("b2"), QStringLiteral("b3")}};
-    double time = 1796119201.0;
-    for (const QStringList &sent : connections) {
-        QJsonArray messages;
-        for (const QString &text : sent) {
-            messages.append(harMessage(QStringLiteral("send"), time, text));
-            messages.append(harMessage(QStringLiteral("receive"), time + 0.001, QStringLiteral("recorded ") + text));
-            time += 0.02;
-        }
-        if (badMessage && entries.size() == 1)
-            messages[1] = QJsonObject{{QStringLiteral("type"), QStringLiteral("sideways")}};
-        entries.append(QJsonObject{
-            {QStringLiteral("startedDateTime"), QStringLiteral("2026-12-01T10:00:00.000Z")},
-            {QStringLiteral("time"), 3.5},
-            {QStringLiteral("_resourceType"), QStringLiteral("websocket")},
-            {QStringLiteral("request"), QJsonObject{{QStringLiteral("method"), QStringLiteral("GET")},
-                                                    {QStringLiteral("url"), QStringLiteral("ws://127.0.0.1:9/")},
-                                                    {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
-                                                    {QStringLiteral("headers"), QJsonArray{}}}},
-            {QStringLiteral("response"),
-             QJsonObject{{QStringLiteral("status"), 101}, {QStringLiteral("statusText"), QStringLiteral("Switching Protocols")}}},
-            {QStringLiteral("_webSocketMessages"), messages},
-        });
-    }
-    const QJsonObject log{{QStringLiteral("version"), QStringLiteral("1.2")}, {QStringLiteral("entries"), entries}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("log"), log}}).toJson();
-}
 
 // A client's session as `wslab-cli connect --log` writes it (docs/log-format.md), by hand.
 QByteArray recordingJsonLines()
@@ -128,14 +86,6 @@ void onNextDialog(std::function<void(QDialog *)> fn)
         if (dialog->isVisible())
             dialog->reject();
     });
-}
-
-// A loopback port nothing listens on any more.
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
 }
 
 } // namespace
@@ -293,8 +243,9 @@ private Q_SLOTS:
         RecordedLogView *recording = window.recordedLogs()->open(har, &error);
         QVERIFY2(recording, qPrintable(error));
 
-        ReplayView *refused =
-            window.recordedLogs()->replay(recording, 0, QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort()), /*speed*/ 0.0);
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
+        ReplayView *refused = window.recordedLogs()->replay(recording, 0, QStringLiteral("ws://127.0.0.1:%1/").arg(port), /*speed*/ 0.0);
         QSignalSpy refusedEnd(refused->replayer(), &Replayer::finished);
         QTRY_COMPARE_WITH_TIMEOUT(refusedEnd.size(), 1, 10000);
         QCOMPARE(refusedEnd.first().at(0).toBool(), false);

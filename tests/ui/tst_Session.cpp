@@ -210,6 +210,64 @@ private Q_SLOTS:
         QVERIFY(!window.statusBar()->currentMessage().contains(QStringLiteral("without secrets")));
     }
 
+    // Every field that can hold a secret, one at a time: the window asks before saving, a session saved
+    // without secrets holds no trace of it, and one saved with them gives it back.
+    void eachSecretFieldIsAskedAboutAndKeptOutOfTheFile_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("secret");
+        QTest::newRow("server token") << QStringLiteral("server token") << QStringLiteral("token-only-secret");
+        QTest::newRow("client URL") << QStringLiteral("client URL") << QStringLiteral("url-only-secret");
+        QTest::newRow("client Authorization") << QStringLiteral("client headers") << QStringLiteral("Bearer authorization-only-secret");
+        QTest::newRow("second client's Cookie") << QStringLiteral("second client headers") << QStringLiteral("id=cookie-only-secret");
+        QTest::newRow("inspector target") << QStringLiteral("inspector target") << QStringLiteral("target-only-secret");
+    }
+
+    void eachSecretFieldIsAskedAboutAndKeptOutOfTheFile()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, secret);
+        QTemporaryDir dir;
+        const QString without = dir.filePath(QStringLiteral("without.wslab"));
+        const QString with = dir.filePath(QStringLiteral("with.wslab"));
+        {
+            MainWindow window({false, false});
+            ClientPanel *second = window.addClient();
+            // Lookalikes of secrets everywhere else, which are none.
+            window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab?tokens=0"));
+            window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9123/lab"));
+            second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Token: none"));
+            QVERIFY(!window.holdsSecrets());
+            if (field == u"server token") {
+                window.serverPanel()->findChild<QLineEdit *>(QStringLiteral("serverToken"))->setText(secret);
+            } else if (field == u"client URL") {
+                window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab?room=1&token=") + secret);
+            } else if (field == u"client headers") {
+                window.clientPanels().at(0)->findChild<HeadersEditor *>()->setText(QStringLiteral("Authorization: ") + secret);
+            } else if (field == u"second client headers") {
+                second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Token: none\nCookie: ") + secret);
+            } else {
+                QCOMPARE(field, QStringLiteral("inspector target"));
+                window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9123/lab?access_token=") + secret);
+            }
+            QVERIFY(window.holdsSecrets());
+            QString error;
+            QVERIFY2(window.saveSession(without, false, &error), qPrintable(error));
+            QVERIFY2(window.saveSession(with, true, &error), qPrintable(error));
+        }
+        QVERIFY(!readFile(without).contains(secret.toUtf8()));
+        QVERIFY(readFile(with).contains(secret.toUtf8()));
+
+        // Opened again: the redacted file holds nothing to ask about, the other one the secret again.
+        MainWindow withoutSecrets({false, false});
+        QString error;
+        QVERIFY2(withoutSecrets.openSession(without, &error), qPrintable(error));
+        QVERIFY(!withoutSecrets.holdsSecrets());
+        MainWindow withSecrets({false, false});
+        QVERIFY2(withSecrets.openSession(with, &error), qPrintable(error));
+        QVERIFY(withSecrets.holdsSecrets());
+    }
+
     void openingReplacesARunningSetup()
     {
         QTemporaryDir dir;

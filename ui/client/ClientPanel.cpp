@@ -6,6 +6,7 @@
 #include "core/log/EventLog.h"
 #include "ui/chat/ChatView.h"
 #include "ui/client/ClientSettingsForm.h"
+#include "ui/client/HeadersEditor.h"
 #include "ui/client/StateIndicator.h"
 #include "ui/close/CloseDialog.h"
 #include "ui/composer/Composer.h"
@@ -420,19 +421,38 @@ void ClientPanel::updateState()
     Q_EMIT summaryChanged();
 }
 
-void ClientPanel::saveSettings(QSettings &s) const
+SecretFields ClientPanel::secretFields() const
 {
-    s.setValue(QStringLiteral("url"), url());
-    s.setValue(QStringLiteral("viaInspector"), m_viaInspector->isChecked());
-    m_form->saveSettings(s);
+    // The headers as the form saves them: "Name: value" lines.
+    return SecretFields()
+        .textWithSecrets(QStringLiteral("url"), url())
+        .textWithSecrets(QStringLiteral("headers"), m_form->findChild<HeadersEditor *>()->toText());
 }
 
-void ClientPanel::restoreSettings(const QSettings &s)
+bool ClientPanel::holdsSecrets() const
+{
+    return secretFields().holdsSecrets();
+}
+
+void ClientPanel::saveSettings(QSettings &s, SecretsInSave secrets) const
+{
+    s.setValue(QStringLiteral("viaInspector"), m_viaInspector->isChecked());
+    m_form->saveSettings(s);
+    secretFields().save(s, secrets);
+    s.beginGroup(QStringLiteral("composer"));
+    m_composer->saveSettings(s);
+    s.endGroup();
+}
+
+void ClientPanel::restoreSettings(QSettings &s)
 {
     setUrl(s.value(QStringLiteral("url"), url()).toString());
     // Restored on an idle client: the next Connect goes through the inspector, nothing reconnects now.
     setRoutedThroughInspector(s.value(QStringLiteral("viaInspector"), false).toBool());
     m_form->restoreSettings(s);
+    s.beginGroup(QStringLiteral("composer"));
+    m_composer->restoreSettings(s);
+    s.endGroup();
 }
 
 } // namespace wslab

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
+#include "ui/settings/SecretFields.h"
 
 #include <QWidget>
 
@@ -82,8 +83,12 @@ public:
     // Where the client connects: the inspector's address while routed, else the URL box's.
     QUrl connectedUrl() const;
 
-    void saveSettings(QSettings &settings) const;
-    void restoreSettings(const QSettings &settings);
+    // Whether the URL or the headers hold a secret (a token= in the URL, an Authorization or Cookie
+    // header), which a session saved without secrets reads as "<redacted>".
+    bool holdsSecrets() const;
+    // The URL, "Via inspector", the form and the composer (in its own group); the secrets as `secrets` says.
+    void saveSettings(QSettings &settings, SecretsInSave secrets) const;
+    void restoreSettings(QSettings &settings);
 
 Q_SIGNALS:
     void urlUsed(const QString &url);
@@ -97,6 +102,8 @@ private:
     // Before a retry of a routed connection: the inspector may have restarted on another port.
     void followInspector();
     void note(const QString &text);
+    // The fields that may hold a secret: the one list holdsSecrets() and saveSettings() read.
+    SecretFields secretFields() const;
 
     Client *m_client;
     QComboBox *m_url;

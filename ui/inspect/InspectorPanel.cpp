@@ -388,10 +388,20 @@ void InspectorPanel::onCurrentRowChanged()
     m_detailStack->setCurrentIndex(isFrame ? 0 : 1);
 }
 
-void InspectorPanel::saveSettings(QSettings &settings) const
+SecretFields InspectorPanel::secretFields() const
+{
+    return SecretFields().textWithSecrets(QStringLiteral("target"), target());
+}
+
+bool InspectorPanel::holdsSecrets() const
+{
+    return secretFields().holdsSecrets();
+}
+
+void InspectorPanel::saveSettings(QSettings &settings, SecretsInSave secrets) const
 {
     settings.setValue(QStringLiteral("port"), m_port->value());
-    settings.setValue(QStringLiteral("target"), target());
+    secretFields().save(settings, secrets);
     settings.setValue(QStringLiteral("tlsCert"), m_tlsSettings.certFile);
     settings.setValue(QStringLiteral("tlsKey"), m_tlsSettings.keyFile);
     settings.setValue(QStringLiteral("caFile"), m_tlsSettings.caFile);

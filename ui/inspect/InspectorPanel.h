@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/inspect/InspectorTlsDialog.h"
+#include "ui/settings/SecretFields.h"
 
 #include <QUrl>
 #include <QWidget>
@@ -67,8 +68,11 @@ public:
 
     // The port and target are remembered between runs; the faults are not, so a window never starts
     // with a black hole nobody remembers setting.
-    void saveSettings(QSettings &settings) const;
+    // The target as `secrets` says: a token= in it reads "<redacted>" in a session saved without secrets.
+    void saveSettings(QSettings &settings, SecretsInSave secrets) const;
     void restoreSettings(const QSettings &settings);
+    // Whether the target holds a secret (a token= or access_token= in its URL).
+    bool holdsSecrets() const;
 
     // Opens "Explain this frame" for the selected row; nullptr when the selection is not a frame.
     ExplainFrameDialog *explainSelected();
@@ -79,6 +83,8 @@ Q_SIGNALS:
 
 private:
     void onCurrentRowChanged();
+    // The fields that may hold a secret: the one list holdsSecrets() and saveSettings() read.
+    SecretFields secretFields() const;
     void updateState(const QString &problem = {});
 
     Relay *m_relay;

@@ -5,13 +5,10 @@
 #include "core/inspect/Relay.h"
 #include "core/log/LogBudget.h"
 #include "core/protocol/CloseCode.h"
-#include "core/protocol/Redaction.h"
 #include "core/server/Server.h"
 #include "core/session/SessionFile.h"
 #include "ui/charts/ChartsPanel.h"
 #include "ui/client/ClientPanel.h"
-#include "ui/client/HeadersEditor.h"
-#include "ui/composer/Composer.h"
 #include "ui/inspect/FaultBar.h"
 #include "ui/inspect/FrameTableModel.h"
 #include "ui/inspect/InspectorPanel.h"
@@ -50,6 +47,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <memory>
 
 namespace wslab {
@@ -563,14 +561,17 @@ void MainWindow::saveState() const
 void MainWindow::writeSetup(QSettings &settings, SetupStore store) const
 {
     const bool session = store != SetupStore::AppSettings;
-    const bool redact = store == SetupStore::Session;
+    // Each panel knows its own secret fields; the window only says what this store keeps of them.
+    const SecretsInSave secrets = store == SetupStore::AppSettings ? SecretsInSave::SecretValuesLeftOut
+                                  : store == SetupStore::Session   ? SecretsInSave::Redacted
+                                                                   : SecretsInSave::Included;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/docks"), QMainWindow::saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/clientsSideBySide"), m_sideBySide->isChecked());
     settings.setValue(QStringLiteral("window/serverAboveClients"), m_serverAboveClients->isChecked());
     if (session) {
-        settings.setValue(QStringLiteral("secretsIncluded"), !redact);
+        settings.setValue(QStringLiteral("secretsIncluded"), secrets == SecretsInSave::Included);
     } else {
         // Preferences of the person at this machine, which a session from someone else must not change.
         settings.setValue(QStringLiteral("client/recentUrls"), m_recentUrls);
@@ -579,23 +580,12 @@ void MainWindow::writeSetup(QSettings &settings, SetupStore store) const
         settings.setValue(QStringLiteral("window/presentation"), m_presentation->isChecked());
         settings.setValue(QStringLiteral("window/scaleBeforePresentation"), m_scaleBeforePresentation);
     }
-    // Written back through redactSecrets, so a file without secrets shows where they were.
-    const auto redactValue = [&settings](const QString &key) { settings.setValue(key, redactSecrets(settings.value(key).toString())); };
     settings.beginGroup(QStringLiteral("server"));
-    m_server->saveSettings(settings);
-    if (store == SetupStore::SessionWithSecrets) {
-        QString ignored;
-        settings.setValue(QStringLiteral("token"), m_server->configFromForm(&ignored).token);
-    }
-    settings.beginGroup(QStringLiteral("composer"));
-    m_server->composer()->saveSettings(settings);
-    settings.endGroup();
+    m_server->saveSettings(settings, secrets);
     settings.endGroup();
     settings.setValue(QStringLiteral("window/inspector"), !m_inspectorDock->isHidden());
     settings.beginGroup(QStringLiteral("inspector"));
-    m_inspector->saveSettings(settings);
-    if (redact)
-        redactValue(QStringLiteral("target"));
+    m_inspector->saveSettings(settings, secrets);
     // A restart starts without faults, so no window opens with a black hole nobody remembers setting;
     // a session is opened on purpose, faults and all.
     if (session) {
@@ -610,14 +600,7 @@ void MainWindow::writeSetup(QSettings &settings, SetupStore store) const
     settings.beginWriteArray(QStringLiteral("clients"), int(panels.size()));
     for (int i = 0; i < panels.size(); ++i) {
         settings.setArrayIndex(i);
-        panels.at(i)->saveSettings(settings);
-        if (redact) {
-            redactValue(QStringLiteral("url"));
-            redactValue(QStringLiteral("headers"));
-        }
-        settings.beginGroup(QStringLiteral("composer"));
-        panels.at(i)->composer()->saveSettings(settings);
-        settings.endGroup();
+        panels.at(i)->saveSettings(settings, secrets);
     }
     settings.endArray();
 }
@@ -640,9 +623,6 @@ void MainWindow::readSetup(QSettings &settings, SetupStore store)
     m_sideBySide->setChecked(settings.value(QStringLiteral("window/clientsSideBySide"), false).toBool());
     settings.beginGroup(QStringLiteral("server"));
     m_server->restoreSettings(settings);
-    settings.beginGroup(QStringLiteral("composer"));
-    m_server->composer()->restoreSettings(settings);
-    settings.endGroup();
     settings.endGroup();
     m_inspectorDock->setVisible(settings.value(QStringLiteral("window/inspector"), false).toBool());
     settings.beginGroup(QStringLiteral("inspector"));
@@ -663,9 +643,6 @@ void MainWindow::restoreClients(QSettings &settings)
         settings.setArrayIndex(i);
         ClientPanel *panel = addClient();
         panel->restoreSettings(settings);
-        settings.beginGroup(QStringLiteral("composer"));
-        panel->composer()->restoreSettings(settings);
-        settings.endGroup();
     }
     settings.endArray();
     if (count > 0)
@@ -691,15 +668,9 @@ void MainWindow::setUpSessions(QMenu *file)
 
 bool MainWindow::holdsSecrets() const
 {
-    QString ignored;
-    if (!m_server->configFromForm(&ignored).token.isEmpty() || redactSecrets(m_inspector->target()) != m_inspector->target())
-        return true;
-    for (ClientPanel *panel : clientPanels()) {
-        const auto *headers = panel->findChild<HeadersEditor *>();
-        if (redactSecrets(panel->url()) != panel->url() || (headers && redactSecrets(headers->toText()) != headers->toText()))
-            return true;
-    }
-    return false;
+    const QList<ClientPanel *> clients = clientPanels();
+    return m_server->holdsSecrets() || m_inspector->holdsSecrets() ||
+           std::any_of(clients.cbegin(), clients.cend(), [](ClientPanel *client) { return client->holdsSecrets(); });
 }
 
 void MainWindow::askToSaveSession()

@@ -94,6 +94,9 @@ public:
     // also holds the server's token, and the clients' Authorization and Cookie headers and ?token= in
     // URLs as typed; without, those read "<redacted>". False with error when it was not written.
     bool saveSession(const QString &path, bool withSecrets, QString *error);
+    // Whether a panel holds a secret that a session saved without secrets leaves out or redacts: the
+    // server's token, a client's URL or headers, the inspector's target. Save session… asks only then.
+    bool holdsSecrets() const;
     // File → Open session…: the file's setup replaces the window's. The server and the inspector stop,
     // every client closes, the rest is restored, and nothing starts by itself. A file that cannot be
     // opened leaves the window untouched, and error says why.
@@ -118,6 +121,7 @@ private:
     // Where a setup is kept: the app's own settings (with the preferences: colours, text size, recent
     // URLs, but never the faults nor the token), or a session file (the setup with the faults, and its
     // secrets or not). One pair of functions for both, so a session holds what a restart restores.
+    // Each panel saves and restores its own settings, its composer and its secrets included.
     enum class SetupStore { AppSettings, Session, SessionWithSecrets };
     void writeSetup(QSettings &settings, SetupStore store) const;
     void readSetup(QSettings &settings, SetupStore store);
@@ -125,7 +129,6 @@ private:
     void setUpSessions(QMenu *file);
     void askToSaveSession();
     void askToOpenSession();
-    bool holdsSecrets() const;
     void showCloseCodes();
     void showShortcuts();
     void applyColours();

@@ -437,20 +437,38 @@ void ServerPanel::updateState()
     Q_EMIT summaryChanged();
 }
 
-void ServerPanel::saveSettings(QSettings &s) const
+SecretFields ServerPanel::secretFields() const
+{
+    QString ignored;
+    return SecretFields().secretValue(QStringLiteral("token"), m_form->config(&ignored).token);
+}
+
+bool ServerPanel::holdsSecrets() const
+{
+    return secretFields().holdsSecrets();
+}
+
+void ServerPanel::saveSettings(QSettings &s, SecretsInSave secrets) const
 {
     m_form->saveSettings(s);
+    secretFields().save(s, secrets);
     s.setValue(QStringLiteral("rules"), QString::fromUtf8(m_rules->rulesJson()));
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         s.setValue(QStringLiteral("panes"), split->saveState());
+    s.beginGroup(QStringLiteral("composer"));
+    m_composer->saveSettings(s);
+    s.endGroup();
 }
 
-void ServerPanel::restoreSettings(const QSettings &s)
+void ServerPanel::restoreSettings(QSettings &s)
 {
     m_form->restoreSettings(s);
     m_rules->restoreRulesJson(s.value(QStringLiteral("rules")).toString().toUtf8());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         split->restoreState(s.value(QStringLiteral("panes")).toByteArray());
+    s.beginGroup(QStringLiteral("composer"));
+    m_composer->restoreSettings(s);
+    s.endGroup();
 }
 
 } // namespace wslab

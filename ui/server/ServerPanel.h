@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/server/ServerConfig.h"
+#include "ui/settings/SecretFields.h"
 
 #include <QWidget>
 
@@ -70,8 +71,11 @@ public:
     QString certificateInfo() const;
     QString statusText() const;
 
-    void saveSettings(QSettings &settings) const;
-    void restoreSettings(const QSettings &settings);
+    // Whether the token is set: a session saved without secrets leaves it out.
+    bool holdsSecrets() const;
+    // The form, the rules, the panes and the composer (in its own group); the token as `secrets` says.
+    void saveSettings(QSettings &settings, SecretsInSave secrets) const;
+    void restoreSettings(QSettings &settings);
 
 Q_SIGNALS:
     void summaryChanged();
@@ -85,6 +89,8 @@ private:
     void askKick();
     void makeCertificate();
     SendTarget sendTarget() const;
+    // The fields that may hold a secret: the one list holdsSecrets() and saveSettings() read.
+    SecretFields secretFields() const;
 
     Server *m_server;
     ServerSettingsForm *m_form;

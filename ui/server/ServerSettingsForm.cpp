@@ -264,7 +264,7 @@ void ServerSettingsForm::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("certFile"), m_certFile->text().trimmed());
     s.setValue(QStringLiteral("keyFile"), m_keyFile->text().trimmed());
     s.setValue(QStringLiteral("name"), m_name->text().trimmed());
-    // The token is a secret: it is not written here. A session saved with its secrets adds it (MainWindow).
+    // The token is a secret: it is not written here. ServerPanel writes it when secrets are included.
 }
 
 void ServerSettingsForm::restoreSettings(const QSettings &s)
