@@ -1,7 +1,6 @@
 #include "tests/support/WsLabTest.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
 #include <QTimer>
 
@@ -299,10 +298,8 @@ void tst_Client::aConnectionLostWhileDrainingIsNotRetried()
 // not be sent is refused as close() refuses it.
 void tst_Client::closeAfterDrainWhenNotOpenIsAClose()
 {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const quint16 port = closedPort();
+    QVERIFY(port != 0);
     wslab::Client client(QStringLiteral("c"));
     wslab::ClientConfig config = fastClientConfig(loopbackUrl(port));
     config.reconnect.baseDelay = 60000ms;
@@ -619,14 +616,10 @@ void tst_Client::connectTimeoutIsRetried()
 
 void tst_Client::refusedTcpConnectIsANetworkError()
 {
-    quint16 closedPort = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        closedPort = probe.serverPort();
-    }
+    const quint16 port = closedPort();
+    QVERIFY(port != 0);
     wslab::Client client(QStringLiteral("c"));
-    client.setConfig(fastClientConfig(loopbackUrl(closedPort)));
+    client.setConfig(fastClientConfig(loopbackUrl(port)));
     client.setRandomSource(fixedRandom(0.5));
     QSignalSpy closed(&client, &wslab::Client::closed);
     QSignalSpy retries(&client, &wslab::Client::retryScheduled);

@@ -33,7 +33,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -212,10 +211,8 @@ private Q_SLOTS:
         ClientPanel *client = window.clientPanels().at(0);
         // A port that was free a moment ago: the connect is refused, and a long backoff keeps the
         // countdown on screen long enough to watch it move.
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = probe.serverPort();
-        probe.close();
+        const quint16 port = test::closedPort();
+        QVERIFY(port != 0);
         client->setUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
         client->findChild<QSpinBox *>(QStringLiteral("clientReconnectBase"))->setValue(5000);
         client->client()->setRandomSource([] { return 0.99; });
