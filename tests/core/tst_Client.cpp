@@ -139,7 +139,7 @@ void tst_Client::closeAfterDrainReceivesRepliesSentAfterItsPong()
 {
     wslab::Server server;
     wslab::Client client(QStringLiteral("c"));
-    QVERIFY(openOnSilentServer(server, client, 500ms));
+    QVERIFY(openOnSilentServer(server, client, 2000ms));
     const int peerId = peerOf(server, client)->id();
 
     QStringList seen; // what the client saw, in order
@@ -193,10 +193,10 @@ void tst_Client::closeAfterDrainStopsWaitingForAServerThatNeverGoesQuiet()
     wslab::Client client(QStringLiteral("c"));
     wslab::ManualClock clock;
     client.setClock(clock.clock());
-    QVERIFY(openOnSilentServer(server, client, 500ms));
+    QVERIFY(openOnSilentServer(server, client, 2000ms));
     const int peerId = peerOf(server, client)->id();
 
-    QTimer chatter; // a message every 5 ms, far more often than the linger
+    QTimer chatter; // a message every 5 ms, far more often than the linger (2 s, time enough for a loaded machine)
     chatter.setInterval(5ms);
     connect(&chatter, &QTimer::timeout, this, [&] { server.sendText(peerId, QStringLiteral("news")); });
     int afterPong = 0;
