@@ -68,15 +68,21 @@ QString remoteOf(const LogEvent &e)
     return e.detail.section(u' ', 0, 0);
 }
 
-QByteArray buildHead(const QString &method, const QUrl &url, const QString &httpVersion, const QJsonArray &headers)
+// An HTTP head: the start line, then a HAR's headers as "Name: value" lines, then the empty line.
+QByteArray buildHead(const QByteArray &startLine, const QJsonArray &headers)
 {
-    QByteArray head = method.toUtf8() + ' ' + url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
-    if (head.endsWith(' '))
-        head += '/';
-    head += ' ' + httpVersion.toUtf8() + "\r\n";
+    QByteArray head = startLine + "\r\n";
     for (const QJsonValue &h : headers)
         head += h[u"name"].toString().toUtf8() + ": " + h[u"value"].toString().toUtf8() + "\r\n";
     return head + "\r\n";
+}
+
+QByteArray requestLine(const QString &method, const QUrl &url, const QString &httpVersion)
+{
+    QByteArray line = method.toUtf8() + ' ' + url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (line.endsWith(' '))
+        line += '/';
+    return line + ' ' + httpVersion.toUtf8();
 }
 
 QJsonArray headersJson(const QList<std::pair<QString, QString>> &headers)
@@ -239,13 +245,32 @@ bool readEntry(const QJsonObject &entry, const QString &where, int number, QList
     handshake.detail = url.toString(QUrl::RemoveUserInfo);
     const QJsonArray headers = request[u"headers"].toArray();
     if (!headers.isEmpty()) {
-        handshake.payload = buildHead(request[u"method"].toString(QStringLiteral("GET")), url,
-                                      request[u"httpVersion"].toString(QStringLiteral("HTTP/1.1")), headers);
+        handshake.payload = buildHead(requestLine(request[u"method"].toString(QStringLiteral("GET")), url,
+                                                  request[u"httpVersion"].toString(QStringLiteral("HTTP/1.1"))),
+                                      headers);
         handshake.size = handshake.payload.size();
     }
     events->append(handshake);
 
-    const int status = entry[u"response"][u"status"].toInt();
+    const QJsonObject response = entry[u"response"].toObject();
+    const int status = response[u"status"].toInt();
+    // The answer's head, when the HAR has its headers (DevTools writes them; so does WsLab for a
+    // server's log): the second handshake, as the server logs its answer and the inspector the answer it saw.
+    if (const QJsonArray answerHeaders = response[u"headers"].toArray(); !answerHeaders.isEmpty()) {
+        const QString statusLine = QStringLiteral("%1 %2 %3")
+                                       .arg(response[u"httpVersion"].toString(QStringLiteral("HTTP/1.1")))
+                                       .arg(status)
+                                       .arg(response[u"statusText"].toString())
+                                       .trimmed();
+        LogEvent answer = base;
+        answer.kind = EventKind::Handshake;
+        answer.direction = base.peer >= 0 ? Direction::Out : Direction::In;
+        answer.wallMs = startMs + std::llround(entry[u"time"].toDouble());
+        answer.detail = statusLine.section(u' ', 1);
+        answer.payload = buildHead(statusLine.toUtf8(), answerHeaders);
+        answer.size = answer.payload.size();
+        events->append(answer);
+    }
     if (status == 101) {
         LogEvent open = base;
         open.kind = EventKind::Open;

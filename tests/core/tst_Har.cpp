@@ -265,6 +265,27 @@ private Q_SLOTS:
         QCOMPARE(back.first().monoUs, 0);
     }
 
+    // A server's answer survives a HAR and back: read again, it is the server's outgoing handshake, and
+    // written again it gives the same response.
+    void roundTripKeepsTheServersAnswer()
+    {
+        const QJsonObject har = harOf(serverLog());
+        QList<LogEvent> back;
+        QString error;
+        QVERIFY2(Har::fromHar(har, &back, &error), qPrintable(error));
+        const QList<RecordedConnection> connections = splitConnections(back);
+        QCOMPARE(connections.size(), 4);
+        const QList<LogEvent> &first = connections.first().events;
+        QCOMPARE(first[1].kind, EventKind::Handshake);
+        QCOMPARE(first[1].direction, Direction::Out);
+        QVERIFY2(first[1].payload.startsWith("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"), first[1].payload.constData());
+        const QJsonArray again = harOf(back)[u"log"][u"entries"].toArray();
+        const QJsonArray entries = har[u"log"][u"entries"].toArray();
+        QCOMPARE(again.size(), entries.size());
+        for (qsizetype i = 0; i < entries.size(); ++i)
+            QCOMPARE(again[i][u"response"].toObject(), entries[i][u"response"].toObject());
+    }
+
     void importsChromesHar()
     {
         QList<LogEvent> events;
@@ -274,21 +295,27 @@ private Q_SLOTS:
         const QList<RecordedConnection> connections = splitConnections(events);
         QCOMPARE(connections.size(), 1);
         const QList<LogEvent> &c = connections.first().events;
-        QCOMPARE(c.size(), 6);
+        QCOMPARE(c.size(), 7);
         QCOMPARE(c[0].kind, EventKind::Handshake);
         QCOMPARE(c[0].detail, QStringLiteral("ws://127.0.0.1:9001/chat"));
         QVERIFY2(c[0].payload.startsWith("GET /chat HTTP/1.1\r\nHost: 127.0.0.1:9001\r\n"), c[0].payload.constData());
-        QCOMPARE(c[1].kind, EventKind::Open);
+        // The server's answer, as the client received it: what the Handshake tab shows.
+        QCOMPARE(c[1].kind, EventKind::Handshake);
+        QCOMPARE(c[1].direction, Direction::In);
+        QCOMPARE(c[1].detail, QStringLiteral("101 Switching Protocols"));
+        QCOMPARE(c[1].payload, QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"));
         QCOMPARE(c[1].wallMs, c[0].wallMs + 4);
-        QCOMPARE(c[2].kind, EventKind::Text);
-        QCOMPARE(c[2].direction, Direction::Out);
-        QCOMPARE(c[2].payload, QByteArray("say hi"));
-        QCOMPARE(c[2].wallMs, 1796119201500);
-        QCOMPARE(c[3].direction, Direction::In);
-        QCOMPARE(c[3].wallMs, 1796119201512);
-        QCOMPARE(c[4].kind, EventKind::Binary);
-        QCOMPARE(c[4].payload, QByteArray("\x00\x01\x02\xff", 4));
-        QCOMPARE(c[5].payload, QByteArray()); // no data: an empty message
+        QCOMPARE(c[2].kind, EventKind::Open);
+        QCOMPARE(c[2].wallMs, c[0].wallMs + 4);
+        QCOMPARE(c[3].kind, EventKind::Text);
+        QCOMPARE(c[3].direction, Direction::Out);
+        QCOMPARE(c[3].payload, QByteArray("say hi"));
+        QCOMPARE(c[3].wallMs, 1796119201500);
+        QCOMPARE(c[4].direction, Direction::In);
+        QCOMPARE(c[4].wallMs, 1796119201512);
+        QCOMPARE(c[5].kind, EventKind::Binary);
+        QCOMPARE(c[5].payload, QByteArray("\x00\x01\x02\xff", 4));
+        QCOMPARE(c[6].payload, QByteArray()); // no data: an empty message
         QCOMPARE(connections.first().outgoingMessages().size(), 2);
     }
 
