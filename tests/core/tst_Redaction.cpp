@@ -12,6 +12,8 @@ private Q_SLOTS:
     void text();
     void bytesKeepEveryOtherByte();
     void request();
+    void message_data();
+    void message();
 };
 
 void tst_Redaction::text_data()
@@ -59,6 +61,39 @@ void tst_Redaction::text()
     QFETCH(QString, expected);
     QCOMPARE(wslab::redactSecrets(input), expected);
     QCOMPARE(wslab::redactSecrets(expected), expected); // redacting again changes nothing
+}
+
+// A message typed into a composer, as a session saved without secrets keeps it.
+void tst_Redaction::message_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("auth message") << QStringLiteral(R"({"type":"auth","token":"abc123"})")
+                                  << QStringLiteral(R"({"token":"<redacted>","type":"auth"})");
+    QTest::newRow("names by their ending")
+        << QStringLiteral(R"({"accessToken":"a","refresh_token":"b","API-Key":"c","user":{"password":"d","name":"e"}})")
+        << QStringLiteral(R"({"API-Key":"<redacted>","accessToken":"<redacted>","refresh_token":"<redacted>",)"
+                          R"("user":{"name":"e","password":"<redacted>"}})");
+    QTest::newRow("in arrays, any value") << QStringLiteral(R"([{"secret":42},{"credentials":{"u":"x"}},{"secret":null}])")
+                                          << QStringLiteral(R"([{"secret":"<redacted>"},{"credentials":"<redacted>"},{"secret":null}])");
+    QTest::newRow("lookalikes stay") << QStringLiteral(R"({"tokens":3,"tokenizer":"bpe","keys":["token"]})")
+                                     << QStringLiteral(R"({"tokens":3,"tokenizer":"bpe","keys":["token"]})");
+    QTest::newRow("indented stays indented") << QStringLiteral("{\n    \"password\": \"p\"\n}")
+                                             << QStringLiteral("{\n    \"password\": \"<redacted>\"\n}");
+    QTest::newRow("text: header line") << QStringLiteral("hello\nAuthorization: Bearer xyz")
+                                       << QStringLiteral("hello\nAuthorization: <redacted>");
+    QTest::newRow("text: URL") << QStringLiteral("join ws://lab/chat?token=abc") << QStringLiteral("join ws://lab/chat?token=<redacted>");
+    QTest::newRow("plain text untouched") << QStringLiteral("the password is in the drawer")
+                                          << QStringLiteral("the password is in the drawer");
+    QTest::newRow("not JSON untouched") << QStringLiteral(R"({"token": "unterminated)") << QStringLiteral(R"({"token": "unterminated)");
+}
+
+void tst_Redaction::message()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, expected);
+    QCOMPARE(wslab::redactSecretsInMessage(input), expected);
+    QCOMPARE(wslab::redactSecretsInMessage(expected), expected); // redacting again changes nothing
 }
 
 void tst_Redaction::bytesKeepEveryOtherByte()

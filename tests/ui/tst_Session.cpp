@@ -221,6 +221,8 @@ private Q_SLOTS:
         QTest::newRow("client Authorization") << QStringLiteral("client headers") << QStringLiteral("Bearer authorization-only-secret");
         QTest::newRow("second client's Cookie") << QStringLiteral("second client headers") << QStringLiteral("id=cookie-only-secret");
         QTest::newRow("inspector target") << QStringLiteral("inspector target") << QStringLiteral("target-only-secret");
+        QTest::newRow("server composer") << QStringLiteral("server composer") << QStringLiteral("server-message-secret");
+        QTest::newRow("client composer") << QStringLiteral("client composer") << QStringLiteral("client-message-secret");
     }
 
     void eachSecretFieldIsAskedAboutAndKeptOutOfTheFile()
@@ -237,6 +239,9 @@ private Q_SLOTS:
             window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab?tokens=0"));
             window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9123/lab"));
             second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Token: none"));
+            const QStringList sent{QStringLiteral(R"({"type":"join","tokens":2})"), QStringLiteral("the token is in the drawer")};
+            window.serverPanel()->composer()->setHistory(sent);
+            second->composer()->setHistory(sent);
             QVERIFY(!window.holdsSecrets());
             if (field == u"server token") {
                 window.serverPanel()->findChild<QLineEdit *>(QStringLiteral("serverToken"))->setText(secret);
@@ -246,6 +251,12 @@ private Q_SLOTS:
                 window.clientPanels().at(0)->findChild<HeadersEditor *>()->setText(QStringLiteral("Authorization: ") + secret);
             } else if (field == u"second client headers") {
                 second->findChild<HeadersEditor *>()->setText(QStringLiteral("X-Token: none\nCookie: ") + secret);
+            } else if (field == u"server composer") {
+                window.serverPanel()->composer()->setHistory(sent +
+                                                             QStringList{QStringLiteral(R"({"type":"auth","token":"%1"})").arg(secret)});
+            } else if (field == u"client composer") {
+                second->composer()->setHistory(
+                    QStringList{QStringLiteral("{\n  \"user\": \"ada\",\n  \"password\": \"%1\"\n}").arg(secret)} + sent);
             } else {
                 QCOMPARE(field, QStringLiteral("inspector target"));
                 window.inspectorPanel()->setTarget(QStringLiteral("ws://127.0.0.1:9123/lab?access_token=") + secret);

@@ -426,7 +426,8 @@ SecretFields ClientPanel::secretFields() const
     // The headers as the form saves them: "Name: value" lines.
     return SecretFields()
         .textWithSecrets(QStringLiteral("url"), url())
-        .textWithSecrets(QStringLiteral("headers"), m_form->findChild<HeadersEditor *>()->toText());
+        .textWithSecrets(QStringLiteral("headers"), m_form->findChild<HeadersEditor *>()->toText())
+        .messagesWithSecrets(QStringLiteral("composer/history"), m_composer->keptHistory());
 }
 
 bool ClientPanel::holdsSecrets() const
@@ -438,10 +439,10 @@ void ClientPanel::saveSettings(QSettings &s, SecretsInSave secrets) const
 {
     s.setValue(QStringLiteral("viaInspector"), m_viaInspector->isChecked());
     m_form->saveSettings(s);
-    secretFields().save(s, secrets);
     s.beginGroup(QStringLiteral("composer"));
     m_composer->saveSettings(s);
     s.endGroup();
+    secretFields().save(s, secrets); // last: it replaces what the form and the composer wrote
 }
 
 void ClientPanel::restoreSettings(QSettings &s)

@@ -222,7 +222,7 @@ void Composer::setHistory(const QStringList &history)
 void Composer::saveSettings(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("mode"), QString::fromLatin1(QMetaEnum::fromType<Mode>().valueToKey(int(mode()))));
-    settings.setValue(QStringLiteral("history"), m_history.mid(std::max<qsizetype>(0, m_history.size() - kKeptHistory)));
+    settings.setValue(QStringLiteral("history"), keptHistory());
 }
 
 void Composer::restoreSettings(const QSettings &settings)

@@ -685,7 +685,8 @@ void MainWindow::askToSaveSession()
     // Only asked when there is something to leave out; leaving it out is the default.
     if (holdsSecrets()) {
         QMessageBox ask(QMessageBox::Question, tr("Save session"),
-                        tr("This window holds secrets: the server's token, an Authorization or Cookie header, or a ?token= in a URL."),
+                        tr("This window holds secrets: the server's token, an Authorization or Cookie header, a ?token= in a URL, "
+                           "or a token or password in a message you sent."),
                         QMessageBox::Save | QMessageBox::Cancel, this);
         ask.setInformativeText(tr("Without them, the file reads \"<redacted>\" where they were, and the token is left out."));
         auto *include = new QCheckBox(tr("Include the secrets in the file"), &ask);

@@ -440,7 +440,9 @@ void ServerPanel::updateState()
 SecretFields ServerPanel::secretFields() const
 {
     QString ignored;
-    return SecretFields().secretValue(QStringLiteral("token"), m_form->config(&ignored).token);
+    return SecretFields()
+        .secretValue(QStringLiteral("token"), m_form->config(&ignored).token)
+        .messagesWithSecrets(QStringLiteral("composer/history"), m_composer->keptHistory());
 }
 
 bool ServerPanel::holdsSecrets() const
@@ -451,13 +453,13 @@ bool ServerPanel::holdsSecrets() const
 void ServerPanel::saveSettings(QSettings &s, SecretsInSave secrets) const
 {
     m_form->saveSettings(s);
-    secretFields().save(s, secrets);
     s.setValue(QStringLiteral("rules"), QString::fromUtf8(m_rules->rulesJson()));
     if (const auto *split = findChild<QSplitter *>(QStringLiteral("serverSplitter")))
         s.setValue(QStringLiteral("panes"), split->saveState());
     s.beginGroup(QStringLiteral("composer"));
     m_composer->saveSettings(s);
     s.endGroup();
+    secretFields().save(s, secrets); // last: it replaces what the form and the composer wrote
 }
 
 void ServerPanel::restoreSettings(QSettings &s)

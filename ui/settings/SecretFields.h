@@ -2,6 +2,8 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QVariant>
 
 class QSettings;
 
@@ -30,6 +32,9 @@ public:
     SecretFields &secretValue(const QString &key, const QString &value);
     // Text a secret may sit in (a URL, request headers): redactSecrets() finds it and hides it.
     SecretFields &textWithSecrets(const QString &key, const QString &text);
+    // Messages someone typed (a composer's history): redactSecretsInMessage() hides a secret in each,
+    // a JSON member named like one (token, password, apiKey, …) included.
+    SecretFields &messagesWithSecrets(const QString &key, const QStringList &messages);
 
     // Whether any field holds a secret that a save without secrets would leave out or redact.
     bool holdsSecrets() const;
@@ -37,12 +42,17 @@ public:
     void save(QSettings &settings, SecretsInSave secrets) const;
 
 private:
+    enum class Kind { WholeValue, Text, Messages };
     struct Field
     {
         QString key;
+        Kind kind;
         QString value;
-        bool wholeValueIsSecret;
+        QStringList messages;
     };
+    // The field as a save without secrets writes it (a whole value: not at all).
+    static QVariant redacted(const Field &field);
+    static QVariant asTyped(const Field &field);
     QList<Field> m_fields;
 };
 
