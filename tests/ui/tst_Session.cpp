@@ -17,12 +17,16 @@
 
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace wslab;
@@ -277,6 +281,60 @@ private Q_SLOTS:
         MainWindow withSecrets({false, false});
         QVERIFY2(withSecrets.openSession(with, &error), qPrintable(error));
         QVERIFY(withSecrets.holdsSecrets());
+    }
+
+    // The File menu's way, dialogs and all, answered as a person would as each comes up: Save session…
+    // adds the suffix, asks about secrets only when there are some and then with "Include the secrets"
+    // off, and Open session… reads the file back.
+    void theMenuSavesAndOpensThroughItsDialogs()
+    {
+        QTemporaryDir dir;
+        const QString chosen = dir.filePath(QStringLiteral("class")); // typed without the suffix
+        const QString written = chosen + QStringLiteral(".wslab");
+        const QString plain = dir.filePath(QStringLiteral("plain.wslab"));
+        QString fileToGive;
+        int questions = 0;
+        bool includeWasOff = false;
+        QTimer answerer;
+        answerer.setInterval(20);
+        connect(&answerer, &QTimer::timeout, this, [&] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (auto *files = qobject_cast<QFileDialog *>(modal)) {
+                files->selectFile(fileToGive);
+                QMetaObject::invokeMethod(files, "accept"); // as the dialog's own Save/Open button does
+            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+                ++questions;
+                const auto *include = box->findChild<QCheckBox *>(QStringLiteral("includeSecrets"));
+                includeWasOff = include && !include->isChecked();
+                box->button(QMessageBox::Save)->click();
+            }
+        });
+        answerer.start();
+        {
+            MainWindow window({false, false});
+            auto *save = window.findChild<QAction *>(QStringLiteral("saveSession"));
+            QVERIFY(save);
+            window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab"));
+            fileToGive = plain;
+            save->trigger();
+            QCOMPARE(questions, 0); // nothing to leave out: nothing asked
+            QVERIFY(QFileInfo::exists(plain));
+
+            window.clientPanels().at(0)->setUrl(QStringLiteral("ws://127.0.0.1:9123/lab?token=menu-secret"));
+            fileToGive = chosen;
+            save->trigger();
+            QCOMPARE(questions, 1);
+            QVERIFY(includeWasOff);
+        }
+        QVERIFY(QFileInfo::exists(written));
+        QVERIFY(!readFile(written).contains("menu-secret"));
+
+        MainWindow window({false, false});
+        fileToGive = written;
+        window.findChild<QAction *>(QStringLiteral("openSession"))->trigger();
+        answerer.stop();
+        QCOMPARE(window.clientPanels().at(0)->url(), QStringLiteral("ws://127.0.0.1:9123/lab?token=<redacted>"));
+        QCOMPARE(questions, 1);
     }
 
     void openingReplacesARunningSetup()
