@@ -10,7 +10,6 @@ namespace wslab {
 // The two ends of a relayed connection; a fault names the side it acts towards or comes from.
 enum class RelaySide { Client, Server };
 
-// Where the inspecting relay listens and what it connects each accepted connection to.
 // The relay's TLS, both ways: the certificate and key it serves wss:// to its clients with (a lab
 // certificate from `wslab-cli cert` will do), and how it checks a wss:// target: against the system's
 // CAs plus a PEM file's, or not at all. The window's TLS… dialog edits it as it is.
@@ -25,6 +24,7 @@ struct RelayTls
     bool operator==(const RelayTls &) const = default;
 };
 
+// Where the inspecting relay listens and what it connects each accepted connection to.
 struct RelayConfig
 {
     QString host = QStringLiteral("127.0.0.1");

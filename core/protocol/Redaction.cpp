@@ -35,15 +35,13 @@ bool redactJson(QJsonValue &value)
         QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it) {
             QJsonValue member = it.value();
-            if (isSecretName(it.key()) && !member.isNull() && member != QJsonValue(QStringLiteral("<redacted>"))) {
+            const bool secret = isSecretName(it.key()) && !member.isNull() && member != QJsonValue(QStringLiteral("<redacted>"));
+            if (secret)
                 member = QStringLiteral("<redacted>");
+            if (secret || redactJson(member)) {
+                it.value() = member;
                 changed = true;
-            } else if (redactJson(member)) {
-                changed = true;
-            } else {
-                continue;
             }
-            it.value() = member;
         }
         if (changed)
             value = object;

@@ -75,8 +75,7 @@ ClientPanel::ClientPanel(const QString &name, QWidget *parent)
         if (m_client->state() == Client::State::Idle)
             connectToServer();
         else // a second press while the replies are awaited closes at once
-            disconnectFromServer(1000, QStringLiteral("closed from the lab window"),
-                                 m_client->isDraining() ? CloseWhen::AtOnce : CloseWhen::AfterReplies);
+            disconnectFromServer(1000, kWindowCloseReason.toString(), m_client->isDraining() ? CloseWhen::AtOnce : CloseWhen::AfterReplies);
     });
     connect(m_url, &QComboBox::activated, this, [this](int index) {
         // The item reads "name (mode) — URL"; the box takes just the URL.
@@ -399,7 +398,7 @@ void ClientPanel::note(const QString &text)
 void ClientPanel::askClose()
 {
     CloseDialog dialog(tr("Close %1's connection").arg(name()), this);
-    dialog.setReason(QStringLiteral("closed from the lab window"));
+    dialog.setReason(kWindowCloseReason.toString());
     if (dialog.exec() == QDialog::Accepted)
         disconnectFromServer(dialog.code(), dialog.reason(), CloseWhen::AtOnce);
 }

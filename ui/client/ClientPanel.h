@@ -3,6 +3,7 @@
 #include "core/client/ClientConfig.h"
 #include "ui/settings/SecretFields.h"
 
+#include <QStringView>
 #include <QWidget>
 
 #include <functional>
@@ -64,9 +65,11 @@ public:
     // AfterReplies: what Disconnect does, the messages still on their way are received first
     // (Client::closeAfterDrain); AtOnce: the close frame goes now (Close…, a lesson's close step).
     enum class CloseWhen { AfterReplies, AtOnce };
+    // The reason the window's own closes give (Disconnect, and what Close… offers).
+    static constexpr QStringView kWindowCloseReason = u"closed from the lab window";
     // Closes with 1000, or with the code and reason given (validated by the Client); cancels a pending
     // retry. A close while the client waits for replies closes at once.
-    bool disconnectFromServer(int code = 1000, const QString &reason = QStringLiteral("closed from the lab window"),
+    bool disconnectFromServer(int code = 1000, const QString &reason = kWindowCloseReason.toString(),
                               CloseWhen when = CloseWhen::AfterReplies);
     QString stateText() const;
     StateIndicator *stateIndicator() const { return m_indicator; }

@@ -25,7 +25,13 @@ namespace wslab {
 
 namespace {
 constexpr int kHistoryLimit = 100;
+
+// The last `count` entries of `list` (all of them when it holds fewer).
+QStringList newest(const QStringList &list, qsizetype count)
+{
+    return list.mid(std::max<qsizetype>(0, list.size() - count));
 }
+} // namespace
 
 Composer::Composer(QWidget *parent)
     : QWidget(parent)
@@ -215,8 +221,13 @@ void Composer::loadFile()
 
 void Composer::setHistory(const QStringList &history)
 {
-    m_history = history.mid(std::max<qsizetype>(0, history.size() - kHistoryLimit));
+    m_history = newest(history, kHistoryLimit);
     m_historyIndex = int(m_history.size());
+}
+
+QStringList Composer::keptHistory() const
+{
+    return newest(m_history, kKeptHistory);
 }
 
 void Composer::saveSettings(QSettings &settings) const

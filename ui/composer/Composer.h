@@ -3,8 +3,6 @@
 #include <QStringList>
 #include <QWidget>
 
-#include <algorithm>
-
 #include <functional>
 
 class QComboBox;
@@ -54,7 +52,7 @@ public:
     // What was sent, oldest first: Up walks back through it.
     QStringList history() const { return m_history; }
     // The newest kKeptHistory entries: what saveSettings keeps.
-    QStringList keptHistory() const { return m_history.mid(std::max<qsizetype>(0, m_history.size() - kKeptHistory)); }
+    QStringList keptHistory() const;
     void setHistory(const QStringList &history);
     // The mode and the newest kKeptHistory entries, kept between runs and in sessions; a message typed
     // but not sent is not.

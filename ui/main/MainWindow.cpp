@@ -641,8 +641,7 @@ void MainWindow::restoreClients(QSettings &settings)
     const int count = settings.beginReadArray(QStringLiteral("clients"));
     for (int i = 0; i < count; ++i) {
         settings.setArrayIndex(i);
-        ClientPanel *panel = addClient();
-        panel->restoreSettings(settings);
+        addClient()->restoreSettings(settings);
     }
     settings.endArray();
     if (count > 0)
