@@ -30,12 +30,7 @@ bool Replayer::start(const RecordedConnection &recorded, ClientConfig config, Op
     m_replies = 0;
     m_errorString.clear();
     if (m_messages.isEmpty()) {
-        m_errorString = tr("the recorded connection sent no message");
-        LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
-        e.endpoint = m_client->name();
-        e.detail = m_errorString;
-        log()->append(std::move(e));
-        Q_EMIT finished(false, m_errorString);
+        refuse(tr("the recorded connection sent no message"));
         return false;
     }
     config.reconnect.enabled = false;
@@ -57,12 +52,11 @@ void Replayer::stop()
 
 void Replayer::refuse(const QString &reason)
 {
-    m_errorString = reason;
     LogEvent e = LogEvent::make(EventKind::Error, Direction::Local);
     e.endpoint = m_client->name();
     e.detail = reason;
     log()->append(std::move(e));
-    Q_EMIT finished(false, reason);
+    finish(false, reason);
 }
 
 QString Replayer::summary() const
