@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -35,6 +36,16 @@ template <class Config> struct Setting
 
     qint64 defaultValue() const { return read(Config{}); }
 };
+
+// The entry of `table` with this settings key; nullptr when there is none.
+template <class Config> const Setting<Config> *findSetting(const QList<Setting<Config>> &table, const QString &key)
+{
+    for (const Setting<Config> &s : table) {
+        if (s.key == key)
+            return &s;
+    }
+    return nullptr;
+}
 
 // Empty when `text` is a whole number within [min, max]; otherwise the one-line complaint that
 // wslab-cli and the window both show, naming the flag, e.g.

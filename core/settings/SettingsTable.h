@@ -14,14 +14,4 @@ namespace wslab {
 const QList<Setting<ServerConfig>> &serverSettings();
 const QList<Setting<ClientConfig>> &clientSettings();
 
-// The entry with this settings key; nullptr when there is none.
-template <class Config> const Setting<Config> *findSetting(const QList<Setting<Config>> &table, const QString &key)
-{
-    for (const Setting<Config> &s : table) {
-        if (s.key == key)
-            return &s;
-    }
-    return nullptr;
-}
-
 } // namespace wslab

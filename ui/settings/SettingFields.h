@@ -126,11 +126,10 @@ private:
 
     const Setting<Config> &entry(const QString &key) const
     {
-        for (const Setting<Config> &s : m_table) {
-            if (s.key == key)
-                return s;
-        }
-        qFatal("settings table has no key %s", qPrintable(key));
+        const Setting<Config> *s = findSetting(m_table, key);
+        if (!s)
+            qFatal("settings table has no key %s", qPrintable(key));
+        return *s;
     }
 
     static QString defaultText(const Setting<Config> &s) { return describeSettingValue(s.unit, s.defaultValue(), s.zeroMeans); }
