@@ -297,16 +297,29 @@ private Q_SLOTS:
         bool includeWasOff = false;
         QTimer answerer;
         answerer.setInterval(20);
+        // Each dialog is found among the visible windows and answered as it comes up: the file chosen,
+        // the dialog done with it; the secrets question with Save.
         connect(&answerer, &QTimer::timeout, this, [&] {
-            QWidget *modal = QApplication::activeModalWidget();
-            if (auto *files = qobject_cast<QFileDialog *>(modal)) {
-                files->selectFile(fileToGive);
-                QMetaObject::invokeMethod(files, "accept"); // as the dialog's own Save/Open button does
-            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
-                ++questions;
-                const auto *include = box->findChild<QCheckBox *>(QStringLiteral("includeSecrets"));
-                includeWasOff = include && !include->isChecked();
-                box->button(QMessageBox::Save)->click();
+            const QWidgetList windows = QApplication::topLevelWidgets();
+            for (QWidget *window : windows) {
+                if (!window->isVisible())
+                    continue;
+                if (auto *files = qobject_cast<QFileDialog *>(window)) {
+                    // Typed into its name box, as a person does: selectFile() leaves that box alone
+                    // once it has the focus. Answered only when the dialog reads the choice back.
+                    if (auto *name = files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit")))
+                        name->setText(fileToGive);
+                    if (files->selectedFiles() == QStringList{fileToGive})
+                        QMetaObject::invokeMethod(files, "done", Q_ARG(int, QDialog::Accepted)); // done is protected, a slot
+                    return;
+                }
+                if (auto *box = qobject_cast<QMessageBox *>(window)) {
+                    ++questions;
+                    const auto *include = box->findChild<QCheckBox *>(QStringLiteral("includeSecrets"));
+                    includeWasOff = include && !include->isChecked();
+                    box->button(QMessageBox::Save)->click();
+                    return;
+                }
             }
         });
         answerer.start();
